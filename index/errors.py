@@ -1,0 +1,48 @@
+"""The error tree of Ratsbot.
+
+Every error meant for a human carries a one-line message; the edges (the CLI and
+the chat front ends) turn it into text, nothing below them prints.
+
+    RatsbotError
+    ├── CorpusError            a source file cannot be read or parsed
+    │   └── SourceUnavailable  the file is missing or unreadable
+    ├── IndexStoreError        the store or the search indexes cannot be used
+    │   ├── IndexOutOfSync     index files and store disagree (rebuild needed)
+    │   └── EmbedderMismatch   the index was built by another embedder
+    ├── ConfigError            a setting is invalid
+    └── NoAnswerFound          nothing in the documents answers a question
+"""
+
+from __future__ import annotations
+
+
+class RatsbotError(Exception):
+    """Base class; ``str(error)`` is a complete one-line message for users."""
+
+
+class CorpusError(RatsbotError):
+    """A source document could not be parsed; other files of a run go on."""
+
+
+class SourceUnavailable(CorpusError):
+    """A source file does not exist or cannot be read."""
+
+
+class IndexStoreError(RatsbotError):
+    """The store or an index cannot be used as it is."""
+
+
+class IndexOutOfSync(IndexStoreError):
+    """Index files do not match the store; ``ratsbot reindex`` repairs it."""
+
+
+class EmbedderMismatch(IndexStoreError):
+    """The vectors on disk were made by another embedder than the configured one."""
+
+
+class ConfigError(RatsbotError):
+    """A configuration value is missing or invalid."""
+
+
+class NoAnswerFound(RatsbotError):
+    """The documents do not cover a question."""
