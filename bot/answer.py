@@ -15,17 +15,22 @@ from typing import Any
 class Citation:
     """Where a quote comes from: enough to find the page in the paper."""
 
-    drucksachen: tuple[str, ...]
+    drucksachen: tuple[str, ...]  # the document's own paper numbers
     gremium: str | None
     date: dt.date | None
     top: str | None
     page: int | None
+    mentioned: tuple[str, ...] = ()  # paper numbers named in the quoted sentence itself
+
+    @property
+    def numbers(self) -> list[str]:
+        return list(dict.fromkeys((*self.drucksachen, *self.mentioned)))
 
     def format(self) -> str:
         """``Drs. 18828-20 · Ausschuss … · 03.12.2020 · TOP 4.1.1 · S. 2``."""
         parts: list[str] = []
         if self.drucksachen:
-            parts.append("Drs. " + ", ".join(self.drucksachen))
+            parts.append(paper_label(self.drucksachen))
         if self.gremium:
             parts.append(self.gremium)
         if self.date:
@@ -34,7 +39,16 @@ class Citation:
             parts.append(f"TOP {self.top}")
         if self.page:
             parts.append(f"S. {self.page}")
+        extra = [n for n in self.mentioned if n not in self.drucksachen]
+        if extra:
+            parts.append("zu " + paper_label(tuple(extra)))
         return " · ".join(parts)
+
+
+def paper_label(numbers: tuple[str, ...]) -> str:
+    """Karlsruhe writes "Vorlage 2025/0657", Dortmund "Drs. 18828-20"."""
+    word = "Vorlage" if all("/" in n for n in numbers) else "Drs."
+    return f"{word} " + ", ".join(numbers)
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,7 @@ class Source:
             "chunk_id": self.chunk_id,
             "document_id": self.document_id,
             "title": self.title,
-            "drucksachen": list(c.drucksachen),
+            "drucksachen": c.numbers,
             "gremium": c.gremium,
             "date": c.date.isoformat() if c.date else None,
             "top": c.top,

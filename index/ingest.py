@@ -1,0 +1,340 @@
+"""Incremental ingest: files → parsed documents → chunks → vectors → store.
+
+A run parses everything first, embeds only texts whose hash has no cached
+vector, and then writes all document changes in ONE transaction, so a crash or
+a bad file never leaves half a document behind. Unchanged documents (same
+content hash) are skipped; a changed one is replaced whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from index.chunking import ChunkDraft, chunk_document
+from index.embed import Embedder
+from index.errors import CorpusError, EmbedderMismatch
+from index.model import ParsedDocument, RefRole
+from index.parse import iter_source_files, parse_file
+from index.records import FileFailure, IngestReport
+from index.references import find_references
+from index.schema import Chunk, Document, Fingerprint, IngestRun, Reference, Speaker, utcnow
+from index.store import Store, bump_generation, delete_documents, fingerprint, text_hash
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_SHARE = 0.6  # share of a chunk's sentences found earlier that makes it a quote
+
+
+@dataclass
+class _Planned:
+    doc: ParsedDocument
+    key: str
+    file_hash: str
+    drafts: list[ChunkDraft]
+    replaces: int | None  # id of the stored version it replaces
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _root_for(path: Path, roots: list[Path]) -> Path | None:
+    rp = path.resolve()
+    for r in roots:
+        try:
+            rp.relative_to(r.resolve())
+            return r if r.is_dir() else r.parent
+        except ValueError:
+            continue
+    return None
+
+
+def check_embedder(store: Store, embedder: Embedder, s: Session | None = None) -> None:
+    """Refuse to mix vectors of two embedders in one index."""
+    recorded = store.get_state("embedder", s)
+    if recorded and recorded != embedder.info.key:
+        raise EmbedderMismatch(
+            f"the index was built with embedder {recorded}, but {embedder.info.key} is "
+            "configured: run 'ratsbot reindex' to rebuild it with the configured embedder"
+        )
+
+
+def ingest_paths(
+    store: Store,
+    embedder: Embedder,
+    paths: list[Path],
+    *,
+    progress: Callable[[str], None] | None = None,
+    show_bar: bool | None = None,
+) -> IngestReport:
+    """Ingest files and folders; returns what was added, changed, skipped, failed."""
+    t0 = time.perf_counter()
+    report = IngestReport()
+    check_embedder(store, embedder)
+    roots = [p for p in paths]
+    files: list[Path] = []
+    for p in paths:
+        if not p.exists():
+            report.failed.append(FileFailure(str(p), "file or folder not found"))
+            continue
+        files.extend(iter_source_files([p]))
+    bar = None
+    if show_bar if show_bar is not None else sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+
+    stored: dict[str, tuple[int, str, str, str]] = {}
+    with store.session() as s:
+        rows = s.execute(
+            select(
+                Document.key,
+                Document.id,
+                Document.content_hash,
+                Document.file_hash,
+                Document.source_path,
+            )
+        ).all()
+        for key, doc_id, ch, fh, sp in rows:
+            stored[key] = (doc_id, ch, fh, sp)
+    planned: list[_Planned] = []
+    stale: list[tuple[int, str]] = []  # documents of a file that no longer yields them
+    for f in files:
+        if bar:
+            bar.update(1)
+        root = _root_for(f, roots)
+        try:
+            fh = _file_hash(f)
+            docs = parse_file(f, root=root)
+        except CorpusError as e:
+            report.failed.append(FileFailure(str(f), str(e)))
+            continue
+        except (OSError, ValueError, UnicodeError) as e:  # never let one file stop the run
+            report.failed.append(FileFailure(str(f), f"{f.name}: cannot read: {e}"))
+            continue
+        keys = set()
+        for d in docs:
+            key = f"{d.source_path}#{d.part}"
+            keys.add(key)
+            old = stored.get(key)
+            if old and old[1] == d.content_hash:
+                report.unchanged.append(key)
+                continue
+            planned.append(_Planned(d, key, fh, chunk_document(d), old[0] if old else None))
+        src = docs[0].source_path if docs else None
+        for key, (doc_id, _ch, _fh, sp) in stored.items():
+            if src is not None and sp == src and key not in keys:
+                stale.append((doc_id, key))
+    if bar:
+        bar.close()
+
+    _embed_missing(store, embedder, planned, report, progress)
+
+    if planned or stale:
+        with store.session() as s:
+            check_embedder(store, embedder, s)
+            Store.set_state(s, "embedder", embedder.info.key)
+            delete_documents(s, [p.replaces for p in planned if p.replaces] + [i for i, _ in stale])
+            report.removed.extend(k for _, k in stale)
+            new_chunk_ids: list[int] = []
+            for p in planned:
+                doc_id, chunk_ids = _write_document(s, p)
+                new_chunk_ids.extend(chunk_ids)
+                report.new_document_ids.append(doc_id)
+                report.chunks_added += len(chunk_ids)
+                (report.changed if p.replaces else report.added).append(p.key)
+            s.flush()
+            link_duplicates(s, new_chunk_ids)
+            bump_generation(s)
+            _record_run(s, report)
+    else:
+        with store.session() as s:
+            _record_run(s, report)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _embed_missing(
+    store: Store,
+    embedder: Embedder,
+    planned: list[_Planned],
+    report: IngestReport,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Embed chunk and sentence texts that have no cached vector yet."""
+    key = embedder.info.key
+    texts: dict[str, str] = {}
+    for p in planned:
+        for c in p.drafts:
+            texts[text_hash(c.text)] = c.text
+            for rs, re_ in c.sentences:
+                sent = c.text[rs:re_]
+                texts[text_hash(sent)] = sent
+    todo = [h for h in texts if h not in store.cached_hashes(key, list(texts))]
+    batch = 64
+    for i in range(0, len(todo), batch):
+        hs = todo[i : i + batch]
+        ts = [texts[h] for h in hs]
+        dense = embedder.embed(ts, query=False)
+        sparse = embedder.sparse(ts) if embedder.has_sparse else None
+        store.put_embeddings(key, hs, dense, sparse)
+        if progress:
+            progress(f"embedded {min(i + batch, len(todo))}/{len(todo)}")
+    report.chunks_embedded = len(todo)
+
+
+def _write_document(s: Session, p: _Planned) -> tuple[int, list[int]]:
+    m = p.doc.meta
+    doc = Document(
+        key=p.key,
+        source_path=p.doc.source_path,
+        part=p.doc.part,
+        content_hash=p.doc.content_hash,
+        file_hash=p.file_hash,
+        title=m.title,
+        gremium=m.gremium,
+        meeting_date=m.meeting_date,
+        session_kind=m.session_kind,
+        public=m.public,
+        top=m.top,
+        kind=m.kind,
+        created=m.created,
+        city=m.city,
+        text=p.doc.text,
+        ingested_at=utcnow(),
+    )
+    s.add(doc)
+    s.flush()
+    for r in m.references:
+        s.add(Reference(document_id=doc.id, number=r.number, raw=r.raw[:128], role=str(r.role)))
+    own = set(m.own_numbers)
+    ids = []
+    for c in p.drafts:
+        row = Chunk(
+            document_id=doc.id,
+            seq=c.seq,
+            text=c.text,
+            start=c.start,
+            end=c.end,
+            page=c.page,
+            kind=c.kind,
+            speaker_id=_speaker_id(s, c.speaker, c.faction),
+            content_hash=text_hash(c.text),
+            spans=c.spans,
+            sentences=c.sentences,
+        )
+        s.add(row)
+        s.flush()
+        ids.append(row.id)
+        for raw, number, _s, _e in find_references(c.text):
+            if number not in own:
+                s.add(
+                    Reference(
+                        document_id=doc.id,
+                        chunk_id=row.id,
+                        number=number,
+                        raw=raw[:128],
+                        role=str(RefRole.MENTIONED),
+                    )
+                )
+        fps = {fingerprint(c.text[a:b]) for a, b in c.sentences} - {None}
+        s.add_all(Fingerprint(chunk_id=row.id, hash=h) for h in fps)
+    return doc.id, ids
+
+
+def _speaker_id(s: Session, name: str | None, faction: str | None) -> int | None:
+    if not name:
+        return None
+    faction = faction or ""
+    row = s.scalar(select(Speaker).where(Speaker.name == name, Speaker.faction == faction))
+    if row is None:
+        row = Speaker(name=name, faction=faction)
+        s.add(row)
+        s.flush()
+    return row.id
+
+
+def link_duplicates(s: Session, chunk_ids: list[int]) -> None:
+    """Link chunks that quote an earlier document's text to the original chunk.
+
+    "Earlier" means an older meeting date (then a lower document id); the later
+    copy keeps its place in its own document but gets ``duplicate_of_id`` so it
+    never crowds out other results.
+    """
+    if not chunk_ids:
+        return
+    mine: dict[int, set[str]] = defaultdict(set)
+    for cid, h in s.execute(
+        select(Fingerprint.chunk_id, Fingerprint.hash).where(Fingerprint.chunk_id.in_(chunk_ids))
+    ):
+        mine[cid].add(h)
+    all_hashes = {h for hs in mine.values() for h in hs}
+    if not all_hashes:
+        return
+    others: dict[int, set[str]] = defaultdict(set)
+    hl = list(all_hashes)
+    for i in range(0, len(hl), 500):
+        for cid, h in s.execute(
+            select(Fingerprint.chunk_id, Fingerprint.hash).where(
+                Fingerprint.hash.in_(hl[i : i + 500])
+            )
+        ):
+            others[cid].add(h)
+    involved = set(others) | set(mine)
+    rows = {c.id: c for c in s.scalars(select(Chunk).where(Chunk.id.in_(involved)))}
+    docs = {
+        d.id: d
+        for d in s.scalars(
+            select(Document).where(Document.id.in_({c.document_id for c in rows.values()}))
+        )
+    }
+
+    def age(c: Chunk) -> tuple:
+        d = docs[c.document_id]
+        return (d.meeting_date is None, d.meeting_date or 0, d.id, c.seq)
+
+    for cid, hs in mine.items():
+        c = rows[cid]
+        for oid, ohs in others.items():
+            o = rows[oid]
+            if o.document_id == c.document_id or oid == cid:
+                continue
+            shared = len(hs & ohs)
+            later, earlier = (c, o) if age(o) < age(c) else (o, c)
+            later_hs = hs if later is c else ohs
+            if later_hs and shared / len(later_hs) >= DUPLICATE_SHARE:
+                target = earlier.duplicate_of_id or earlier.id
+                if later.duplicate_of_id is None or later.duplicate_of_id != target:
+                    later.duplicate_of_id = target
+
+
+def _record_run(s: Session, report: IngestReport) -> None:
+    s.add(
+        IngestRun(
+            finished_at=utcnow(),
+            added=len(report.added),
+            changed=len(report.changed),
+            unchanged=len(report.unchanged),
+            removed=len(report.removed),
+            failed=len(report.failed),
+            details={
+                "failed": [f.__dict__ for f in report.failed][:100],
+                "added": report.added[:100],
+                "changed": report.changed[:100],
+            },
+        )
+    )

@@ -1,0 +1,280 @@
+"""BM25 over German text with Snowball stemming and compound parts.
+
+German glues words together: a question about "Stellen" must find
+"Planstellen", and "Akte" must find "E-Akte". Each token is stemmed, hyphenated
+tokens also yield their parts, and long words also yield a known word they end
+in (checked against the corpus vocabulary, so "Planstellen" → "stell" but no
+random word tails). bm25s cannot add documents, so the index is rebuilt from
+the store when the corpus changes (cheap at council-document scale; the
+million-chunk issue adds delta segments).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_TOKEN = re.compile(r"[A-Za-zÄÖÜäöüß0-9]+(?:-[A-Za-zÄÖÜäöüß0-9]+)*")
+
+STOPWORDS_DE = frozenset(
+    [
+        "aber",
+        "alle",
+        "allem",
+        "allen",
+        "aller",
+        "alles",
+        "als",
+        "also",
+        "am",
+        "an",
+        "ander",
+        "andere",
+        "anderem",
+        "anderen",
+        "anderer",
+        "anderes",
+        "auch",
+        "auf",
+        "aus",
+        "bei",
+        "bin",
+        "bis",
+        "bist",
+        "da",
+        "damit",
+        "dann",
+        "der",
+        "den",
+        "des",
+        "dem",
+        "die",
+        "das",
+        "dass",
+        "daß",
+        "du",
+        "durch",
+        "ein",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "er",
+        "es",
+        "für",
+        "gegen",
+        "hat",
+        "hatte",
+        "haben",
+        "hier",
+        "hin",
+        "hinter",
+        "ich",
+        "ihr",
+        "ihre",
+        "im",
+        "in",
+        "ist",
+        "ja",
+        "jede",
+        "jedem",
+        "jeden",
+        "jeder",
+        "jedes",
+        "kann",
+        "kein",
+        "keine",
+        "mit",
+        "muss",
+        "nach",
+        "nicht",
+        "nichts",
+        "noch",
+        "nun",
+        "nur",
+        "ob",
+        "oder",
+        "ohne",
+        "sehr",
+        "sein",
+        "seine",
+        "sich",
+        "sie",
+        "sind",
+        "so",
+        "solche",
+        "soll",
+        "sollen",
+        "über",
+        "um",
+        "und",
+        "uns",
+        "unser",
+        "unter",
+        "vom",
+        "von",
+        "vor",
+        "war",
+        "waren",
+        "was",
+        "weil",
+        "welche",
+        "welchem",
+        "welchen",
+        "welcher",
+        "welches",
+        "wenn",
+        "wer",
+        "werde",
+        "werden",
+        "wie",
+        "wieder",
+        "will",
+        "wir",
+        "wird",
+        "wo",
+        "wurde",
+        "wurden",
+        "zu",
+        "zum",
+        "zur",
+        "zwar",
+        "zwischen",
+        "sei",
+        "seien",
+        "habe",
+        "wäre",
+        "würde",
+        "gibt",
+        "gab",
+    ]
+)
+STOPWORDS_EN = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "by",
+        "with",
+        "at",
+        "from",
+        "as",
+        "that",
+        "this",
+        "which",
+        "what",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "about",
+    ]
+)
+
+_stemmer = Stemmer.Stemmer("german")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def _words(text: str) -> Iterable[str]:
+    for m in _TOKEN.finditer(text.lower()):
+        tok = m.group(0)
+        if "-" in tok:
+            yield tok.replace("-", "")
+            yield from (p for p in tok.split("-") if p)
+        else:
+            yield tok
+
+
+def tokenize(text: str, vocabulary: frozenset[str] | None = None) -> list[str]:
+    """Stems of ``text`` plus compound parts found in ``vocabulary`` (a set of stems)."""
+    out: list[str] = []
+    for w in _words(text):
+        if w in STOPWORDS_DE or w in STOPWORDS_EN or (len(w) < 2 and not w.isdigit()):
+            continue
+        st = _stem(w)
+        out.append(st)
+        if vocabulary and len(w) >= 9 and not w.isdigit():
+            out.extend(_tail(w, vocabulary))
+    return out
+
+
+def _tail(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """The longest known word that ``word`` ends in (at least 4 letters, not the whole)."""
+    for i in range(3, len(word) - 3):
+        tail = _stem(word[i:])
+        if len(tail) >= 4 and tail in vocabulary:
+            return [tail]
+    return []
+
+
+class LexicalIndex:
+    """BM25 scores for all chunks; rows map to chunk ids in ``ids``."""
+
+    def __init__(self, ids: np.ndarray, retriever: bm25s.BM25, vocabulary: frozenset[str]) -> None:
+        self.ids = ids
+        self.retriever = retriever
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def build(cls, ids: Sequence[int], texts: Sequence[str]) -> LexicalIndex:
+        base = [tokenize(t) for t in texts]
+        vocab = frozenset(tok for toks in base for tok in toks)
+        corpus = [tokenize(t, vocab) for t in texts]
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(corpus if corpus else [[""]], show_progress=False)
+        return cls(np.asarray(ids, dtype=np.int64), retriever, vocab)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row (zeros when no query term is known)."""
+        toks = [t for t in tokenize(query, self.vocabulary) if t in self.retriever.vocab_dict]
+        if not toks or len(self.ids) == 0:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(toks), dtype=np.float32)[: len(self.ids)]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.retriever.save(str(folder / "bm25"), show_progress=False)
+        np.save(folder / "bm25_ids.npy", self.ids)
+        (folder / "bm25_vocab.json").write_text(json.dumps(sorted(self.vocabulary)))
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+        ids = np.load(folder / "bm25_ids.npy")
+        vocab = frozenset(json.loads((folder / "bm25_vocab.json").read_text()))
+        return cls(ids, retriever, vocab)
