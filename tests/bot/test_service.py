@@ -1,0 +1,79 @@
+"""The answer function end to end, with the deterministic fake embedder (fast)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.service import Ratsbot
+from bot.settings import Settings
+from index.search import Filters
+from tests.conftest import REPO
+
+FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
+
+
+@pytest.fixture
+def bot(settings: Settings) -> Ratsbot:
+    b = Ratsbot(settings)
+    yield b
+    b.close()
+
+
+def test_first_question_indexes_the_corpus_by_itself(bot: Ratsbot) -> None:
+    ans = bot.ask("Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?")
+    assert bot.stats().documents == 2
+    assert not ans.abstained
+    assert any("38,5 weitere Planstellen" in q.text for q in ans.quotes)
+    quote = next(q for q in ans.quotes if "38,5" in q.text)
+    assert "19027-20" in quote.citation.format() and "18828-20" in quote.citation.format()
+    assert quote.citation.page == 2
+    assert "Herr Vogeler" in (quote.speaker or "")
+    js = ans.to_json()
+    assert js["language"] == "de" and js["sources"][0]["rank"] == 1
+    assert set(js["sources"][0]) >= {"chunk_id", "document_id", "title", "drucksachen", "gremium",
+                                      "date", "top", "page", "speaker", "text", "score"}
+
+
+def test_quoted_copies_do_not_fill_two_slots(bot: Ratsbot) -> None:
+    ans = bot.ask("Databox Clouddienst deutscher IT-Dienstleister", k=5)
+    texts = [s.text for s in ans.sources]
+    assert len(texts) == len(set(texts))
+    assert sum("Databox" in t for t in texts) <= 2
+
+
+def test_paper_number_goes_to_that_paper(bot: Ratsbot, corpus_dir: Path) -> None:
+    shutil.copy(FIXTURE, corpus_dir / "hund.txt")
+    bot.reindex()
+    ans = bot.ask("Was steht in Drs. 19999/20?")
+    assert ans.sources and all("19999-20" in s.citation.numbers for s in ans.sources)
+    assert not ans.abstained
+
+
+def test_filters_apply_inside_retrieval(bot: Ratsbot, corpus_dir: Path) -> None:
+    shutil.copy(FIXTURE, corpus_dir / "hund.txt")
+    bot.reindex()
+    ans = bot.ask("Satzung", filters=Filters(gremium="Rat der Stadt"))
+    assert all(s.citation.gremium == "Rat der Stadt" for s in ans.sources)
+    ans = bot.ask("Hundesteuer", filters=Filters(date_to=__import__("datetime").date(2020, 12, 31)))
+    assert all("Hund" not in s.text for s in ans.sources)
+
+
+def test_new_document_is_answerable_right_after_ingest(bot: Ratsbot, tmp_path: Path) -> None:
+    bot.ask("Masterplan")
+    f = tmp_path / "neu.txt"
+    shutil.copy(FIXTURE, f)
+    report = bot.ingest([f])
+    assert report.added and report.new_document_ids
+    ans = bot.ask("Wie hoch ist die Hundesteuer für den ersten Hund?")
+    assert not ans.abstained
+    assert any("180 Euro" in q.text for q in ans.quotes)
+
+
+def test_empty_and_symbol_questions_abstain(bot: Ratsbot) -> None:
+    assert bot.ask("").abstained
+    assert bot.ask("🙂🙂").abstained
+    long = bot.ask("Planstellen " * 2000)
+    assert long.notice and "gekürzt" in long.notice

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from index.chunking import MAX_WORDS, chunk_document
+from index.model import Block, BlockKind, DocumentMeta, ParsedDocument
+from index.sentences import split_sentences
+
+
+def _doc(paragraphs: list[tuple[str, str | None]]) -> ParsedDocument:
+    text, blocks = "", []
+    for i, (para, speaker) in enumerate(paragraphs):
+        start = len(text)
+        text += para + "\n\n"
+        kind = BlockKind.SPEECH if speaker else BlockKind.PARAGRAPH
+        blocks.append(Block(start, start + len(para), 1 + i // 3, kind, speaker))
+    return ParsedDocument("x.txt", 0, text, blocks, DocumentMeta())
+
+
+def test_chunks_are_exact_spans_and_never_too_long() -> None:
+    long_para = " ".join(f"Satz Nummer {i} ist hier zu Ende." for i in range(120))
+    doc = _doc([("Kurz.", None), (long_para, "Herr A"), ("Noch ein Absatz hier.", "Herr B")])
+    chunks = chunk_document(doc)
+    for c in chunks:
+        assert doc.text[c.start : c.end] == c.text
+        assert len(c.text.split()) <= MAX_WORDS
+        for rs, re_, *_ in c.spans:
+            assert 0 <= rs < re_ <= len(c.text)
+    assert chunks[-1].speaker == "Herr B" or chunks[-1].text.endswith("hier.")
+
+
+def test_speaker_change_closes_a_full_chunk() -> None:
+    a = " ".join(["Wort"] * 120) + "."
+    doc = _doc([(a, "Herr A"), ("Das ist meine Antwort darauf.", "Frau B")])
+    chunks = chunk_document(doc)
+    assert [c.speaker for c in chunks] == ["Herr A", "Frau B"]
+
+
+def test_german_sentences() -> None:
+    t = ("Die Drucksache Nr. 18828-20 vom 18.11.20 wird am 03.12.2020 behandelt. "
+         "Herr Dr. Müller spricht z. B. über die E-Akte. Es gibt 38,5 Stellen! Wirklich?")
+    sents = [t[a:b] for a, b in split_sentences(t)]
+    assert sents == [
+        "Die Drucksache Nr. 18828-20 vom 18.11.20 wird am 03.12.2020 behandelt.",
+        "Herr Dr. Müller spricht z. B. über die E-Akte.",
+        "Es gibt 38,5 Stellen!",
+        "Wirklich?",
+    ]
