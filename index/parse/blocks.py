@@ -1,0 +1,80 @@
+"""Decide what each paragraph is: heading, list item, speech or plain paragraph.
+
+Chunking keeps blocks whole and treats headings and speeches differently, so the
+kind matters more than perfect precision; the rules are deliberately simple and
+conservative. Speaker inheritance:
+
+* after a verbatim (colon) label such as "Stadtrat Marvi (SPD): …", the following
+  plain paragraphs are that speaker's words until the next label or heading
+  (Karlsruhe minutes give every new speaker a label);
+* after a narrative Dortmund turn ("Herr Gebel … wünscht sich …") only a paragraph
+  that clearly goes on with it ("Er erläutert …", "Weiterhin …", "Bezüglich …")
+  inherits the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.model import BlockKind
+from index.parse.layout import Paragraph, is_list_start
+from index.speakers import continues_speech, find_speaker
+
+_KNOWN_HEADINGS = re.compile(
+    r"^(?:Beschlussvorschlag|Beschlussantrag|Begründung|Beschluss|Abstimmungsergebnis"
+    r"|Sachverhalt|Kurzfassung|Erläuterungen|Ergänzende Erläuterungen|Zur Beurkundung"
+    r"|Finanzielle Auswirkungen|Personelle Auswirkungen|Information|Anlagen?)\b.{0,30}$"
+)
+_HEADING_MAX_CHARS = 70
+_HEADING_MAX_WORDS = 8
+
+Kind = tuple[BlockKind, str | None, str | None]
+
+
+def is_heading(text: str) -> bool:
+    """A short title line: few words, no sentence punctuation, starts with a capital."""
+    if text.startswith("Tagesordnungspunkt ") and len(text) <= 150:
+        return True
+    if _KNOWN_HEADINGS.match(text):
+        return True
+    if len(text) > _HEADING_MAX_CHARS or len(text.split()) > _HEADING_MAX_WORDS:
+        return False
+    if text.endswith(":") and len(text.split()) > 3:
+        return False
+    if text.endswith((".", ",", ";", "?", "!", "“", '"', ")")) and not re.match(
+        r"^\d+(?:\.\d+)*\.?\s", text
+    ):
+        return False
+    body = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text)
+    return body[:1].isupper() and not text.endswith((".", "?", "!"))
+
+
+def classify(paragraphs: list[Paragraph]) -> list[Kind]:
+    """One (kind, speaker, faction) per paragraph, in order."""
+    result: list[Kind] = []
+    current: tuple[str, str | None] | None = None  # speaker, faction of the running turn
+    verbatim = False
+    for para in paragraphs:
+        text = para.text
+        label = find_speaker(text)
+        if label is not None:
+            current, verbatim = (label.speaker, label.faction), label.verbatim
+            result.append((BlockKind.SPEECH, label.speaker, label.faction))
+            continue
+        if is_list_start(text) or re.match(r"^\d+(?:\.\d+)*\.?\s", text):
+            kind = BlockKind.HEADING if is_heading(text) else BlockKind.LIST_ITEM
+            current = None
+            result.append((kind, None, None))
+            continue
+        if is_heading(text):
+            current = None
+            result.append((BlockKind.HEADING, None, None))
+            continue
+        interjection = text.startswith("(") and text.endswith(")")
+        if current is not None and not interjection and (verbatim or continues_speech(text)):
+            result.append((BlockKind.SPEECH, current[0], current[1]))
+            continue
+        if not interjection:
+            current = None
+        result.append((BlockKind.PARAGRAPH, None, None))
+    return result

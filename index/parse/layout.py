@@ -1,0 +1,190 @@
+"""From cleaned lines to documents, paragraphs and pages.
+
+Extracted council text comes in two shapes. Markdown-ish text and pre-2026
+Karlsruhe PDF text separate paragraphs by blank lines ("blank mode"); 2026 PDF
+text has no blank lines at all, so paragraph ends are guessed from a short line
+ending in sentence punctuation or from a structural cue ("wrapped mode"). In both,
+a list number, a speaker label or a short "Label:" line starts a new paragraph.
+
+Running headers and page markers are removed here and become page numbers. A page
+break is a *soft* boundary: if the text before it does not end a sentence, the
+paragraph simply goes on, so a sentence cut by a page break is whole again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.parse.clean import join_wrapped, page_marker, strip_markdown, tidy_line
+from index.speakers import find_speaker, is_label_only
+
+_NEW_DOC_RE = re.compile(r"^Erstellt am:?\s*\d")
+_MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+_LIST_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-z][.)]|[-–])\s+\S")
+_MULTILEVEL_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÄÖÜ„\"]")
+_DATE_START_RE = re.compile(rf"^\d{{1,2}}\.\s+(?:{_MONTHS})\b")
+_SENTENCE_END_RE = re.compile(r"[.!?][“”\"')]*$")
+_ABBREVIATIONS = {
+    "dr", "nr", "prof", "st", "z", "b", "bzw", "ca", "vgl", "ggf", "u", "a", "e", "v",
+    "abs", "art", "str", "gem", "inkl", "evtl", "mio", "mrd", "tsd", "bspw", "ff", "lt",
+    "sog", "d", "h", "s", "o", "i", "bzgl", "usw", "etc", "ggü", "zzgl", "max", "min",
+}  # fmt: skip
+_SPLIT_RE = re.compile(r"(?<=[.!?])(?P<close>[“”\"')]*)\s+(?=[A-ZÄÖÜ„\"(])")
+# Dortmund documents are separated by their running header plus a new "Erstellt am".
+_MIN_LINES_BEFORE_SPLIT = 5
+
+
+@dataclass
+class Line:
+    """One content line of a document, with the page it is printed on."""
+
+    text: str  # tidied; may contain tabs (the Dortmund header uses them as columns)
+    page: int
+    blank_before: bool = False
+    page_break_before: bool = False
+
+
+@dataclass
+class Paragraph:
+    """Lines joined into running text; ``page_changes`` are (offset, new page)."""
+
+    text: str
+    page: int
+    lines: list[Line]
+    page_changes: list[tuple[int, int]] = field(default_factory=list)
+
+
+def split_documents(text: str) -> list[list[Line]]:
+    """Cut the cleaned text into documents of content lines, dropping running headers.
+
+    Page numbers restart at 1 for every document in a file: each Dortmund excerpt
+    is its own printout. A new document starts at an "Erstellt am" line once the
+    current one has content.
+    """
+    docs: list[list[Line]] = [[]]
+    page, blank, page_break = 1, False, False
+    for raw in text.split("\n"):
+        line = tidy_line(strip_markdown(raw))
+        if not line.strip():
+            blank = blank or not page_break
+            continue
+        marker = page_marker(line)
+        if marker is not None:
+            if marker.next_page:
+                if docs[-1]:
+                    page += 1
+                    page_break = True
+            elif marker.new_page is not None:
+                if docs[-1] and marker.new_page != page:
+                    page_break = True
+                page = marker.new_page if docs[-1] else 1
+            blank = False
+            continue
+        if _NEW_DOC_RE.match(line) and len(docs[-1]) >= _MIN_LINES_BEFORE_SPLIT:
+            docs.append([])
+            page, page_break = 1, False
+        docs[-1].append(Line(line, page, blank and bool(docs[-1]), page_break))
+        blank, page_break = False, False
+    return [d for d in docs if d]
+
+
+def is_list_start(text: str) -> bool:
+    """A numbered or bulleted item ("1. ", "1.1. ", "a) ", "- "), but not a date."""
+    return bool(_LIST_RE.match(text)) and not _DATE_START_RE.match(text)
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END_RE.search(text))
+
+
+def _is_short_label(text: str) -> bool:
+    return text.endswith(":") and len(text) <= 40
+
+
+def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
+    """Whether ``line`` starts a new paragraph after ``para``."""
+    prev = para.lines[-1].text
+    if is_label_only(para.text):
+        return False
+    if line.blank_before:
+        return True
+    structural = is_list_start(line.text) or find_speaker(line.text) is not None
+    if line.page_break_before:
+        short_single = len(para.lines) == 1 and len(prev) <= 40 and not prev.endswith(",")
+        return (
+            ends_sentence(prev)
+            or prev.endswith(":")
+            or short_single
+            or (structural and prev.endswith((".", ":", ";", "!", "?", ")")))
+        )
+    if _MULTILEVEL_RE.match(line.text):
+        return True
+    if is_list_start(line.text) and is_list_start(para.text):
+        return True
+    if structural and (ends_sentence(prev) or prev.endswith((":", ";", ")"))):
+        return True
+    if _is_short_label(prev):
+        return True
+    if wrapped and len(prev) < 0.7 * width:
+        first = line.text[:1]
+        return ends_sentence(prev) or prev.endswith(":") or first.isupper() or first.isdigit()
+    return False
+
+
+def _line_width(lines: list[Line]) -> int:
+    lengths = sorted(len(x.text) for x in lines)
+    return max(40, lengths[int(0.9 * (len(lengths) - 1))]) if lengths else 80
+
+
+def build_paragraphs(lines: list[Line], wrapped: bool | None = None) -> list[Paragraph]:
+    """Group content lines into paragraphs (see the module docstring for the rules)."""
+    if not lines:
+        return []
+    if wrapped is None:
+        blanks = sum(1 for x in lines if x.blank_before)
+        wrapped = blanks < 0.1 * len(lines)
+    width = _line_width(lines)
+    paras: list[Paragraph] = []
+    for line in lines:
+        text = line.text.replace("\t", " ")
+        if paras and not _boundary(paras[-1], line, wrapped, width):
+            para = paras[-1]
+            joined = join_wrapped(para.text, text)
+            if line.page != (para.page_changes[-1][1] if para.page_changes else para.page):
+                para.page_changes.append((len(joined) - len(text), line.page))
+            para.text = joined
+            para.lines.append(line)
+        else:
+            paras.append(Paragraph(text, line.page, [line]))
+    return paras
+
+
+def _sentence_end_before(text: str, start: int, limit: int) -> tuple[int, int] | None:
+    """(end of the last safe sentence in ``text[start:limit]``, start of the next one)."""
+    best = None
+    for m in _SPLIT_RE.finditer(text, start, limit + 1):
+        word = re.search(r"(\w+)\W*$", text[start : m.start()])
+        if word and (word[1].lower() in _ABBREVIATIONS or word[1].isdigit()):
+            continue
+        best = (m.start() + len(m["close"]), m.end())
+    return best
+
+
+def page_segments(para: Paragraph) -> list[tuple[int, int, int]]:
+    """Split a paragraph at page breaks into (start, end, page) pieces of whole sentences.
+
+    A block keeps one page number, so a paragraph running over a page break is cut
+    at the last sentence end before the break; the sentence that straddles the
+    break goes with the later page (where it is completed).
+    """
+    segments: list[tuple[int, int, int]] = []
+    start, page = 0, para.page
+    for offset, new_page in para.page_changes:
+        cut = _sentence_end_before(para.text, start, offset)
+        if cut is not None and cut[0] > start:
+            segments.append((start, cut[0], page))
+            start = cut[1]
+        page = new_page
+    segments.append((start, len(para.text), page))
+    return [s for s in segments if s[1] > s[0]]
