@@ -127,8 +127,12 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
     if _is_short_label(prev):
         return True
     if wrapped and len(prev) < 0.7 * width:
+        # A short line ends a paragraph if it ends a sentence, or if running text
+        # (a long line) follows it; short lines in a row are table rows and stay together.
+        if ends_sentence(prev) or prev.endswith(":"):
+            return True
         first = line.text[:1]
-        return ends_sentence(prev) or prev.endswith(":") or first.isupper() or first.isdigit()
+        return (first.isupper() or first.isdigit()) and len(line.text) >= 0.7 * width
     return False
 
 
