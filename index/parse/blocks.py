@@ -41,11 +41,9 @@ def is_heading(text: str) -> bool:
         return False
     if text.endswith(":") and len(text.split()) > 3:
         return False
-    if text.endswith((".", ",", ";", "?", "!", "“", '"', ")")) and not re.match(
-        r"^\d+(?:\.\d+)*\.?\s", text
-    ):
+    if text.endswith((".", ",", ";", "?", "!", "“", '"', ")")):
         return False
-    body = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text)
+    body = re.sub(r"^\d{1,2}(?:\.\d{1,2})*[.)]\s+", "", text)
     return body[:1].isupper() and not text.endswith((".", "?", "!"))
 
 
@@ -61,7 +59,7 @@ def classify(paragraphs: list[Paragraph]) -> list[Kind]:
             current, verbatim = (label.speaker, label.faction), label.verbatim
             result.append((BlockKind.SPEECH, label.speaker, label.faction))
             continue
-        if is_list_start(text) or re.match(r"^\d+(?:\.\d+)*\.?\s", text):
+        if is_list_start(text):
             kind = BlockKind.HEADING if is_heading(text) else BlockKind.LIST_ITEM
             current = None
             result.append((kind, None, None))

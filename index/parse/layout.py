@@ -111,6 +111,8 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
         return True
     structural = is_list_start(line.text) or find_speaker(line.text) is not None
     if line.page_break_before:
+        if line.text[:1].islower() and not ends_sentence(prev):
+            return False
         short_single = len(para.lines) == 1 and len(prev) <= 40 and not prev.endswith(",")
         return (
             ends_sentence(prev)

@@ -61,6 +61,9 @@ _DOC_TYPES = (
     ("anlage", "Anlage"),
 )
 _HEAD_SCAN = 60
+_LABEL_LINE_RE = re.compile(
+    r"^(?:Vorlage|Verantwortlich|Dienststelle|Eingang|Gremium|Termin|TOP|Anfrage|Antrag)\b[^:]*:"
+)
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -218,7 +221,7 @@ def _vorlage_title(lines: list[str]) -> str | None:
     title = ""
     for part in parts:
         title = join_wrapped(title, part)
-    if ":" in title[:25] or _NUM_DATE_RE.search(title):
+    if _LABEL_LINE_RE.match(title) or _NUM_DATE_RE.search(title):
         return None
     return title or None
 
