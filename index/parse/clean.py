@@ -69,12 +69,12 @@ def join_wrapped(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    if len(left) >= 2 and left.endswith("-") and left[-2].isalpha():
+    if len(left) >= 2 and left.endswith("-") and left[-2].isalnum():
         first_word = right.split(" ", 1)[0]
         if first_word in _CONJUNCTIONS or first_word.rstrip(",.") in _CONJUNCTIONS:
             return f"{left} {right}"
         if right[0].islower():
-            return left[:-1] + right
+            return left[:-1] + right if left[-2].isalpha() else f"{left} {right}"
         return left + right
     return f"{left} {right}"
 

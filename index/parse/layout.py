@@ -128,6 +128,10 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
         return True
     if _is_short_label(prev):
         return True
+    if wrapped and ends_sentence(prev) and _heading_like(line.text, width):
+        return True
+    if prev.endswith("?") and is_list_start(para.text):  # a numbered question, then the answer
+        return True
     if wrapped and len(prev) < 0.7 * width:
         # A short line ends a paragraph if it ends a sentence, or if running text
         # (a long line) follows it; short lines in a row are table rows and stay together.
@@ -136,6 +140,14 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
         first = line.text[:1]
         return (first.isupper() or first.isdigit()) and len(line.text) >= 0.7 * width
     return False
+
+
+def _heading_like(text: str, width: int) -> bool:
+    return (
+        len(text) < 0.5 * width
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";", "!", "?", "-"))
+    )
 
 
 def _line_width(lines: list[Line]) -> int:
