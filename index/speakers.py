@@ -27,12 +27,22 @@ _NAME = r"[A-ZÄÖÜ][\w'’-]+"
 _FACTION = r"(?:\s*\((?P<faction>[^()\n]{1,40})\))?"
 _AFTER = r"(?P<sep>\s*:(?=\s|$)|\s+(?=[a-zäöüß]))"
 
-_PERSON_RE = re.compile(rf"^(?P<label>{_TITLE}{_INNER}\s+{_NAME}(?:\s+{_NAME})?){_FACTION}{_AFTER}")
+_PERSON_RE = re.compile(
+    rf"^(?:Auch\s+)?(?P<label>{_TITLE}{_INNER}\s+{_NAME}(?:\s+{_NAME})?)"
+    rf"{_FACTION}{_AFTER}"
+)
 _CHAIR_RE = re.compile(
     rf"^(?P<label>(?:Der|Die)\s+(?:stellv\.\s+|stellvertretende\s+)?Vorsitzende)"
     rf"(?:\s+{_NAME})?{_FACTION}{_AFTER}"
 )
 _ROLE_WORDS = ("vorsitz", "schriftf")
+# Inverted order after an opening phrase: "Zum PR-Schreiben teilt Herr Vogeler mit, dass".
+_INVERTED_RE = re.compile(
+    r"^[^.:;!?]{0,60}?\b(?:teilt|berichtet|erläutert|erklärt|fragt|bittet|betont|merkt|gibt"
+    r"|sagt|führt|weist|stellt|schlägt|macht|bemerkt|ergänzt|verweist)\s+"
+    rf"(?P<label>{_TITLE}{_INNER}\s+{_NAME}){_FACTION}"
+    r"\s+(?:mit|an|aus|vor|hin|zu|nach|fest|dar|ein)\b"
+)
 
 _CONTINUATION_RE = re.compile(
     r"^(?:Er|Sie|Weiterhin|Bezüglich|Zudem|Außerdem|Ferner|Darüber hinaus|Auch er|Auch sie)\b"
@@ -61,6 +71,17 @@ def find_speaker(paragraph: str) -> SpeakerLabel | None:
         speaker = " ".join(m["label"].split())
         return SpeakerLabel(speaker, faction, m.end(), ":" in m["sep"])
     return None
+
+
+def find_inverted_speaker(paragraph: str) -> SpeakerLabel | None:
+    """A speaker named right after the verb of the first clause ("Dazu teilt Herr X mit")."""
+    m = _INVERTED_RE.match(paragraph)
+    if m is None:
+        return None
+    faction = m["faction"].strip() if m["faction"] else None
+    if faction and any(w in faction.lower() for w in _ROLE_WORDS):
+        faction = None
+    return SpeakerLabel(" ".join(m["label"].split()), faction, 0, False)
 
 
 def is_label_only(paragraph: str) -> bool:

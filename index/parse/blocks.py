@@ -7,6 +7,8 @@ conservative. Speaker inheritance:
 * after a verbatim (colon) label such as "Stadtrat Marvi (SPD): …", the following
   plain paragraphs are that speaker's words until the next label or heading
   (Karlsruhe minutes give every new speaker a label);
+* a paragraph naming its speaker after the first verb ("Zum PR-Schreiben teilt Herr
+  Vogeler mit, dass …") is that speaker's, with the faction seen earlier for the name;
 * after a narrative Dortmund turn ("Herr Gebel … wünscht sich …") only a paragraph
   that clearly goes on with it ("Er erläutert …", "Weiterhin …", "Bezüglich …")
   inherits the speaker.
@@ -18,7 +20,7 @@ import re
 
 from index.model import BlockKind
 from index.parse.layout import Paragraph, is_list_start
-from index.speakers import continues_speech, find_speaker
+from index.speakers import continues_speech, find_inverted_speaker, find_speaker
 
 _KNOWN_HEADINGS = re.compile(
     r"^(?:Beschlussvorschlag|Beschlussantrag|Begründung|Beschluss|Abstimmungsergebnis"
@@ -52,10 +54,13 @@ def classify(paragraphs: list[Paragraph]) -> list[Kind]:
     result: list[Kind] = []
     current: tuple[str, str | None] | None = None  # speaker, faction of the running turn
     verbatim = False
+    known: dict[str, str] = {}  # speaker -> faction, to complete later mentions
     for para in paragraphs:
         text = para.text
         label = find_speaker(text)
         if label is not None:
+            if label.faction:
+                known[label.speaker] = label.faction
             current, verbatim = (label.speaker, label.faction), label.verbatim
             result.append((BlockKind.SPEECH, label.speaker, label.faction))
             continue
@@ -67,6 +72,12 @@ def classify(paragraphs: list[Paragraph]) -> list[Kind]:
         if is_heading(text):
             current = None
             result.append((BlockKind.HEADING, None, None))
+            continue
+        inverted = find_inverted_speaker(text)
+        if inverted is not None:
+            faction = inverted.faction or known.get(inverted.speaker)
+            current, verbatim = (inverted.speaker, faction), False
+            result.append((BlockKind.SPEECH, inverted.speaker, faction))
             continue
         interjection = text.startswith("(") and text.endswith(")")
         if current is not None and not interjection and (verbatim or continues_speech(text)):

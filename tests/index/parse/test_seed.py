@@ -65,6 +65,12 @@ def test_sentence_across_page_break_is_one_block_on_page_2(docs):
     assert len(hits) == 1
     assert hits[0].page == 2
     assert apod.page_at(apod.text.index(SENTENCE_38)) == 2
+    # "Zum PR-Schreiben teilt Herr Vogeler mit, dass ..." names its speaker after the verb.
+    assert (hits[0].kind, hits[0].speaker, hits[0].faction) == (
+        BlockKind.SPEECH,
+        "Herr Vogeler",
+        "CDU-Fraktion",
+    )
 
 
 def test_rat_sentence_over_page_break_rejoined(docs):
@@ -110,6 +116,7 @@ def test_speakers(docs):
     assert ("Rm Reuter", "B'90/Die Grünen") in found
     assert ("OB Westphal", None) in found
     assert ("Herr Gebel", "Fraktion Die LINKE+") in found
+    assert ("Rm Giebel", "SPD") in found  # "Auch Rm Giebel (SPD) schließt sich ..."
 
 
 def test_continuation_inherits_speaker(docs):
