@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -29,6 +30,14 @@ def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except RatsbotError as e:
             raise click.ClickException(str(e)) from e
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:  # the edge: one line for the user, the traceback on request
+            if os.environ.get("RATSBOT_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"internal error ({e.__class__.__name__}: {e}); set RATSBOT_DEBUG=1 for details"
+            ) from e
 
     return wrapper
 

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from index.references import find_references
 
 from bot.answer import Answer, Citation, Quote, Source
 from index.lexical import tokenize
+from index.references import find_references
 from index.search import SearchResult
 from index.store import Store, text_hash
 from index.views import ChunkView, load_chunks

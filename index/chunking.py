@@ -9,6 +9,7 @@ sentence boundaries.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from index.model import Block, BlockKind, ParsedDocument
@@ -17,6 +18,8 @@ from index.sentences import split_sentences
 MIN_WORDS = 80
 TARGET_WORDS = 180
 MAX_WORDS = 250
+SPEAKER_MIN_WORDS = 40  # a speaker change closes a chunk that has this many words
+CONTEXT_WORDS = 40  # words of the previous chunk embedded with a chunk (not shown)
 
 
 @dataclass
@@ -33,6 +36,12 @@ class ChunkDraft:
     faction: str | None
     spans: list[list] = field(default_factory=list)  # [rs, re, page, speaker, faction]
     sentences: list[list[int]] = field(default_factory=list)  # [rs, re]
+    context: str = ""  # end of the previous chunk: embedded and indexed with it, not quoted
+
+    @property
+    def embed_text(self) -> str:
+        """What the models see: the chunk with a little of what came before it."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
 
 def _words(text: str) -> int:
@@ -71,19 +80,64 @@ def _sub(block: Block, s: int, e: int) -> Block:
 def chunk_document(doc: ParsedDocument) -> list[ChunkDraft]:
     """Cut ``doc`` into chunks; the header block becomes a chunk of its own."""
     pieces = [p for b in doc.blocks if doc.text[b.start : b.end].strip() for p in _pieces(doc, b)]
+    trailing = _trailing_lines(pieces)
     groups: list[list[Block]] = []
     cur: list[Block] = []
     cur_words = 0
-    for b in pieces:
+    for i, b in enumerate(pieces):
         w = _words(doc.text[b.start : b.end])
-        if cur and _must_close(cur, cur_words, b, w):
+        if cur and i not in trailing and _must_close(cur, cur_words, b, w):
             groups.append(cur)
             cur, cur_words = [], 0
         cur.append(b)
         cur_words += w
     if cur:
         groups.append(cur)
-    return [_draft(doc, i, g) for i, g in enumerate(groups)]
+    drafts = [_draft(doc, i, g) for i, g in enumerate(groups)]
+    for prev, d in itertools.pairwise(drafts):
+        d.context = _tail(prev)
+    return drafts
+
+
+def _trailing_lines(pieces: list[Block]) -> set[int]:
+    """Short heading-like lines that close what precedes them (a letter's sign-off).
+
+    A run of headings directly followed by a new speaker's contribution is not a
+    heading of that speech (minutes give speeches no headings) but the end of
+    the text before, e.g. "Mit freundlichen Grüßen" / "Christoph Schefers Vorsitzender".
+    """
+    out: set[int] = set()
+    i = 0
+    while i < len(pieces):
+        if pieces[i].kind is not BlockKind.HEADING or i == 0:
+            i += 1
+            continue
+        j = i
+        while j < len(pieces) and pieces[j].kind is BlockKind.HEADING:
+            j += 1
+        before = pieces[i - 1].kind
+        after = pieces[j] if j < len(pieces) else None
+        if before in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and (
+            after is None or (after.kind is BlockKind.SPEECH and after.speaker)
+        ):
+            out.update(range(i, j))
+        i = j
+    return out
+
+
+def _tail(prev: ChunkDraft, words: int = CONTEXT_WORDS) -> str:
+    """The last sentences of the previous chunk, up to ``words`` words."""
+    out: list[str] = []
+    n = 0
+    for rs, re_ in reversed(prev.sentences):
+        sent = prev.text[rs:re_]
+        n += _words(sent)
+        if out and n > words:
+            break
+        out.insert(0, sent)
+        if n > words:
+            break
+    return " ".join(out)
 
 
 def _must_close(cur: list[Block], cur_words: int, nxt: Block, nxt_words: int) -> bool:
@@ -99,7 +153,7 @@ def _must_close(cur: list[Block], cur_words: int, nxt: Block, nxt_words: int) ->
     if nxt.kind is BlockKind.HEADING:
         return cur_words >= MIN_WORDS // 2
     same_voice = (nxt.speaker or None) == (last.speaker or None)
-    return not same_voice and cur_words >= MIN_WORDS
+    return not same_voice and cur_words >= SPEAKER_MIN_WORDS
 
 
 def _draft(doc: ParsedDocument, seq: int, blocks: list[Block]) -> ChunkDraft:

@@ -180,7 +180,7 @@ def _embed_missing(
     texts: dict[str, str] = {}
     for p in planned:
         for c in p.drafts:
-            texts[text_hash(c.text)] = c.text
+            texts[text_hash(c.embed_text)] = c.embed_text
             for rs, re_ in c.sentences:
                 sent = c.text[rs:re_]
                 texts[text_hash(sent)] = sent
@@ -233,7 +233,8 @@ def _write_document(s: Session, p: _Planned) -> tuple[int, list[int]]:
             page=c.page,
             kind=c.kind,
             speaker_id=_speaker_id(s, c.speaker, c.faction),
-            content_hash=text_hash(c.text),
+            content_hash=text_hash(c.embed_text),
+            embed_text=c.embed_text,
             spans=c.spans,
             sentences=c.sentences,
         )

@@ -86,6 +86,8 @@ class Chunk(Base):
     kind: Mapped[str] = mapped_column(String(32))
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # What was embedded and BM25-indexed: the chunk plus the end of the one before
+    embed_text: Mapped[str] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("chunks.id", ondelete="SET NULL"), index=True
     )

@@ -68,7 +68,7 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
     with store.session() as s:
         generation = int(store.get_state("generation", s) or 0)
         rows = s.execute(
-            select(Chunk.id, Chunk.document_id, Chunk.duplicate_of_id, Chunk.text).order_by(
+            select(Chunk.id, Chunk.document_id, Chunk.duplicate_of_id, Chunk.embed_text).order_by(
                 Chunk.id
             )
         ).all()
@@ -93,8 +93,8 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
             for n in numbers:
                 mentions.setdefault(n, set()).update(doc_chunks.get(doc_id, []))
     ids = np.array([r.id for r in rows], dtype=np.int64)
-    vecs = store.load_embeddings(key, [text_hash(r.text) for r in rows])
-    missing = [r.id for r in rows if text_hash(r.text) not in vecs]
+    vecs = store.load_embeddings(key, [text_hash(r.embed_text) for r in rows])
+    missing = [r.id for r in rows if text_hash(r.embed_text) not in vecs]
     if missing:
         raise IndexOutOfSync(
             f"{len(missing)} chunks have no vectors for embedder {key}: run 'ratsbot reindex'"
@@ -103,7 +103,7 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
     dense_m = np.zeros((len(rows), dim), dtype=np.float32)
     sparse_rows: list[tuple[np.ndarray, np.ndarray]] = []
     for i, r in enumerate(rows):
-        d, spv = vecs[text_hash(r.text)]
+        d, spv = vecs[text_hash(r.embed_text)]
         dense_m[i] = d
         if spv is not None:
             sparse_rows.append(spv)
@@ -128,7 +128,7 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
         public=np.array([docs[r.document_id].public for r in rows], dtype=bool),
         dense=DenseIndex.build(ids, dense_m, dim),
         sparse=sparse,
-        lexical=LexicalIndex.build(ids.tolist(), [r.text for r in rows]),
+        lexical=LexicalIndex.build(ids.tolist(), [r.embed_text for r in rows]),
         docs=docs,
         mentions={n: np.array(sorted(c), dtype=np.int64) for n, c in mentions.items()},
     )

@@ -147,7 +147,6 @@ class Store:
         with self.session() as s:
             newest = s.scalar(select(func.max(Document.meeting_date)))
             embedder = s.get(State, "embedder")
-            hashes = select(Chunk.content_hash)
             return Stats(
                 documents=s.scalar(select(func.count()).select_from(Document)) or 0,
                 chunks=s.scalar(select(func.count()).select_from(Chunk)) or 0,
@@ -159,9 +158,14 @@ class Store:
                 speakers=s.scalar(select(func.count()).select_from(Speaker)) or 0,
                 embedded_chunks=s.scalar(
                     select(func.count())
-                    .select_from(Embedding)
-                    .where(Embedding.content_hash.in_(hashes))
-                    .where(Embedding.embedder == (embedder.value if embedder else ""))
+                    .select_from(Chunk)
+                    .where(
+                        Chunk.content_hash.in_(
+                            select(Embedding.content_hash).where(
+                                Embedding.embedder == (embedder.value if embedder else "")
+                            )
+                        )
+                    )
                 )
                 or 0,
                 newest_meeting_date=newest,

@@ -14,15 +14,28 @@ from bot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-SEED = CORPUS / "dortmund_18828-20_masterplan-digitale-verwaltung_apod-2020-12-03_rat-2020-12-17.txt"
+SEED = (
+    CORPUS / "dortmund_18828-20_masterplan-digitale-verwaltung_apod-2020-12-03_rat-2020-12-17.txt"
+)
 REALDOCS = REPO.parent / "shared" / "realdocs"
 DEV_QA = REPO.parent / "shared" / "eval" / "dev_qa.jsonl"
 PG_ADMIN_URL = os.environ.get(
     "RATSBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
-_KEEP_ENV = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "RATSBOT_TEST_PG_URL", "CI",
-             "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "VIRTUAL_ENV"}
+_KEEP_ENV = {
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "RATSBOT_TEST_PG_URL",
+    "CI",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "OMP_NUM_THREADS",
+    "VIRTUAL_ENV",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -69,9 +82,10 @@ def pg_database() -> Iterator[str]:
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     yield url
     with admin.connect() as c:
-        c.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-        ), {"n": name})
+        c.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
         c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 

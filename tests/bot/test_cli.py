@@ -14,8 +14,11 @@ FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
 
 
 def _run(args: list[str], tmp_path: Path, **kw) -> object:
-    env = {"RATSBOT_DATA_DIR": str(tmp_path / "data"), "RATSBOT_EMBEDDER": "fake",
-           "RATSBOT_CORPUS_DIRS": str(REPO / "corpus")}
+    env = {
+        "RATSBOT_DATA_DIR": str(tmp_path / "data"),
+        "RATSBOT_EMBEDDER": "fake",
+        "RATSBOT_CORPUS_DIRS": str(REPO / "corpus"),
+    }
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False, **kw)
 
 
@@ -28,7 +31,9 @@ def test_ingest_docs_stats_remove(tmp_path: Path) -> None:
     r = _run(["docs", "--json"], tmp_path)
     docs = json.loads(r.output)
     assert {d["gremium"] for d in docs} == {
-        "Rat der Stadt", "Ausschuss für Personal, Organisation und Digitalisierung"}
+        "Rat der Stadt",
+        "Ausschuss für Personal, Organisation und Digitalisierung",
+    }
     r = _run(["stats", "--json"], tmp_path)
     assert json.loads(r.output)["documents"] == 2
     r = _run(["remove", str(docs[0]["id"])], tmp_path)
@@ -64,5 +69,11 @@ def test_eval_reports_metrics(tmp_path: Path) -> None:
     r = _run(["eval", str(DEV_QA), "--json"], tmp_path)
     assert r.exit_code == 0
     summary = json.loads(r.output)["summary"]
-    assert set(summary) >= {"hit@1", "hit@3", "hit@5", "answer_hit", "citation_rate",
-                            "abstention_accuracy"}
+    assert set(summary) >= {
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "answer_hit",
+        "citation_rate",
+        "abstention_accuracy",
+    }

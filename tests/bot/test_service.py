@@ -23,7 +23,9 @@ def bot(settings: Settings) -> Ratsbot:
 
 
 def test_first_question_indexes_the_corpus_by_itself(bot: Ratsbot) -> None:
-    ans = bot.ask("Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?")
+    ans = bot.ask(
+        "Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?"
+    )
     assert bot.stats().documents == 2
     assert not ans.abstained
     assert any("38,5 weitere Planstellen" in q.text for q in ans.quotes)
@@ -33,8 +35,19 @@ def test_first_question_indexes_the_corpus_by_itself(bot: Ratsbot) -> None:
     assert "Herr Vogeler" in (quote.speaker or "")
     js = ans.to_json()
     assert js["language"] == "de" and js["sources"][0]["rank"] == 1
-    assert set(js["sources"][0]) >= {"chunk_id", "document_id", "title", "drucksachen", "gremium",
-                                      "date", "top", "page", "speaker", "text", "score"}
+    assert set(js["sources"][0]) >= {
+        "chunk_id",
+        "document_id",
+        "title",
+        "drucksachen",
+        "gremium",
+        "date",
+        "top",
+        "page",
+        "speaker",
+        "text",
+        "score",
+    }
 
 
 def test_quoted_copies_do_not_fill_two_slots(bot: Ratsbot) -> None:

@@ -35,8 +35,10 @@ def test_speaker_change_closes_a_full_chunk() -> None:
 
 
 def test_german_sentences() -> None:
-    t = ("Die Drucksache Nr. 18828-20 vom 18.11.20 wird am 03.12.2020 behandelt. "
-         "Herr Dr. Müller spricht z. B. über die E-Akte. Es gibt 38,5 Stellen! Wirklich?")
+    t = (
+        "Die Drucksache Nr. 18828-20 vom 18.11.20 wird am 03.12.2020 behandelt. "
+        "Herr Dr. Müller spricht z. B. über die E-Akte. Es gibt 38,5 Stellen! Wirklich?"
+    )
     sents = [t[a:b] for a, b in split_sentences(t)]
     assert sents == [
         "Die Drucksache Nr. 18828-20 vom 18.11.20 wird am 03.12.2020 behandelt.",

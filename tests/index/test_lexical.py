@@ -7,8 +7,11 @@ from index.lexical import LexicalIndex, tokenize
 def test_compounds_and_hyphens_meet_their_parts() -> None:
     idx = LexicalIndex.build(
         [1, 2, 3],
-        ["Es werden 38,5 weitere Planstellen beantragt.", "Die E-Akte kommt 2021.",
-         "Neue Stellen im Hallenbad."],
+        [
+            "Es werden 38,5 weitere Planstellen beantragt.",
+            "Die E-Akte kommt 2021.",
+            "Neue Stellen im Hallenbad.",
+        ],
     )
     assert idx.scores("Planstellen").argmax() == 0
     s = idx.scores("Akte")

