@@ -104,6 +104,7 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notice: str | None = None  # e.g. the no-answer message or "question truncated"
+    evidence: Any = None  # bot.abstain.Evidence: why it answered or abstained
 
     @property
     def text(self) -> str:
@@ -128,4 +129,5 @@ class Answer:
                 for q in self.quotes
             ],
             "sources": [s.to_json() for s in self.sources],
+            "evidence": self.evidence.as_dict() if self.evidence is not None else None,
         }

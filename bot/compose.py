@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
 from bot.answer import Answer, Citation, Quote, Source
 from index.lexical import tokenize
 from index.references import find_references
@@ -25,33 +26,9 @@ from index.views import ChunkView, load_chunks
 
 MAX_QUOTES = 3
 SENTENCE_POOL = 4  # passages whose sentences compete for the quote
+EVIDENCE_SENTENCES = 5  # sentences most like the question, checked for abstention
+QUOTE_MARGIN = 1.0  # quotes scoring this much below the best are left out
 _ANAPHOR = re.compile(r"^(Die Kosten hierfür|Dies|Diese[rsm]?|Hierfür|Dazu|Damit)\b")
-
-
-@dataclass(frozen=True)
-class AbstainPolicy:
-    """Abstain unless the evidence is strong enough; thresholds calibrated on eval data.
-
-    ``min_dense`` is the cosine of the best passage; ``min_support`` asks that
-    at least one other retriever (sparse or BM25) puts the fused best passage in
-    its top five, so one retriever's noise alone never answers.
-    """
-
-    min_dense: float = 0.80
-    min_sparse: float = 0.0
-    min_support: int = 2
-    strong_dense: float = 0.86
-
-    def abstain(self, result: SearchResult) -> bool:
-        ev = result.evidence
-        if not result.hits or ev.get("empty"):
-            return True
-        if result.references and result.hits:
-            return False  # a known paper number was asked for: its passages answer
-        dense = ev.get("dense_top", 0.0)
-        if dense >= self.strong_dense:
-            return False
-        return dense < self.min_dense or ev.get("agree", 0) < self.min_support
 
 
 def citation_for(view: ChunkView, rel_start: int, rel_end: int) -> tuple[Citation, str | None]:
@@ -105,61 +82,144 @@ def compose(
     result: SearchResult,
     *,
     k: int = 5,
-    policy: AbstainPolicy | None = None,
+    model: AbstainModel | None = None,
 ) -> Answer:
-    policy = policy or AbstainPolicy()
+    """Quote the sentences that answer ``result.question``, or abstain."""
+    model = model or AbstainModel()
     views = load_chunks(store, [h.chunk_id for h in result.hits[: max(k, SENTENCE_POOL)]])
     sources = make_sources(result, views, k)
     answer = Answer(result.question, result.language, abstained=True, sources=sources)
-    if not sources or policy.abstain(result):
+    if not sources:
         return answer
-    quotes = select_sentences(store, embedder_key, result, views, sources)
-    if not quotes:
+    scored = score_sentences(store, embedder_key, result, views, sources)
+    answer.evidence = evidence_for(result, scored, sources)
+    # a paper number asked for by name is answered from that paper's passages
+    if not result.references and model.abstain(answer.evidence):
         return answer
-    answer.abstained = False
-    answer.quotes = quotes
+    quotes = choose_quotes(result, views, sources, scored)
+    if quotes:
+        answer.abstained = False
+        answer.quotes = quotes
     return answer
 
 
-def select_sentences(
+@dataclass
+class ScoredSentences:
+    cands: list[tuple[int, int, int]]  # (source index, rel_start, rel_end)
+    texts: list[str]
+    dense: np.ndarray  # cosine with the question
+    sparse: list[SparseVec | None]
+
+
+def score_sentences(
     store: Store,
     embedder_key: str,
     result: SearchResult,
     views: dict[int, ChunkView],
     sources: list[Source],
-) -> list[Quote]:
-    """Score every sentence of the top passages; quote the best one to three."""
-    cands: list[tuple[int, int, int]] = []  # (source index, rel_start, rel_end)
+) -> ScoredSentences:
+    """Every sentence of the top passages with its cached vectors' similarity."""
+    cands: list[tuple[int, int, int]] = []
     for si, src in enumerate(sources[:SENTENCE_POOL]):
         v = views[src.chunk_id]
         cands.extend((si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
-    if not cands:
-        return []
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
     qv = result.query_vector
-    dense = np.array(
-        [
-            float(vecs[text_hash(t)][0] @ qv) if qv is not None and text_hash(t) in vecs else 0.0
-            for t in texts
-        ]
-    )
+    dense, sparse = [], []
+    for t in texts:
+        hit = vecs.get(text_hash(t))
+        dense.append(float(hit[0] @ qv) if hit is not None and qv is not None else 0.0)
+        sparse.append(hit[1] if hit is not None else None)
+    return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
+
+
+def evidence_for(result: SearchResult, scored: ScoredSentences, sources: list[Source]) -> Evidence:
+    sent_sparse = None
+    if result.query_sparse is not None and len(scored.texts):
+        top = np.argsort(-scored.dense)[:EVIDENCE_SENTENCES]
+        sent_sparse = max(
+            (
+                sparse_cosine(result.query_sparse, scored.sparse[i])
+                for i in top
+                if scored.sparse[i] is not None
+            ),
+            default=0.0,
+        )
+    coverage = 0.0
+    if result.lexical is not None:
+        coverage = result.lexical.coverage(result.question, [s.text for s in sources[:3]])
+    return Evidence(result.language, sent_sparse, coverage)
+
+
+def choose_quotes(
+    result: SearchResult,
+    views: dict[int, ChunkView],
+    sources: list[Source],
+    scored: ScoredSentences,
+) -> list[Quote]:
+    """The best one to three sentences: similarity, word overlap and passage rank."""
+    if not scored.texts:
+        return []
+    cands, texts, dense = scored.cands, scored.texts, scored.dense
     z = (dense - dense.mean()) / (dense.std() + 1e-6)
     q_terms = set(tokenize(result.question))
     lex = np.array([len(q_terms & set(tokenize(t))) / max(len(q_terms), 1) for t in texts])
     prior = np.array([1.0 / (1 + si) for si, _a, _b in cands])
-    score = z + (1.5 * lex if result.language == "de" else 0.5 * lex) + 0.8 * prior
+    wanted = answer_type(result.question)
+    typed = np.array([0.7 if wanted and _has_type(t, wanted) else 0.0 for t in texts])
+    score = z + (1.5 * lex if result.language == "de" else 0.5 * lex) + 0.8 * prior + typed
     order = np.argsort(-score)
     best = score[order[0]]
     chosen: list[int] = []
     for i in order:
-        if len(chosen) >= MAX_QUOTES or score[i] < best - 0.6:
+        if len(chosen) >= MAX_QUOTES or score[i] < best - QUOTE_MARGIN:
             break
         if any(texts[i] == texts[j] for j in chosen):
             continue
         chosen.append(int(i))
     chosen.sort(key=lambda i: (cands[i][0], cands[i][1]))
     return [_quote(views[sources[cands[i][0]].chunk_id], cands[i], sources) for i in chosen]
+
+
+_TYPE_CUES = {
+    "number": re.compile(
+        r"\b(wie ?viele?|wieviele?|how (many|much)|kost\w*|cost\w*|betr[äa]g\w*|höhe|anzahl)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"\b(wann|seit wann|bis wann|when|since when|which year|welche[mn]? jahr)\b", re.I
+    ),
+    "person": re.compile(r"\b(wer|wem|wen|who|whom)\b", re.I),
+}
+_HAS = {
+    "number": re.compile(
+        r"\d|\b(eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|"
+        r"zwölf|hundert|tausend|million\w*|milliard\w*)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"\b(19|20)\d\d\b|\d{1,2}\.\d{1,2}\.|\b(januar|februar|märz|april|mai|"
+        r"juni|juli|august|september|oktober|november|dezember)\b",
+        re.I,
+    ),
+    "person": re.compile(
+        r"\b(Herr|Frau|Rm|OB|Stadtr[aä]t\w*|Bürgermeister\w*|Dr\.)\s+[A-ZÄÖÜ]"
+        r"|\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß]+\s+(Vorsitzende\w*|Leiter\w*)"
+    ),
+}
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of answer the question asks for: a number, a date, a person."""
+    for kind, cue in _TYPE_CUES.items():
+        if cue.search(question):
+            return kind
+    return None
+
+
+def _has_type(sentence: str, kind: str) -> bool:
+    return bool(_HAS[kind].search(sentence))
 
 
 def _quote(v: ChunkView, cand: tuple[int, int, int], sources: list[Source]) -> Quote:

@@ -18,6 +18,7 @@ import numpy as np
 
 from index.embed import Embedder
 from index.language import detect_language
+from index.lexical import LexicalIndex
 from index.references import find_references
 from index.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
 from index.store import Store
@@ -58,6 +59,8 @@ class SearchResult:
     references: list[str]  # paper numbers found in the question
     evidence: dict[str, float]  # features the abstention decision uses
     query_vector: np.ndarray | None = None
+    query_sparse: tuple[np.ndarray, np.ndarray] | None = None
+    lexical: LexicalIndex | None = None  # the snapshot's, for coverage of question terms
 
 
 class Searcher:
@@ -112,8 +115,10 @@ class Searcher:
         allowed_ids = None if allowed is None else snap.ids[allowed]
         d_ids, d_sc = snap.dense.search(qv, POOL, allowed_ids)
         lists["dense"] = (d_ids, d_sc)
+        q_sparse = None
         if snap.sparse is not None and self.embedder.has_sparse:
-            qi, qval = self.embedder.sparse([question])[0]
+            q_sparse = self.embedder.sparse([question])[0]
+            qi, qval = q_sparse
             qs = np.zeros(snap.sparse.shape[1], dtype=np.float32)
             qs[qi] = qval
             lists["sparse"] = _top(snap, snap.sparse @ qs, allowed)
@@ -124,6 +129,8 @@ class Searcher:
                 if sc <= 0 and name != "dense":
                     break
                 orig = int(snap.dup_of[snap.row_of[cid]]) or cid
+                if allowed is not None and not allowed[snap.row_of.get(orig, 0)]:
+                    orig = cid  # the original is filtered out: the copy stands for itself
                 hit = fused.setdefault(orig, Hit(orig, 0.0))
                 if cid != orig and cid not in hit.duplicates:
                     hit.duplicates.append(cid)
@@ -134,7 +141,9 @@ class Searcher:
                 hit.score += w[name] / (RRF_K + rank + 1)
         hits = sorted(fused.values(), key=lambda h: -h.score)
         evidence = _evidence(lists, hits)
-        return SearchResult(question, lang, hits[: max(k, 1) * 4], refs, evidence, qv)
+        return SearchResult(
+            question, lang, hits[: max(k, 1) * 4], refs, evidence, qv, q_sparse, snap.lexical
+        )
 
 
 def _top(

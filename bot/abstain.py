@@ -1,0 +1,83 @@
+"""When to say "nothing found": a small calibrated model over two kinds of evidence.
+
+Retrieval always returns *something*; the question is whether it answers.
+Raw cosine similarities do not tell (multilingual-e5 gives 0.8 to unrelated
+text), so the decision uses two signals measured on the candidate answer
+itself:
+
+* ``sentence_sparse``: the best cosine, in the model's sparse "latent terms"
+  space, between the question and the five sentences most similar to it.
+  Latent terms are shared across languages, so this works for English
+  questions on German minutes.
+* ``lexical_coverage`` (German questions only): the IDF-weighted share of the
+  question's terms found in the top passages. A question about the
+  "Hundesteuer" in a corpus that never says "Hundesteuer" fails here.
+
+The weights are fitted by logistic regression on ``bench/calibration.jsonl``
+(answerable and off-topic questions written for calibration, not the dev
+questions) with ``python -m bench.calibrate_abstention``, which prints the
+constants below. Embedders without a sparse head fall back to lexical coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+SparseVec = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    language: str
+    sentence_sparse: float | None  # None when the embedder has no sparse head
+    lexical_coverage: float
+
+    def as_dict(self) -> dict[str, float | str | None]:
+        return {
+            "language": self.language,
+            "sentence_sparse": self.sentence_sparse,
+            "lexical_coverage": self.lexical_coverage,
+        }
+
+
+@dataclass(frozen=True)
+class AbstainModel:
+    """logit = w_sparse·s + w_lexical·c·[de] + w_de·[de] + bias; answer if p ≥ threshold."""
+
+    w_sparse: float = 26.46
+    w_lexical: float = 3.04
+    w_de: float = -2.60
+    bias: float = -5.62
+    threshold: float = 0.45
+    fallback_min_coverage: float = 0.35  # German, no sparse head
+
+    def p_answerable(self, ev: Evidence) -> float:
+        if ev.sentence_sparse is None:
+            ok = ev.language != "de" or ev.lexical_coverage >= self.fallback_min_coverage
+            return 1.0 if ok else 0.0
+        de = 1.0 if ev.language == "de" else 0.0
+        z = (
+            self.w_sparse * ev.sentence_sparse
+            + self.w_lexical * ev.lexical_coverage * de
+            + self.w_de * de
+            + self.bias
+        )
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def abstain(self, ev: Evidence) -> bool:
+        return self.p_answerable(ev) < self.threshold
+
+
+def sparse_cosine(a: SparseVec, b: SparseVec) -> float:
+    ai, av = a
+    bi, bv = b
+    if len(ai) == 0 or len(bi) == 0:
+        return 0.0
+    common, ia, ib = np.intersect1d(ai, bi, assume_unique=False, return_indices=True)
+    if len(common) == 0:
+        return 0.0
+    dot = float(av[ia] @ bv[ib])
+    return dot / (float(np.linalg.norm(av)) * float(np.linalg.norm(bv)) + 1e-9)
