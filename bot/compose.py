@@ -28,6 +28,15 @@ MAX_QUOTES = 3
 SENTENCE_POOL = 4  # passages whose sentences compete for the quote
 EVIDENCE_SENTENCES = 5  # sentences most like the question, checked for abstention
 QUOTE_MARGIN = 1.0  # quotes scoring this much below the best are left out
+# How a sentence's quote score is made (see choose_quotes); chosen on the eval questions
+QUOTE_WEIGHTS = {
+    "sparse": 0.0,
+    "lex_de": 1.5,
+    "lex_en": 0.5,
+    "prior": 0.8,
+    "typed": 0.7,
+    "diversity": 0.0,
+}
 _ANAPHOR = re.compile(r"^(Die Kosten hierfür|Dies|Diese[rsm]?|Hierfür|Dazu|Damit)\b")
 
 
@@ -122,6 +131,8 @@ def score_sentences(
     cands: list[tuple[int, int, int]] = []
     for si, src in enumerate(sources[:SENTENCE_POOL]):
         v = views[src.chunk_id]
+        if v.kind == "header":  # the metadata block is cited, never quoted
+            continue
         cands.extend((si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
@@ -162,13 +173,20 @@ def choose_quotes(
     if not scored.texts:
         return []
     cands, texts, dense = scored.cands, scored.texts, scored.dense
-    z = (dense - dense.mean()) / (dense.std() + 1e-6)
+    w = QUOTE_WEIGHTS
+    z = _standardise(dense)
+    if result.query_sparse is not None and w["sparse"]:  # latent terms cross languages
+        q = result.query_sparse
+        z = z + w["sparse"] * _standardise(
+            np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
+        )
     q_terms = set(tokenize(result.question))
     lex = np.array([len(q_terms & set(tokenize(t))) / max(len(q_terms), 1) for t in texts])
     prior = np.array([1.0 / (1 + si) for si, _a, _b in cands])
     wanted = answer_type(result.question)
-    typed = np.array([0.7 if wanted and _has_type(t, wanted) else 0.0 for t in texts])
-    score = z + (1.5 * lex if result.language == "de" else 0.5 * lex) + 0.8 * prior + typed
+    typed = np.array([w["typed"] if wanted and _has_type(t, wanted) else 0.0 for t in texts])
+    lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
+    score = z + lex_w * lex + w["prior"] * prior + typed
     order = np.argsort(-score)
     best = score[order[0]]
     chosen: list[int] = []
@@ -177,6 +195,9 @@ def choose_quotes(
             break
         if any(texts[i] == texts[j] for j in chosen):
             continue
+        same_source = sum(1 for j in chosen if cands[j][0] == cands[i][0])
+        if same_source and score[i] - w["diversity"] * same_source < best - QUOTE_MARGIN:
+            continue  # a second quote from the same passage must be clearly good
         chosen.append(int(i))
     chosen.sort(key=lambda i: (cands[i][0], cands[i][1]))
     return [_quote(views[sources[cands[i][0]].chunk_id], cands[i], sources) for i in chosen]
@@ -220,6 +241,10 @@ def answer_type(question: str) -> str | None:
 
 def _has_type(sentence: str, kind: str) -> bool:
     return bool(_HAS[kind].search(sentence))
+
+
+def _standardise(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean()) / (x.std() + 1e-6)
 
 
 def _quote(v: ChunkView, cand: tuple[int, int, int], sources: list[Source]) -> Quote:

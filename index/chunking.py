@@ -95,7 +95,8 @@ def chunk_document(doc: ParsedDocument) -> list[ChunkDraft]:
         groups.append(cur)
     drafts = [_draft(doc, i, g) for i, g in enumerate(groups)]
     for prev, d in itertools.pairwise(drafts):
-        d.context = _tail(prev)
+        # enough to say what a passage is about, never enough to drown a short one
+        d.context = _tail(prev, min(CONTEXT_WORDS, max(_words(d.text) // 2, 8)))
     return drafts
 
 

@@ -57,3 +57,47 @@ class DenseIndex:
     def load(cls, path: Path) -> DenseIndex:
         index = faiss.read_index(str(path))
         return cls(index, index.d)
+
+
+class SentenceIndex:
+    """Every sentence's vector, mapped to its chunk: a passage scores by its best sentence.
+
+    Short factual questions match one sentence far better than a 200-word
+    passage that also talks about other things; ranking chunks by their best
+    sentence ("max-sim") lifted hit@1 and MRR on the evaluation questions. It
+    costs one vector per sentence, so very large corpora may switch it off.
+    """
+
+    def __init__(self, dense: DenseIndex, chunk_of: np.ndarray) -> None:
+        self.dense = dense
+        self.chunk_of = chunk_of
+
+    @classmethod
+    def build(cls, chunk_of: np.ndarray, vectors: np.ndarray, dim: int) -> SentenceIndex:
+        positions = np.arange(len(chunk_of), dtype=np.int64)
+        return cls(DenseIndex.build(positions, vectors, dim), np.asarray(chunk_of, np.int64))
+
+    def chunk_ranking(
+        self, query: np.ndarray, pool: int, allowed_chunks: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Chunks in order of their best sentence: (chunk ids, best sentence scores)."""
+        allowed = None
+        if allowed_chunks is not None:
+            allowed = np.flatnonzero(np.isin(self.chunk_of, allowed_chunks))
+        pos, scores = self.dense.search(query, pool * 4, allowed)
+        chunks = self.chunk_of[pos]
+        _, first = np.unique(chunks, return_index=True)
+        first.sort()
+        return chunks[first][:pool], scores[first][:pool]
+
+    def save(self, folder: Path) -> None:
+        self.dense.save(folder / "sentences.faiss")
+        np.save(folder / "sentence_chunks.npy", self.chunk_of)
+
+    @classmethod
+    def load(cls, folder: Path) -> SentenceIndex | None:
+        if not (folder / "sentences.faiss").exists():
+            return None
+        return cls(
+            DenseIndex.load(folder / "sentences.faiss"), np.load(folder / "sentence_chunks.npy")
+        )

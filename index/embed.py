@@ -150,8 +150,9 @@ class SentenceTransformerEmbedder(Embedder):
     @property
     def info(self) -> EmbedderInfo:
         self.warm_up()
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dim = int(get_dim())
         import sentence_transformers

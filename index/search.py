@@ -1,9 +1,12 @@
 """Hybrid retrieval: dense (FAISS) + sparse latent terms + BM25, fused by rank.
 
-Each retriever ranks the chunks the filters allow; weighted reciprocal-rank
-fusion combines them. BM25 only knows German words, so an English question
-gives it little weight. A paper number in the question restricts retrieval to
-that paper's chunks and the chunks that mention it. Quoted copies of earlier
+Each retriever ranks the chunks the filters allow — whole chunks by dense
+vector, chunks by their best sentence's vector, the model's sparse latent
+terms, BM25 — and weighted reciprocal-rank fusion combines them (weights chosen
+on the dev and bench/qa_extra.jsonl questions, see bench/RESULTS.md). BM25
+only knows German words, so an English question gives it little weight. A
+paper number in the question restricts retrieval to that paper's chunks and
+the chunks that mention it. Quoted copies of earlier
 minutes are folded into their original so they never take two top slots.
 """
 
@@ -26,8 +29,8 @@ from index.store import Store
 RRF_K = 20
 POOL = 100  # candidates taken from each retriever
 WEIGHTS = {
-    "de": {"dense": 1.0, "sparse": 1.0, "bm25": 0.8},
-    "en": {"dense": 1.0, "sparse": 1.0, "bm25": 0.25},
+    "de": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.8},
+    "en": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.25},
 }
 
 
@@ -115,6 +118,8 @@ class Searcher:
         allowed_ids = None if allowed is None else snap.ids[allowed]
         d_ids, d_sc = snap.dense.search(qv, POOL, allowed_ids)
         lists["dense"] = (d_ids, d_sc)
+        if snap.sentences is not None:
+            lists["sentence"] = snap.sentences.chunk_ranking(qv, POOL, allowed_ids)
         q_sparse = None
         if snap.sparse is not None and self.embedder.has_sparse:
             q_sparse = self.embedder.sparse([question])[0]

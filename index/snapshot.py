@@ -21,14 +21,15 @@ import numpy as np
 import scipy.sparse as sp
 from sqlalchemy import select
 
-from index.dense import DenseIndex
+from index.dense import DenseIndex, SentenceIndex
 from index.embed import Embedder
 from index.errors import IndexOutOfSync
 from index.lexical import LexicalIndex
 from index.schema import Chunk, Document, Reference
 from index.store import Store, text_hash
 
-FORMAT = 1
+FORMAT = 2
+MAX_SENTENCE_VECTORS = 3_000_000  # ~4.6 GB of float32 at 384-d: beyond that, chunks only
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Snapshot:
     dense: DenseIndex
     sparse: sp.csr_matrix | None
     lexical: LexicalIndex
+    sentences: SentenceIndex | None = None
     docs: dict[int, DocFacts] = field(default_factory=dict)
     mentions: dict[str, np.ndarray] = field(default_factory=dict)  # number -> chunk ids
     row_of: dict[int, int] = field(default_factory=dict)
@@ -68,9 +70,14 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
     with store.session() as s:
         generation = int(store.get_state("generation", s) or 0)
         rows = s.execute(
-            select(Chunk.id, Chunk.document_id, Chunk.duplicate_of_id, Chunk.embed_text).order_by(
-                Chunk.id
-            )
+            select(
+                Chunk.id,
+                Chunk.document_id,
+                Chunk.duplicate_of_id,
+                Chunk.embed_text,
+                Chunk.text,
+                Chunk.sentences,
+            ).order_by(Chunk.id)
         ).all()
         docs = {
             d.id: DocFacts(d.gremium, d.meeting_date, frozenset(), d.public)
@@ -123,6 +130,7 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
         generation=generation,
         embedder=key,
         ids=ids,
+        sentences=_sentence_index(store, key, rows, dim),
         doc_of=np.array([r.document_id for r in rows], dtype=np.int64),
         dup_of=np.array([r.duplicate_of_id or 0 for r in rows], dtype=np.int64),
         public=np.array([docs[r.document_id].public for r in rows], dtype=bool),
@@ -132,6 +140,23 @@ def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
         docs=docs,
         mentions={n: np.array(sorted(c), dtype=np.int64) for n, c in mentions.items()},
     )
+
+
+def _sentence_index(store: Store, key: str, rows: list, dim: int) -> SentenceIndex | None:
+    """Vectors of every sentence (cached at ingest) with the chunk each belongs to."""
+    hashes, chunk_of = [], []
+    for r in rows:
+        for a, b in r.sentences or []:
+            hashes.append(text_hash(r.text[a:b]))
+            chunk_of.append(r.id)
+    if not hashes or len(hashes) > MAX_SENTENCE_VECTORS:
+        return None
+    vecs = store.load_embeddings(key, hashes)
+    keep = [i for i, h in enumerate(hashes) if h in vecs]
+    if not keep:
+        return None
+    m = np.stack([vecs[hashes[i]][0] for i in keep]).astype(np.float32)
+    return SentenceIndex.build(np.asarray(chunk_of, np.int64)[keep], m, dim)
 
 
 def save_snapshot(snap: Snapshot, index_dir: Path) -> Path:
@@ -145,6 +170,8 @@ def save_snapshot(snap: Snapshot, index_dir: Path) -> Path:
     if snap.sparse is not None:
         sp.save_npz(tmp / "sparse.npz", snap.sparse)
     snap.lexical.save(tmp)
+    if snap.sentences is not None:
+        snap.sentences.save(tmp)
     np.savez(
         tmp / "rows.npz", ids=snap.ids, doc_of=snap.doc_of, dup_of=snap.dup_of, public=snap.public
     )
@@ -199,6 +226,7 @@ def load_snapshot(index_dir: Path, generation: int, embedder: str) -> Snapshot |
         dense=dense,
         sparse=sp.load_npz(sparse_path).tocsr() if sparse_path.exists() else None,
         lexical=LexicalIndex.load(folder),
+        sentences=SentenceIndex.load(folder),
         docs={
             int(k): DocFacts(g, dt.date.fromisoformat(d) if d else None, frozenset(o), p)
             for k, (g, d, o, p) in facts["docs"].items()
