@@ -18,6 +18,7 @@ import numpy as np
 
 from bot.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
 from bot.answer import Answer, Citation, Quote, Source
+from index.embed import Embedder
 from index.lexical import tokenize
 from index.references import find_references
 from index.search import SearchResult
@@ -87,7 +88,7 @@ def make_sources(result: SearchResult, views: dict[int, ChunkView], k: int) -> l
 
 def compose(
     store: Store,
-    embedder_key: str,
+    embedder: Embedder,
     result: SearchResult,
     *,
     k: int = 5,
@@ -100,8 +101,8 @@ def compose(
     answer = Answer(result.question, result.language, abstained=True, sources=sources)
     if not sources:
         return answer
-    scored = score_sentences(store, embedder_key, result, views, sources)
-    answer.evidence = evidence_for(result, scored, sources)
+    scored = score_sentences(store, embedder.info.key, result, views, sources)
+    answer.evidence = evidence_for(result, scored, sources, embedder)
     # a paper number asked for by name is answered from that paper's passages
     if not result.references and model.abstain(answer.evidence):
         return answer
@@ -145,10 +146,19 @@ def score_sentences(
     return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
 
 
-def evidence_for(result: SearchResult, scored: ScoredSentences, sources: list[Source]) -> Evidence:
+def evidence_for(
+    result: SearchResult, scored: ScoredSentences, sources: list[Source], embedder: Embedder
+) -> Evidence:
+    """The abstention features; sparse vectors of the top sentences are made here if missing."""
     sent_sparse = None
     if result.query_sparse is not None and len(scored.texts):
-        top = np.argsort(-scored.dense)[:EVIDENCE_SENTENCES]
+        top = [int(i) for i in np.argsort(-scored.dense)[:EVIDENCE_SENTENCES]]
+        missing = [i for i in top if scored.sparse[i] is None]
+        if missing and embedder.has_sparse:
+            for i, vec in zip(
+                missing, embedder.sparse([scored.texts[i] for i in missing]), strict=True
+            ):
+                scored.sparse[i] = vec
         sent_sparse = max(
             (
                 sparse_cosine(result.query_sparse, scored.sparse[i])

@@ -99,7 +99,7 @@ class Ratsbot:
             return Answer(question, lang, abstained=True, notice=notice)
         self.ensure_index()
         result = self.searcher.search(question, k=k, filters=filters, language=lang)
-        answer = compose(self.store, self.embedder.info.key, result, k=k)
+        answer = compose(self.store, self.embedder, result, k=k)
         answer.notice = notice
         return answer
 

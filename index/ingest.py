@@ -32,6 +32,7 @@ from index.store import Store, bump_generation, delete_documents, fingerprint, t
 
 log = logging.getLogger(__name__)
 
+EMBED_BATCH = 64
 DUPLICATE_SHARE = 0.6  # share of a chunk's sentences found earlier that makes it a quote
 
 
@@ -175,26 +176,39 @@ def _embed_missing(
     report: IngestReport,
     progress: Callable[[str], None] | None,
 ) -> None:
-    """Embed chunk and sentence texts that have no cached vector yet."""
+    """Embed chunk and sentence texts that have no cached vector yet.
+
+    Chunks get dense and sparse vectors (both retrieve); sentences only dense
+    ones (max-sim retrieval, quote choice). The few sentences whose sparse
+    vector the answer step needs are encoded at question time, which halves
+    the model passes of an ingest.
+    """
     key = embedder.info.key
-    texts: dict[str, str] = {}
+    chunk_texts: dict[str, str] = {}
+    sentence_texts: dict[str, str] = {}
     for p in planned:
         for c in p.drafts:
-            texts[text_hash(c.embed_text)] = c.embed_text
+            chunk_texts[text_hash(c.embed_text)] = c.embed_text
             for rs, re_ in c.sentences:
                 sent = c.text[rs:re_]
-                texts[text_hash(sent)] = sent
-    todo = [h for h in texts if h not in store.cached_hashes(key, list(texts))]
-    batch = 64
-    for i in range(0, len(todo), batch):
-        hs = todo[i : i + batch]
-        ts = [texts[h] for h in hs]
-        dense = embedder.embed(ts, query=False)
-        sparse = embedder.sparse(ts) if embedder.has_sparse else None
-        store.put_embeddings(key, hs, dense, sparse)
-        if progress:
-            progress(f"embedded {min(i + batch, len(todo))}/{len(todo)}")
-    report.chunks_embedded = len(todo)
+                sentence_texts[text_hash(sent)] = sent
+    for h in chunk_texts:
+        sentence_texts.pop(h, None)
+    cached = store.cached_hashes(key, [*chunk_texts, *sentence_texts])
+    done = 0
+    total = len(set(chunk_texts) | set(sentence_texts)) - len(cached)
+    for texts, with_sparse in ((chunk_texts, embedder.has_sparse), (sentence_texts, False)):
+        todo = [h for h in texts if h not in cached]
+        for i in range(0, len(todo), EMBED_BATCH):
+            hs = todo[i : i + EMBED_BATCH]
+            ts = [texts[h] for h in hs]
+            dense = embedder.embed(ts, query=False)
+            sparse = embedder.sparse(ts) if with_sparse else None
+            store.put_embeddings(key, hs, dense, sparse)
+            done += len(hs)
+            if progress:
+                progress(f"embedded {done}/{total}")
+    report.chunks_embedded = done
 
 
 def _write_document(s: Session, p: _Planned) -> tuple[int, list[int]]:

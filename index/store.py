@@ -192,7 +192,7 @@ class Store:
         embedder: str,
         hashes: list[str],
         dense: np.ndarray,
-        sparse: list[tuple[np.ndarray, np.ndarray]] | None,
+        sparse: list[tuple[np.ndarray, np.ndarray] | None] | None,
     ) -> None:
         """Cache vectors by text hash; safe to repeat, harmless if a run dies later."""
         with self.session() as s:
@@ -207,7 +207,7 @@ class Store:
                 if h in known:
                     continue
                 known.add(h)
-                si, sv = sparse[i] if sparse else (None, None)
+                si, sv = sparse[i] if sparse and sparse[i] is not None else (None, None)
                 s.add(
                     Embedding(
                         embedder=embedder,
