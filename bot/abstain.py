@@ -47,10 +47,10 @@ class Evidence:
 class AbstainModel:
     """logit = w_sparse·s + w_lexical·c·[de] + w_de·[de] + bias; answer if p ≥ threshold."""
 
-    w_sparse: float = 26.46
-    w_lexical: float = 3.04
-    w_de: float = -2.60
-    bias: float = -5.62
+    w_sparse: float = 25.18
+    w_lexical: float = 3.03
+    w_de: float = -2.29
+    bias: float = -5.85
     threshold: float = 0.45
     fallback_min_coverage: float = 0.35  # German, no sparse head
 
