@@ -149,7 +149,8 @@ def score_sentences(
 def evidence_for(
     result: SearchResult, scored: ScoredSentences, sources: list[Source], embedder: Embedder
 ) -> Evidence:
-    """The abstention features; sparse vectors of the top sentences are made here if missing."""
+    """The abstention features (sparse vectors of sentences are made at ingest; older
+    stores without them get them here)."""
     sent_sparse = None
     if result.query_sparse is not None and len(scored.texts):
         top = [int(i) for i in np.argsort(-scored.dense)[:EVIDENCE_SENTENCES]]

@@ -173,18 +173,18 @@ class Store:
             )
 
     # -- embeddings --------------------------------------------------------------
-    def cached_hashes(self, embedder: str, hashes: list[str]) -> set[str]:
+    def cached_hashes(self, embedder: str, hashes: list[str], *, sparse: bool = False) -> set[str]:
+        """Hashes that have vectors already (with a sparse one, if ``sparse``)."""
         found: set[str] = set()
         with self.session() as s:
             for i in range(0, len(hashes), 500):
-                part = hashes[i : i + 500]
-                found.update(
-                    s.scalars(
-                        select(Embedding.content_hash).where(
-                            Embedding.embedder == embedder, Embedding.content_hash.in_(part)
-                        )
-                    )
+                q = select(Embedding.content_hash).where(
+                    Embedding.embedder == embedder,
+                    Embedding.content_hash.in_(hashes[i : i + 500]),
                 )
+                if sparse:
+                    q = q.where(Embedding.sparse_idx.is_not(None))
+                found.update(s.scalars(q))
         return found
 
     def put_embeddings(
@@ -196,27 +196,25 @@ class Store:
     ) -> None:
         """Cache vectors by text hash; safe to repeat, harmless if a run dies later."""
         with self.session() as s:
-            known = set(
-                s.scalars(
-                    select(Embedding.content_hash).where(
+            known = {
+                e.content_hash: e
+                for e in s.scalars(
+                    select(Embedding).where(
                         Embedding.embedder == embedder, Embedding.content_hash.in_(hashes)
                     )
                 )
-            )
+            }
             for i, h in enumerate(hashes):
-                if h in known:
-                    continue
-                known.add(h)
                 si, sv = sparse[i] if sparse and sparse[i] is not None else (None, None)
-                s.add(
-                    Embedding(
-                        embedder=embedder,
-                        content_hash=h,
-                        dense=np.asarray(dense[i], dtype=np.float32).tobytes(),
-                        sparse_idx=None if si is None else si.astype(np.int32).tobytes(),
-                        sparse_val=None if sv is None else sv.astype(np.float32).tobytes(),
-                    )
-                )
+                row = known.get(h)
+                if row is None:
+                    row = Embedding(embedder=embedder, content_hash=h)
+                    known[h] = row
+                    s.add(row)
+                row.dense = np.asarray(dense[i], dtype=np.float32).tobytes()
+                if si is not None and sv is not None:
+                    row.sparse_idx = si.astype(np.int32).tobytes()
+                    row.sparse_val = sv.astype(np.float32).tobytes()
 
     def load_embeddings(
         self, embedder: str, hashes: list[str]
