@@ -48,6 +48,9 @@ class Settings:
     allowed_chat_ids: frozenset[int] = frozenset()
     admin_chat_id: int | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
+    flood_max_questions: int = 5  # per user within flood_window_seconds
+    flood_window_seconds: float = 10.0
 
     @property
     def db_url(self) -> str:
@@ -65,6 +68,8 @@ class Settings:
         admin_chat = env.get("RATSBOT_ADMIN_CHAT_ID", "").strip()
         try:
             max_upload = int(env.get("RATSBOT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+            flood_max = int(env.get("RATSBOT_FLOOD_MAX_QUESTIONS", "5"))
+            flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
@@ -83,4 +88,7 @@ class Settings:
             allowed_chat_ids=_ids(env.get("RATSBOT_ALLOWED_CHAT_IDS"), "RATSBOT_ALLOWED_CHAT_IDS"),
             admin_chat_id=admin_chat_id,
             max_upload_bytes=max_upload,
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            flood_max_questions=flood_max,
+            flood_window_seconds=flood_window,
         )
