@@ -1,0 +1,170 @@
+"""The Telegram application: ``build_application`` wires handlers, ``run`` starts it.
+
+Thin on purpose (PTB's echobot pattern): handlers live in their own modules and
+get the service through ``bot_data`` (put there in ``post_init``). Updates are
+processed concurrently, and every service call runs in a worker thread, so a
+slow question or a re-index never blocks other chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommandScopeDefault, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.service import RatsbotService
+from bot.settings import Settings
+from bot.telegram import admin, handlers
+from bot.telegram.access import guard
+from bot.telegram.context import SERVICE, SETTINGS, STATE, RatsContext
+from bot.telegram.errors import on_error
+from bot.telegram.state import DEFAULT_ANSWER_CACHE, AnswerCache, BotState, FloodGuard
+from bot.telegram.texts import COMMANDS, Lang
+from index.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+OWNS_SERVICE = "owns_service"
+App = Application[Any, RatsContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+def build_application(
+    settings: Settings,
+    service: RatsbotService | None = None,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+    answer_cache_size: int = DEFAULT_ANSWER_CACHE,
+) -> App:
+    """The configured application; ``service=None`` opens (and closes) one itself.
+
+    ``request``/``get_updates_request`` let tests swap the HTTP layer; base URLs
+    come from settings (a self-hosted Bot API server or a test server).
+    """
+    if not settings.telegram_token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather first")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .context_types(ContextTypes(context=RatsContext))
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    if settings.telegram_file_base_url:
+        builder = builder.base_file_url(settings.telegram_file_base_url)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app: App = builder.build()
+    app.bot_data[SETTINGS] = settings
+    app.bot_data[STATE] = BotState(
+        answers=AnswerCache(answer_cache_size),
+        flood=FloodGuard(settings.flood_max_questions, settings.flood_window_seconds),
+    )
+    if service is not None:
+        app.bot_data[SERVICE] = service
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: App) -> None:
+    """Guard first (group -1), then commands, buttons, uploads and free text."""
+    app.add_handler(TypeHandler(Update, guard), group=-1)
+    commands = [
+        (["start", "help", "hilfe"], handlers.cmd_help),
+        (["frage", "ask"], handlers.cmd_ask),
+        (["quellen", "sources"], handlers.cmd_sources),
+        (["status", "zahlen", "figures"], handlers.cmd_not_yet),
+        (["sprache", "language"], handlers.cmd_language),
+        (["reindex"], admin.cmd_reindex),
+        (["docs"], admin.cmd_docs),
+        (["remove"], admin.cmd_remove),
+    ]
+    for names, callback in commands:
+        app.add_handler(CommandHandler(names, callback))
+    app.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(src|pg|doc):"))
+    app.add_handler(MessageHandler(filters.Document.ALL, admin.on_upload))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    app.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, handlers.cmd_unknown)
+    )
+    app.add_error_handler(on_error)
+
+
+async def _post_init(app: App) -> None:
+    """Open the service if none was given; register the command menus (de default, en)."""
+    if SERVICE not in app.bot_data:
+        from bot.service import open_service
+
+        app.bot_data[SERVICE] = await asyncio.to_thread(open_service, app.bot_data[SETTINGS])
+        app.bot_data[OWNS_SERVICE] = True
+    try:
+        await app.bot.set_my_commands(COMMANDS[Lang.DE], scope=BotCommandScopeDefault())
+        await app.bot.set_my_commands(COMMANDS[Lang.EN], language_code="en")
+    except TelegramError as e:  # a missing menu must not keep the bot from answering
+        logger.warning("could not register the command menu: %s", e)
+
+
+async def _post_shutdown(app: App) -> None:
+    """Close the service only if this application opened it."""
+    if app.bot_data.pop(OWNS_SERVICE, False):
+        service = app.bot_data.pop(SERVICE)
+        close = getattr(service, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
+
+
+def run(
+    settings: Settings,
+    service: RatsbotService | None = None,
+    *,
+    webhook_url: str | None = None,
+    listen: str = "0.0.0.0",
+    port: int = 8443,
+    url_path: str | None = None,
+) -> None:
+    """Run until Ctrl-C: long polling, or a webhook when ``webhook_url`` is given.
+
+    In webhook mode Telegram must reach ``webhook_url`` (HTTPS, e.g. behind a
+    reverse proxy forwarding to ``listen:port/url_path``; ``url_path`` defaults to
+    the URL's path); the secret token from ``TELEGRAM_WEBHOOK_SECRET`` makes the
+    bot ignore requests not from Telegram. Needs ``python-telegram-bot[webhooks]``.
+    """
+    app = build_application(settings, service)
+    updates = Update.ALL_TYPES
+    if webhook_url is None:
+        app.run_polling(allowed_updates=updates, drop_pending_updates=False)
+        return
+    if not settings.telegram_webhook_secret:
+        raise ConfigError("webhook mode needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)")
+    app.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=url_path if url_path is not None else urlsplit(webhook_url).path.strip("/"),
+        webhook_url=webhook_url,
+        secret_token=settings.telegram_webhook_secret,
+        allowed_updates=updates,
+    )
