@@ -79,7 +79,7 @@ def ingest_paths(
     embedder: Embedder,
     paths: list[Path],
     *,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     show_bar: bool | None = None,
 ) -> IngestReport:
     """Ingest files and folders; returns what was added, changed, skipped, failed."""
@@ -143,7 +143,20 @@ def ingest_paths(
     if bar:
         bar.close()
 
+    ebar = None
+    if bar is not None and progress is None:
+        from tqdm import tqdm
+
+        ebar = tqdm(unit="text", desc="embed", file=sys.stderr)
+
+        def progress(done: int, total: int) -> None:
+            ebar.total = total
+            ebar.n = done
+            ebar.refresh()
+
     _embed_missing(store, embedder, planned, report, progress)
+    if ebar is not None:
+        ebar.close()
 
     if planned or stale:
         with store.session() as s:
@@ -174,7 +187,7 @@ def _embed_missing(
     embedder: Embedder,
     planned: list[_Planned],
     report: IngestReport,
-    progress: Callable[[str], None] | None,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     """Embed chunk and sentence texts that have no cached vector yet.
 
@@ -207,7 +220,7 @@ def _embed_missing(
             store.put_embeddings(key, hs, dense, sparse)
             done += len(hs)
             if progress:
-                progress(f"embedded {done}/{total}")
+                progress(done, total)
     report.chunks_embedded = done
 
 
