@@ -119,8 +119,8 @@ def answer_paragraphs(answer: Answer) -> list[Paragraph]:
 def render_source(source: Source, index: int, total: int, language: str) -> str:
     """One full source passage for the sources view; always fits one message."""
     text = source.text
-    if tg_len(text) > SOURCE_TEXT_LIMIT:
-        text = _cut(text, SOURCE_TEXT_LIMIT - 1) + "…"
+    if _escaped_len(text) > SOURCE_TEXT_LIMIT:
+        text = _cut(text, SOURCE_TEXT_LIMIT - 1, escaped=True) + "…"
     spans = [
         Span(f"{label(language, 'source')} {index + 1}/{total}", "b"),
         Span(f"\n{source.title}\n"),
