@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -86,6 +87,25 @@ def make_sources(result: SearchResult, views: dict[int, ChunkView], k: int) -> l
     return sources
 
 
+class QuoteSelector(Protocol):
+    """The replaceable answer step: passages in, verbatim quotes with citations out.
+
+    ``choose_quotes`` is the bundled extractive one. An operator's on-premises
+    language model would implement this too (e.g. ask it which sentences of the
+    numbered passages answer, then return those sentences with
+    ``citation_for``), so retrieval, abstention, citations and rendering stay as
+    they are and every quote stays verbatim.
+    """
+
+    def __call__(
+        self,
+        result: SearchResult,
+        views: dict[int, ChunkView],
+        sources: list[Source],
+        scored: ScoredSentences,
+    ) -> list[Quote]: ...
+
+
 def compose(
     store: Store,
     embedder: Embedder,
@@ -93,9 +113,11 @@ def compose(
     *,
     k: int = 5,
     model: AbstainModel | None = None,
+    selector: QuoteSelector | None = None,
 ) -> Answer:
     """Quote the sentences that answer ``result.question``, or abstain."""
     model = model or AbstainModel()
+    selector = selector or choose_quotes
     views = load_chunks(store, [h.chunk_id for h in result.hits[: max(k, SENTENCE_POOL)]])
     sources = make_sources(result, views, k)
     answer = Answer(result.question, result.language, abstained=True, sources=sources)
@@ -106,7 +128,7 @@ def compose(
     # a paper number asked for by name is answered from that paper's passages
     if not result.references and model.abstain(answer.evidence):
         return answer
-    quotes = choose_quotes(result, views, sources, scored)
+    quotes = selector(result, views, sources, scored)
     if quotes:
         answer.abstained = False
         answer.quotes = quotes
