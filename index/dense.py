@@ -1,62 +1,166 @@
-"""Dense vectors in FAISS, keyed by the store's chunk ids.
+"""Dense vectors in FAISS, keyed by the store's chunk ids: exact while small, IVF above.
 
 ``IndexIDMap2`` over an inner-product index of L2-normalised vectors gives
 cosine similarity, and the SQL primary key is the FAISS id, so no id map lives
-beside the index. Filters (audience, Gremium, dates, paper) are applied inside
-the search with an ``IDSelector``, before ranking and truncation.
+beside the index. A flat scan of a million 384-d vectors costs ~60 ms (memory
+bandwidth bound, a second core does not help), so above ``ANN_THRESHOLD``
+vectors the index becomes IVF with 8-bit scalar quantisation (a quarter of the
+memory). SQ8 alone loses a little recall (0.977 at 1M), so its candidates are
+re-scored exactly against the float32 vectors, which stay on disk and are
+memory-mapped: only the rows of the few hundred candidates are read. Filters
+are applied inside the search with an ``IDSelectorBitmap`` (cheap to build per
+query, unlike a hash set of a million ids); a narrow filter scans every IVF
+list so it is never starved of candidates.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+ANN_THRESHOLD = 200_000  # vectors; below it exact search is fast enough
+NPROBE = 32
+HNSW_EF_SEARCH = 256
+KINDS = ("flat", "ivf", "hnsw")
+
+
+def choose_kind(n: int, override: str | None = None) -> str:
+    """``RATSBOT_DENSE_INDEX`` (flat|ivf|hnsw|auto) or, by default, flat below the threshold."""
+    kind = (override or os.environ.get("RATSBOT_DENSE_INDEX") or "auto").lower()
+    if kind in KINDS:
+        return kind
+    return "flat" if n < ANN_THRESHOLD else "ivf"
+
+
+def _nlist(n: int) -> int:
+    """~4·sqrt(n) lists (4000 at 1M) but at least ~256 vectors per list when small."""
+    return int(max(16, min(65536, 4 * np.sqrt(max(n, 1)), n // 256)))
+
 
 class DenseIndex:
-    def __init__(self, index: faiss.Index, dim: int) -> None:
+    """One FAISS index plus, for approximate kinds, the exact vectors for re-scoring."""
+
+    def __init__(
+        self, index: faiss.Index, dim: int, kind: str = "flat", exact: np.ndarray | None = None
+    ) -> None:
         self.index = index
         self.dim = dim
+        self.kind = kind
+        self.exact = exact  # float32 rows in id order (ANN kinds only), usually memory-mapped
+        self.ids: np.ndarray | None = None  # sorted ids matching ``exact`` rows
 
     @classmethod
-    def build(cls, ids: np.ndarray, vectors: np.ndarray, dim: int) -> DenseIndex:
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-        if len(ids):
-            index.add_with_ids(
-                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+    def build(
+        cls, ids: np.ndarray, vectors: np.ndarray, dim: int, kind: str | None = None
+    ) -> DenseIndex:
+        """Index ``vectors`` under ``ids`` (sorted ascending) with the chosen kind."""
+        ids = np.asarray(ids, dtype=np.int64)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        kind = choose_kind(len(ids), kind)
+        if kind == "ivf" and len(ids) < 64 * 16:
+            kind = "flat"  # too few vectors to train clusters
+        if kind == "flat":
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        elif kind == "hnsw":
+            hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = 80
+            index = faiss.IndexIDMap2(hnsw)
+        else:
+            nlist = _nlist(len(ids))
+            quant = faiss.IndexFlatIP(dim)
+            ivf = faiss.IndexIVFScalarQuantizer(
+                quant, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
             )
-        return cls(index, dim)
+            rng = np.random.default_rng(0)
+            sample = vectors[rng.choice(len(vectors), min(len(vectors), nlist * 64), False)]
+            ivf.train(sample)
+            ivf.nprobe = NPROBE
+            ivf.parallel_mode = 1
+            index = faiss.IndexIDMap2(ivf)
+        if len(ids):
+            index.add_with_ids(vectors, ids)
+        out = cls(index, dim, kind, None if kind == "flat" else vectors)
+        out.ids = ids if kind != "flat" else None
+        return out
 
     @property
     def size(self) -> int:
         return int(self.index.ntotal)
 
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        *,
+        exact_rescore: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Top ``k`` (ids, scores); ``allowed`` restricts to those chunk ids."""
+        """Top ``k`` (ids, scores); ``allowed`` restricts to those ids (any order)."""
         if self.size == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        k = min(k, self.size)
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        params = None
+        fetch = k if self.kind == "flat" or not exact_rescore else max(2 * k, k + 50)
+        fetch = min(fetch, self.size)
+        sel = bitmap = None
+        narrow = False
         if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
             if len(allowed) == 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
-            sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-            params = faiss.SearchParameters(sel=sel)
-        scores, ids = self.index.search(q, k, params=params)
+            bits = np.zeros(int(allowed.max()) + 1, dtype=bool)
+            bits[allowed] = True
+            bitmap = np.packbits(bits, bitorder="little")
+            sel = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
+            narrow = len(allowed) < 0.2 * self.size
+        params = self._params(sel, narrow)
+        scores, ids = self.index.search(q, fetch, params=params)
+        del bitmap  # kept alive until the search returned
         keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+        ids_, sc = ids[0][keep], scores[0][keep]
+        if self.kind != "flat" and exact_rescore and self.exact is not None and len(ids_):
+            rows = np.searchsorted(self.ids, ids_)
+            order = np.argsort(rows)  # read the memory map in file order
+            exact = np.empty(len(rows), dtype=np.float32)
+            exact[order] = np.asarray(self.exact[rows[order]]) @ q[0]
+            best = np.argsort(-exact, kind="stable")[:k]
+            return ids_[best], exact[best]
+        return ids_[:k], sc[:k]
+
+    def _params(self, sel: faiss.IDSelector | None, narrow: bool) -> faiss.SearchParameters | None:
+        if self.kind == "ivf":
+            ivf = faiss.extract_index_ivf(self.index)
+            nprobe = ivf.nlist if narrow else NPROBE
+            return faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
+        if self.kind == "hnsw":
+            return faiss.SearchParametersHNSW(sel=sel, efSearch=HNSW_EF_SEARCH)
+        return None if sel is None else faiss.SearchParameters(sel=sel)
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))
+        if self.exact is not None and self.ids is not None:
+            np.save(path.with_suffix(".vectors.npy"), np.asarray(self.exact))
+            np.save(path.with_suffix(".ids.npy"), self.ids)
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
         index = faiss.read_index(str(path))
-        return cls(index, index.d)
+        inner = faiss.downcast_index(index.index) if hasattr(index, "index") else index
+        kind = "flat"
+        if isinstance(inner, faiss.IndexIVF):
+            kind = "ivf"
+            inner.nprobe = NPROBE
+            inner.parallel_mode = 1
+        elif isinstance(inner, faiss.IndexHNSW):
+            kind = "hnsw"
+        out = cls(index, index.d, kind)
+        vec_path = path.with_suffix(".vectors.npy")
+        if kind != "flat" and vec_path.exists():
+            out.exact = np.load(vec_path, mmap_mode="r")
+            out.ids = np.load(path.with_suffix(".ids.npy"))
+        return out
 
 
 class SentenceIndex:
@@ -65,7 +169,9 @@ class SentenceIndex:
     Short factual questions match one sentence far better than a 200-word
     passage that also talks about other things; ranking chunks by their best
     sentence ("max-sim") lifted hit@1 and MRR on the evaluation questions. It
-    costs one vector per sentence, so very large corpora may switch it off.
+    costs one vector per sentence (~8 per chunk), so it becomes approximate
+    with the chunk index's threshold and is switched off above
+    ``snapshot.MAX_SENTENCE_VECTORS`` (see bench/RESULTS.md for what that costs).
     """
 
     def __init__(self, dense: DenseIndex, chunk_of: np.ndarray) -> None:
@@ -76,6 +182,10 @@ class SentenceIndex:
     def build(cls, chunk_of: np.ndarray, vectors: np.ndarray, dim: int) -> SentenceIndex:
         positions = np.arange(len(chunk_of), dtype=np.int64)
         return cls(DenseIndex.build(positions, vectors, dim), np.asarray(chunk_of, np.int64))
+
+    @property
+    def size(self) -> int:
+        return self.dense.size
 
     def chunk_ranking(
         self, query: np.ndarray, pool: int, allowed_chunks: np.ndarray | None = None

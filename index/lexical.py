@@ -4,9 +4,12 @@ German glues words together: a question about "Stellen" must find
 "Planstellen", and "Akte" must find "E-Akte". Each token is stemmed, hyphenated
 tokens also yield their parts, and long words also yield a known word they end
 in (checked against the corpus vocabulary, so "Planstellen" → "stell" but no
-random word tails). bm25s cannot add documents, so the index is rebuilt from
-the store when the corpus changes (cheap at council-document scale; the
-million-chunk issue adds delta segments).
+random word tails). bm25s cannot add documents, so each index segment (see
+index/segments.py) has its own bm25s index and scores are made comparable by a
+shared IDF: bm25s stores idf·tf-part per posting, so a segment's postings are
+rescaled by idf(all segments) / idf(this segment). Scores are computed from the
+postings of the query's terms only, so a query costs what its posting lists
+cost, not what the corpus size costs (bm25s's own top-k scans every document).
 """
 
 from __future__ import annotations
@@ -91,10 +94,14 @@ class LexicalIndex:
         self.vocabulary = vocabulary
 
     @classmethod
-    def build(cls, ids: Sequence[int], texts: Sequence[str]) -> LexicalIndex:
+    def build(
+        cls, ids: Sequence[int], texts: Sequence[str], known: frozenset[str] = frozenset()
+    ) -> LexicalIndex:
+        """Index ``texts``; ``known`` adds other segments' words for compound tails."""
         base = [tokenize(t) for t in texts]
         vocab = frozenset(tok for toks in base for tok in toks)
-        corpus = [tokenize(t, vocab) for t in texts]
+        tails = vocab | known if known else vocab
+        corpus = [tokenize(t, tails) for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(corpus if corpus else [[""]], show_progress=False)
         return cls(np.asarray(ids, dtype=np.int64), retriever, vocab)
@@ -105,6 +112,39 @@ class LexicalIndex:
         if not toks or len(self.ids) == 0:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.retriever.get_scores(toks), dtype=np.float32)[: len(self.ids)]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def doc_freq(self, term: str) -> int:
+        j = self.retriever.vocab_dict.get(term)
+        if j is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[j + 1] - indptr[j])
+
+    def term_scores(self, terms: Sequence[str], idf: dict[str, float]) -> np.ndarray:
+        """BM25 score of every row for ``terms`` (repeats count), with the given IDFs.
+
+        With ``idf`` computed from this segment alone the result equals bm25s's
+        ``get_scores``; with an IDF over all segments scores become comparable.
+        """
+        out = np.zeros(self.size, dtype=np.float32)
+        sc = self.retriever.scores
+        data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
+        n = self.size
+        for t in terms:
+            j = self.retriever.vocab_dict.get(t)
+            if j is None:
+                continue
+            a, b = int(indptr[j]), int(indptr[j + 1])
+            if a == b:
+                continue
+            factor = idf[t] / lucene_idf(b - a, n)
+            rows = np.asarray(indices[a:b])
+            out[rows] += np.asarray(data[a:b], dtype=np.float32) * np.float32(factor)
+        return out
 
     def query_terms(self, query: str) -> list[str]:
         """Content stems of a question; an unknown compound stands for its known tail."""
@@ -147,7 +187,68 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+        retriever = bm25s.BM25.load(
+            str(folder / "bm25"), show_progress=False, verbosity=0, mmap=True
+        )
         ids = np.load(folder / "bm25_ids.npy")
         vocab = frozenset(json.loads((folder / "bm25_vocab.json").read_text()))
         return cls(ids, retriever, vocab)
+
+
+def lucene_idf(df: int, n: int) -> float:
+    """bm25s's default ("lucene") IDF."""
+    return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
+
+class LexicalView:
+    """BM25 over several segments as if they were one index (shared IDF, union vocabulary).
+
+    Scores use document frequencies summed over the segments; tombstoned rows
+    still count until the next merge, which shifts IDFs negligibly.
+    """
+
+    def __init__(self, parts: Sequence[LexicalIndex]) -> None:
+        self.parts = list(parts)
+        if len(self.parts) == 1:
+            self.vocabulary = self.parts[0].vocabulary
+        else:
+            self.vocabulary = frozenset().union(*(p.vocabulary for p in self.parts))
+        self.n = sum(p.size for p in self.parts)
+
+    def query_tokens(self, query: str) -> list[str]:
+        return tokenize(query, self.vocabulary)
+
+    def idfs(self, terms: Iterable[str]) -> dict[str, float]:
+        return {t: lucene_idf(sum(p.doc_freq(t) for p in self.parts), self.n) for t in set(terms)}
+
+    def segment_scores(self, tokens: list[str]) -> list[np.ndarray]:
+        """Per segment, the BM25 score of every row (same order as ``parts``)."""
+        idf = self.idfs(tokens)
+        return [p.term_scores(tokens, idf) for p in self.parts]
+
+    def query_terms(self, query: str) -> list[str]:
+        terms = []
+        for w in _words(query):
+            if w in STOPWORDS_DE or w in STOPWORDS_EN or len(w) < 2:
+                continue
+            st = _stem(w)
+            if st not in self.vocabulary and len(w) >= 9:
+                tail = _tail(w, self.vocabulary)
+                st = tail[0] if tail else st
+            terms.append(st)
+        return list(dict.fromkeys(terms))
+
+    def idf(self, term: str) -> float:
+        """log(N / df) over all segments; an unknown term gets the highest weight."""
+        df = sum(p.doc_freq(term) for p in self.parts)
+        return float(np.log((max(self.n, 1) + 1) / (df + 0.5)))
+
+    def coverage(self, query: str, texts: Sequence[str]) -> float:
+        """IDF-weighted share of the question's terms that occur in ``texts``."""
+        terms = self.query_terms(query)
+        if not terms:
+            return 0.0
+        seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
+        weights = {t: self.idf(t) for t in terms}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in seen) / total if total else 0.0

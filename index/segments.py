@@ -1,0 +1,246 @@
+"""Index segments: a large base plus small deltas, each immutable once written.
+
+Rebuilding every structure for a million chunks takes minutes (FAISS IVF
+training, BM25 tokenising, the sparse matrix), but a new 50-chunk document only
+needs its own small segment. A segment holds everything retrieval needs for
+its chunks — dense FAISS index, sentence index, sparse latent-term matrix in
+CSC form (a query reads only its terms' columns), BM25 — and the version stamp
+of each document it covers, so a later refresh can tell which documents are
+new, changed or gone. Segments are written to a temporary folder and renamed,
+and never change afterwards; deletions live in the generation's tombstones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy import select
+
+from index.dense import DenseIndex, SentenceIndex
+from index.errors import IndexOutOfSync
+from index.lexical import LexicalIndex
+from index.schema import Chunk, Document, Embedding
+from index.store import Store, text_hash
+
+DocStamp = str  # content hash + ingest time: changes whenever a document is rewritten
+
+
+@dataclass
+class Segment:
+    name: str
+    ids: np.ndarray  # sorted chunk ids; row order of every structure below
+    doc_of: np.ndarray  # document id per row
+    public: np.ndarray  # bool per row
+    dense: DenseIndex
+    sparse: sp.csc_matrix | None
+    lexical: LexicalIndex
+    sentences: SentenceIndex | None
+    stamps: dict[int, DocStamp]  # documents this segment covers
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def all_public(self) -> bool:
+        return bool(self.public.all())
+
+    @cached_property
+    def sentence_rows(self) -> np.ndarray:
+        """Row of the chunk each sentence vector belongs to."""
+        if self.sentences is None:
+            return np.zeros(0, np.int64)
+        return self.rows(self.sentences.chunk_of)
+
+    def rows(self, chunk_ids: np.ndarray) -> np.ndarray:
+        """Row of each chunk id, -1 where this segment does not hold it."""
+        chunk_ids = np.asarray(chunk_ids, dtype=np.int64)
+        if self.size == 0:
+            return np.full(len(chunk_ids), -1, dtype=np.int64)
+        pos = np.searchsorted(self.ids, chunk_ids)
+        pos = np.minimum(pos, self.size - 1)
+        return np.where(self.ids[pos] == chunk_ids, pos, -1)
+
+
+def doc_stamps(store: Store) -> dict[int, tuple[DocStamp, bool]]:
+    """Every document's version stamp and audience, read in one cheap query."""
+    with store.session() as s:
+        rows = s.execute(
+            select(Document.id, Document.content_hash, Document.ingested_at, Document.public)
+        ).all()
+    return {int(i): (f"{h}@{t.isoformat() if t else ''}", bool(p)) for i, h, t, p in rows}
+
+
+def build_segment(
+    store: Store,
+    embedder_key: str,
+    dim: int,
+    sparse_dim: int,
+    doc_ids: Sequence[int] | None,
+    *,
+    max_sentences: int,
+    dense_kind: str | None = None,
+    vocabulary: frozenset[str] = frozenset(),
+) -> Segment:
+    """Build a segment from the store's cached vectors for ``doc_ids`` (None: all)."""
+    stamps = doc_stamps(store)
+    wanted = sorted(stamps) if doc_ids is None else sorted(set(doc_ids) & set(stamps))
+    rows = _chunk_rows(store, wanted if doc_ids is not None else None)
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    vecs = _load_vectors(store, embedder_key, [r[3] for r in rows])
+    missing = [r[0] for r in rows if r[3] not in vecs]
+    if missing:
+        raise IndexOutOfSync(
+            f"{len(missing)} chunks have no vectors for embedder {embedder_key}: "
+            "run 'ratsbot reindex'"
+        )
+    dense_m = np.zeros((len(rows), dim), dtype=np.float32)
+    sp_idx, sp_val, sp_ptr = [], [], [0]
+    for i, r in enumerate(rows):
+        d, spv = vecs[r[3]]
+        dense_m[i] = d
+        if spv is not None:
+            sp_idx.append(spv[0])
+            sp_val.append(spv[1])
+            sp_ptr.append(sp_ptr[-1] + len(spv[0]))
+    sparse = None
+    if sparse_dim and rows and len(sp_idx) == len(rows):
+        sparse = sp.csr_matrix(
+            (np.concatenate(sp_val), np.concatenate(sp_idx), np.asarray(sp_ptr)),
+            shape=(len(rows), sparse_dim),
+            dtype=np.float32,
+        ).tocsc()
+    texts = [r[4] for r in rows]
+    return Segment(
+        name=f"seg-{uuid.uuid4().hex[:12]}",
+        ids=ids,
+        doc_of=np.array([r[1] for r in rows], dtype=np.int64),
+        public=np.array([stamps[r[1]][1] for r in rows], dtype=bool),
+        dense=DenseIndex.build(ids, dense_m, dim, dense_kind),
+        sparse=sparse,
+        lexical=LexicalIndex.build(ids.tolist(), texts, vocabulary),
+        sentences=_sentence_index(store, embedder_key, rows, dim, max_sentences, dense_kind),
+        stamps={d: stamps[d][0] for d in wanted},
+    )
+
+
+def _chunk_rows(store: Store, doc_ids: list[int] | None) -> list[tuple]:
+    """(id, document id, sentences, embed hash, embed text, text) ordered by id."""
+    cols = (
+        Chunk.id,
+        Chunk.document_id,
+        Chunk.sentences,
+        Chunk.content_hash,
+        Chunk.embed_text,
+        Chunk.text,
+    )
+    out: list[tuple] = []
+    with store.session() as s:
+        if doc_ids is None:
+            out = [tuple(r) for r in s.execute(select(*cols).order_by(Chunk.id))]
+        else:
+            for i in range(0, len(doc_ids), 500):
+                q = select(*cols).where(Chunk.document_id.in_(doc_ids[i : i + 500]))
+                out.extend(tuple(r) for r in s.execute(q))
+            out.sort(key=lambda r: r[0])
+    return out
+
+
+def _load_vectors(
+    store: Store, key: str, hashes: list[str]
+) -> dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]]:
+    """Cached vectors by hash; a full scan of the cache is faster than IN lists at scale."""
+    if len(hashes) < 50_000:
+        return store.load_embeddings(key, hashes)
+    wanted = set(hashes)
+    out: dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = {}
+    cols = (Embedding.content_hash, Embedding.dense, Embedding.sparse_idx, Embedding.sparse_val)
+    with store.session() as s:
+        for h, d, si, sv in s.execute(select(*cols).where(Embedding.embedder == key)):
+            if h in wanted:
+                spv = None
+                if si is not None and sv is not None:
+                    spv = (np.frombuffer(si, np.int32), np.frombuffer(sv, np.float32))
+                out[h] = (np.frombuffer(d, np.float32), spv)
+    return out
+
+
+def _sentence_index(
+    store: Store, key: str, rows: list[tuple], dim: int, limit: int, kind: str | None
+) -> SentenceIndex | None:
+    """Vectors of every sentence (cached at ingest) with the chunk each belongs to."""
+    n = sum(len(r[2] or []) for r in rows)
+    if n == 0 or n > limit:
+        return None
+    hashes, chunk_of = [], []
+    for r in rows:
+        for a, b in r[2] or []:
+            hashes.append(text_hash(r[5][a:b]))
+            chunk_of.append(r[0])
+    vecs = _load_vectors(store, key, hashes)
+    keep = [i for i, h in enumerate(hashes) if h in vecs]
+    if not keep:
+        return None
+    m = np.stack([vecs[hashes[i]][0] for i in keep]).astype(np.float32)
+    positions = np.asarray(chunk_of, np.int64)[keep]
+    return SentenceIndex(
+        DenseIndex.build(np.arange(len(keep), dtype=np.int64), m, dim, kind), positions
+    )
+
+
+def save_segment(seg: Segment, index_dir: Path) -> Path:
+    """Write aside, then rename into place; an existing segment folder is never rewritten."""
+    final = index_dir / seg.name
+    if final.exists():
+        return final
+    tmp = index_dir / f".tmp-{seg.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    seg.dense.save(tmp / "dense.faiss")
+    if seg.sparse is not None:
+        for part in ("data", "indices", "indptr"):
+            np.save(tmp / f"sparse_{part}.npy", getattr(seg.sparse, part))
+        (tmp / "sparse_shape.json").write_text(json.dumps(list(seg.sparse.shape)))
+    seg.lexical.save(tmp)
+    if seg.sentences is not None:
+        seg.sentences.save(tmp)
+    np.savez(tmp / "rows.npz", ids=seg.ids, doc_of=seg.doc_of, public=seg.public)
+    (tmp / "stamps.json").write_text(json.dumps({str(k): v for k, v in seg.stamps.items()}))
+    os.replace(tmp, final)
+    return final
+
+
+def load_segment(index_dir: Path, name: str) -> Segment:
+    """Open a saved segment; big arrays are memory-mapped, read on demand."""
+    folder = index_dir / name
+    rows = np.load(folder / "rows.npz")
+    sparse = None
+    if (folder / "sparse_shape.json").exists():
+        shape = tuple(json.loads((folder / "sparse_shape.json").read_text()))
+        parts = [np.load(folder / f"sparse_{p}.npy", mmap_mode="r") for p in ("data", "indices")]
+        indptr = np.load(folder / "sparse_indptr.npy")
+        # copy=False keeps the memory maps: only the columns a query touches are read
+        sparse = sp.csc_matrix((parts[0], parts[1], indptr), shape=shape, copy=False)
+    seg = Segment(
+        name=name,
+        ids=rows["ids"],
+        doc_of=rows["doc_of"],
+        public=rows["public"],
+        dense=DenseIndex.load(folder / "dense.faiss"),
+        sparse=sparse,
+        lexical=LexicalIndex.load(folder),
+        sentences=SentenceIndex.load(folder),
+        stamps={int(k): v for k, v in json.loads((folder / "stamps.json").read_text()).items()},
+    )
+    if seg.dense.size != seg.size or seg.lexical.size != seg.size:
+        raise IndexOutOfSync(f"index segment {name} is inconsistent: run 'ratsbot reindex'")
+    return seg
