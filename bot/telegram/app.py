@@ -103,13 +103,14 @@ def add_handlers(app: App) -> None:
         (["docs"], admin.cmd_docs),
         (["remove"], admin.cmd_remove),
     ]
+    new = filters.UpdateType.MESSAGE  # edited messages and channel posts ask nothing
     for names, callback in commands:
-        app.add_handler(CommandHandler(names, callback))
+        app.add_handler(CommandHandler(names, callback, filters=new))
     app.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(src|pg|doc):"))
-    app.add_handler(MessageHandler(filters.Document.ALL, admin.on_upload))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    app.add_handler(MessageHandler(new & filters.Document.ALL, admin.on_upload))
+    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.on_text))
     app.add_handler(
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, handlers.cmd_unknown)
+        MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, handlers.cmd_unknown)
     )
     app.add_error_handler(on_error)
 

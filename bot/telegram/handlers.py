@@ -13,6 +13,7 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.answer import Answer
 from bot.render_html import render_answer, render_document, render_source
@@ -134,14 +135,18 @@ async def on_button(update: Update, context: RatsContext) -> None:
     elif kind == "pg" and query.message is not None and stored.answer.sources:
         sources = stored.answer.sources
         index = min(index, len(sources) - 1)
-        await context.bot.edit_message_text(
-            render_source(sources[index], index, len(sources), lang),
-            chat_id=chat.id,
-            message_id=query.message.message_id,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-            reply_markup=pager_keyboard(stored.answer_id, index, len(sources)),
-        )
+        try:
+            await context.bot.edit_message_text(
+                render_source(sources[index], index, len(sources), lang),
+                chat_id=chat.id,
+                message_id=query.message.message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=pager_keyboard(stored.answer_id, index, len(sources)),
+            )
+        except BadRequest as e:  # a double tap: the page is already shown
+            if "not modified" not in e.message.lower():
+                raise
     elif kind == "doc":
         await send_documents(context, chat.id, stored, lang)
 

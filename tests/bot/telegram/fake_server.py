@@ -11,6 +11,7 @@ any URL that is not the Bot API.
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import json
 import time
@@ -182,7 +183,7 @@ class FakeBotApi:
         old.pop("reply_markup", None)
         if p.get("reply_markup"):
             old["reply_markup"] = p["reply_markup"]
-        return old
+        return copy.deepcopy(old)
 
     def _m_senddocument(self, p: dict[str, Any], f: dict[str, tuple[str, bytes]]) -> Any:
         if "document" not in f:
@@ -235,7 +236,7 @@ class FakeBotApi:
         if p.get("reply_markup"):
             msg["reply_markup"] = p["reply_markup"]
         self.messages[(chat_id, msg["message_id"])] = msg
-        return msg
+        return copy.deepcopy(msg)  # later edits must not change what a call returned
 
 
 def _suffix(name: str) -> str:

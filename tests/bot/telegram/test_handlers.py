@@ -226,3 +226,26 @@ async def test_outsiders_are_refused_when_an_allow_list_is_set(
     assert [q for q, _ in service.asked] == [QUESTION]
     assert "freigeschalteten" in api.texts(666)[-1]
     assert api.texts(-9) == []  # no refusal spam in groups that did not address the bot
+
+
+async def test_double_tap_on_a_page_button_is_harmless(
+    app: App, api: FakeBotApi, tg: Telegram
+) -> None:
+    anna = tg.user(USER_ID)
+    await process(app, tg.message(tg.private(anna), anna, QUESTION))
+    answer = api.sent("sendMessage")[-1].result
+    await process(app, tg.callback(answer, anna, buttons(answer)["Quellen"]))
+    page = api.sent("sendMessage")[-1].result
+    for _ in range(2):
+        await process(app, tg.callback(page, anna, buttons(page)["▶"]))
+    assert len(api.sent("editMessageText")) == 1
+    assert not any("schiefgegangen" in t for t in api.texts())
+
+
+async def test_edited_messages_do_not_ask_again(
+    app: App, api: FakeBotApi, tg: Telegram, service: FakeService
+) -> None:
+    anna = tg.user(USER_ID)
+    update = tg.message(tg.private(anna), anna, QUESTION)
+    await process(app, {"edited_message": {**update["message"], "edit_date": 1}})
+    assert service.asked == [] and api.sent("sendMessage") == []
