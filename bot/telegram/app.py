@@ -154,6 +154,7 @@ def run(
     the URL's path); the secret token from ``TELEGRAM_WEBHOOK_SECRET`` makes the
     bot ignore requests not from Telegram. Needs ``python-telegram-bot[webhooks]``.
     """
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
     app = build_application(settings, service)
     updates = Update.ALL_TYPES
     if webhook_url is None:
