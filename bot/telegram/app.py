@@ -13,7 +13,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommandScopeDefault, Update
+from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -35,7 +35,7 @@ from bot.telegram.access import guard
 from bot.telegram.context import SERVICE, SETTINGS, STATE, RatsContext
 from bot.telegram.errors import on_error
 from bot.telegram.state import DEFAULT_ANSWER_CACHE, AnswerCache, BotState, FloodGuard
-from bot.telegram.texts import COMMANDS, Lang
+from bot.telegram.texts import ADMIN_COMMANDS, COMMANDS, Lang
 from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,12 @@ async def _post_init(app: App) -> None:
         await app.bot.set_my_commands(COMMANDS[Lang.EN], language_code="en")
     except TelegramError as e:  # a missing menu must not keep the bot from answering
         logger.warning("could not register the command menu: %s", e)
+    for admin_id in app.bot_data[SETTINGS].admin_ids:
+        try:  # admins see their commands too; fails until the admin has started the bot
+            scope = BotCommandScopeChat(admin_id)
+            await app.bot.set_my_commands(COMMANDS[Lang.DE] + ADMIN_COMMANDS, scope=scope)
+        except TelegramError:
+            logger.info("admin command menu not set (the admin has not started the bot yet)")
 
 
 async def _post_shutdown(app: App) -> None:

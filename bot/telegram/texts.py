@@ -173,6 +173,7 @@ def t(lang: Lang | str, key: str, **values: object) -> str:
 
 COMMANDS: dict[Lang, list[BotCommand]] = {
     Lang.DE: [
+        BotCommand("start", "Begrüßung und Hilfe"),
         BotCommand("help", "Was der Bot weiß und kann"),
         BotCommand("frage", "Eine Frage stellen"),
         BotCommand("quellen", "Quellen der letzten Antwort"),
@@ -181,6 +182,7 @@ COMMANDS: dict[Lang, list[BotCommand]] = {
         BotCommand("sprache", "Sprache wählen: de oder en"),
     ],
     Lang.EN: [
+        BotCommand("start", "Welcome and help"),
         BotCommand("help", "What the bot knows and can do"),
         BotCommand("ask", "Ask a question"),
         BotCommand("sources", "Sources of the last answer"),
@@ -189,3 +191,9 @@ COMMANDS: dict[Lang, list[BotCommand]] = {
         BotCommand("sprache", "Choose the language: de or en"),
     ],
 }
+
+ADMIN_COMMANDS: list[BotCommand] = [
+    BotCommand("reindex", "Korpus neu indizieren"),
+    BotCommand("docs", "Neueste Dokumente"),
+    BotCommand("remove", "Dokument entfernen: /remove DOC_ID"),
+]

@@ -167,7 +167,9 @@ async def test_help_reports_the_corpus_and_commands_are_registered(
     assert "<b>2</b> Dokumente" in text and "17.12.2020" in text and "/admin" not in text
     assert telegram_html_errors(text) == []
     names = {key[1]: [c["command"] for c in cmds] for key, cmds in api.commands.items()}
-    assert "frage" in names[""] and "sources" in names["en"]
+    assert "frage" in names[""] and "sources" in names["en"] and "start" in names[""]
+    admin_menu = next(c for (scope, _), c in api.commands.items() if "4242" in scope)
+    assert "reindex" in [c["command"] for c in admin_menu]
 
 
 async def test_flood_guard_answers_politely_instead_of_queueing(
