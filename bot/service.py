@@ -17,6 +17,7 @@ from typing import Protocol
 
 from bot.answer import Answer
 from bot.compose import compose
+from bot.knowledge_data import FigureList, PaperStatus
 from bot.settings import Settings
 from index.embed import get_embedder
 from index.ingest import check_embedder, ingest_paths
@@ -52,6 +53,14 @@ class RatsbotService(Protocol):
         ...
 
     def stats(self) -> Stats: ...
+
+    def status(self, number: str) -> PaperStatus:
+        """A paper's path (steps, outcomes, citations); ``found`` False with close numbers."""
+        ...
+
+    def figures(self, topic: str | None = None, kind: str | None = None) -> FigureList:
+        """Figures with their source, newest first; ``kind``: stellen|euro|prozent|anzahl."""
+        ...
 
 
 MAX_QUESTION_CHARS = 1000
@@ -112,7 +121,13 @@ class Ratsbot:
     # -- admin -----------------------------------------------------------------
     def ingest(self, paths: list[Path], *, show_bar: bool | None = False) -> IngestReport:
         with self._ingest_lock, data_dir_lock(self.settings.data_dir):
-            report = ingest_paths(self.store, self.embedder, paths, show_bar=show_bar)
+            report = ingest_paths(
+                self.store,
+                self.embedder,
+                paths,
+                show_bar=show_bar,
+                corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
+            )
             self.searcher.refresh()
             return report
 
@@ -134,6 +149,19 @@ class Ratsbot:
 
     def stats(self) -> Stats:
         return self.store.stats()
+
+    # -- council knowledge -------------------------------------------------------
+    def status(self, number: str) -> PaperStatus:
+        from bot.knowledge_queries import paper_status
+
+        self.ensure_index()
+        return paper_status(self.store, number)
+
+    def figures(self, topic: str | None = None, kind: str | None = None) -> FigureList:
+        from bot.knowledge_queries import figures
+
+        self.ensure_index()
+        return figures(self.store, topic or None, kind or None)
 
 
 def open_service(settings: Settings) -> Ratsbot:

@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from index.chunking import ChunkDraft, chunk_document
 from index.embed import Embedder
 from index.errors import CorpusError, EmbedderMismatch
+from index.knowledge import extract_knowledge
 from index.model import ParsedDocument, RefRole
+from index.oparl_ingest import import_oparl_files
 from index.parse import iter_source_files, parse_file
 from index.records import FileFailure, IngestReport
 from index.references import find_references
@@ -81,12 +83,14 @@ def ingest_paths(
     *,
     progress: Callable[[int, int], None] | None = None,
     show_bar: bool | None = None,
+    corpus_roots: list[Path] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; returns what was added, changed, skipped, failed."""
     t0 = time.perf_counter()
     report = IngestReport()
     check_embedder(store, embedder)
-    roots = [p for p in paths]
+    # a file inside a corpus folder is keyed relative to it, however it was named
+    roots = [*(corpus_roots or []), *paths]
     files: list[Path] = []
     for p in paths:
         if not p.exists():
@@ -114,10 +118,14 @@ def ingest_paths(
             stored[key] = (doc_id, ch, fh, sp)
     planned: list[_Planned] = []
     stale: list[tuple[int, str]] = []  # documents of a file that no longer yields them
+    oparl: list[tuple[Path, Path | None]] = []  # OParl JSON: structured facts, not text
     for f in files:
         if bar:
             bar.update(1)
         root = _root_for(f, roots)
+        if f.suffix.lower() == ".json":
+            oparl.append((f, root))
+            continue
         try:
             fh = _file_hash(f)
             docs = parse_file(f, root=root)
@@ -155,6 +163,7 @@ def ingest_paths(
             ebar.refresh()
 
     _embed_missing(store, embedder, planned, report, progress)
+    import_oparl_files(store, oparl, report)
     if ebar is not None:
         ebar.close()
 
@@ -167,6 +176,7 @@ def ingest_paths(
             new_chunk_ids: list[int] = []
             for p in planned:
                 doc_id, chunk_ids = _write_document(s, p)
+                extract_knowledge(s, doc_id, p.doc)
                 new_chunk_ids.extend(chunk_ids)
                 report.new_document_ids.append(doc_id)
                 report.chunks_added += len(chunk_ids)

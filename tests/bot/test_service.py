@@ -90,3 +90,18 @@ def test_empty_and_symbol_questions_abstain(bot: Ratsbot) -> None:
     assert bot.ask("🙂🙂").abstained
     long = bot.ask("Planstellen " * 2000)
     assert long.notice and "gekürzt" in long.notice
+
+
+def test_file_ingested_alone_and_by_reindex_is_one_document(bot: Ratsbot, corpus_dir: Path) -> None:
+    """An admin upload lands in the corpus and is ingested alone; a reindex must not copy it."""
+    bot.reindex()
+    up = corpus_dir / "uploads"
+    up.mkdir()
+    target = up / "hund.txt"
+    shutil.copy(FIXTURE, target)
+    first = bot.ingest([target])
+    assert first.added == ["uploads/hund.txt#0"]
+    again = bot.reindex()
+    assert "uploads/hund.txt#0" in again.unchanged and not again.added
+    keys = [d.key for d in bot.documents()]
+    assert keys.count("uploads/hund.txt#0") == 1 and len(keys) == 3
