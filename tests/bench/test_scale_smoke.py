@@ -1,0 +1,37 @@
+"""The scale benchmark end to end at a small size with the fake embedder (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.mark.slow
+def test_scale_benchmark_reports_every_figure() -> None:
+    args = ["--chunks", "2000", "--json", "--no-write", "--embedder", "fake"]
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.scale", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["chunks_indexed"] >= 2000
+    serving = res["serving"]
+    for q in ("p50", "p95", "p99"):
+        assert serving["warm_ms"][q] > 0
+    for step in ("embed", "dense", "sparse", "bm25", "fusion", "compose"):
+        assert step in serving["step_ms_p50"]
+    assert serving["cold_start_s"] > 0 and serving["peak_rss_mib"] > 0
+    assert res["index_disk_mib"] > 0
+    inc = res["incremental"]
+    assert inc["answer_found"] and inc["full_rebuild_s"] > 0 and inc["answerable_s"] > 0
+    assert res["ann"]["ivf_sq8_rescored"]["recall@10"] >= 0.9
+    assert res["embedding"]["bare_texts_per_s"] > 0
