@@ -283,3 +283,10 @@ def serve(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -
 
 def main() -> None:
     cli(prog_name="ratsbot")
+
+
+from bot.cli_knowledge import status as _status_cmd  # noqa: E402
+from bot.cli_knowledge import zahlen as _zahlen_cmd  # noqa: E402
+
+cli.add_command(_status_cmd)
+cli.add_command(_zahlen_cmd)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+import index.knowledge_schema  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
 from index.records import DocumentInfo, Stats
 from index.schema import (
@@ -249,10 +250,12 @@ def bump_generation(s: Session) -> int:
 
 def delete_documents(s: Session, doc_ids: list[int]) -> None:
     """Remove documents explicitly in dependency order (not every backend cascades)."""
+    from index.knowledge import delete_knowledge
     from index.schema import Fingerprint
 
     if not doc_ids:
         return
+    delete_knowledge(s, doc_ids)
     chunk_ids = select(Chunk.id).where(Chunk.document_id.in_(doc_ids))
     s.execute(
         Chunk.__table__.update()
