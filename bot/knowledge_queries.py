@@ -348,3 +348,23 @@ def papers_for_documents(store: Store, doc_ids: list[int]) -> list[str]:
                 if n not in out:
                     out.append(n)
     return out
+
+
+def papers_by_title(store: Store, words: list[str]) -> list[str]:
+    """Papers whose title holds one of these (stemmed) words, best overlap first."""
+    if not words:
+        return []
+    wanted = set(words)
+    with store.session() as s:
+        titles: dict[str, str] = {}
+        for number, title in s.execute(
+            select(Reference.number, Document.title)
+            .join(Document, Document.id == Reference.document_id)
+            .where(Reference.role == "own", Document.title.is_not(None))
+        ):
+            titles.setdefault(number, title)
+        for number, name in s.execute(select(OParlPaper.reference, OParlPaper.name)):
+            if number and name:
+                titles.setdefault(number, name)
+    scored = [(len(wanted & set(tokenize(t))), n) for n, t in titles.items()]
+    return [n for score, n in sorted(scored, key=lambda x: (-x[0], x[1])) if score > 0]

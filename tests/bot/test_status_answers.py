@@ -1,0 +1,72 @@
+"""Free-text status and figure questions answered from the extracted knowledge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.service import Ratsbot
+from bot.settings import Settings
+from bot.status_answers import figures_answer, is_status_question, status_answer, wanted_kind
+
+
+@pytest.fixture
+def bot(settings: Settings) -> Iterator[Ratsbot]:
+    b = Ratsbot(settings)
+    b.reindex()
+    yield b
+    b.close()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was ist der Stand der Drucksache 18828-20?",
+        "What is the status of the Masterplan?",
+        "Wie ist der Stand der E-Akte?",
+        "Where does paper 18828-20 stand?",
+        "Was wurde zum Masterplan beschlossen?",
+    ],
+)
+def test_status_questions_are_recognised(question: str) -> None:
+    assert is_status_question(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["Wer ist Vorsitzender des Personalrats?", "Was ist die Databox?"]
+)
+def test_other_questions_fall_through(bot: Ratsbot, question: str) -> None:
+    assert status_answer(bot, question) is None
+    assert figures_answer(bot, question) is None
+
+
+def test_status_of_a_numbered_paper_quotes_each_outcome(bot: Ratsbot) -> None:
+    ans = status_answer(bot, "Was ist der Stand der Drucksache 18828/20?")
+    assert ans is not None and not ans.abstained
+    assert "zuletzt: Rat 17.12.2020 – zurück an den APOD überwiesen" in ans.notice
+    texts = [q.text for q in ans.quotes]
+    assert any(t.startswith("Im Anschluss an die Diskussion empfiehlt") for t in texts)
+    assert texts[-1].startswith("Der Rat der Stadt überweist")
+    assert all(q.citation.drucksachen == ("18828-20",) for q in ans.quotes)
+    assert ans.quotes[-1].citation.top == "10.6" and ans.sources
+    assert all(q.source_rank >= 1 for q in ans.quotes)
+
+
+def test_status_of_a_topic_finds_its_paper(bot: Ratsbot) -> None:
+    ans = status_answer(bot, "What is the status of the Masterplan?")
+    assert ans is not None and ans.language == "en"
+    assert "18828-20" in ans.notice and "referred back to the APOD" in ans.notice
+
+
+def test_staffing_question_gives_the_figure_then_its_quote(bot: Ratsbot) -> None:
+    assert wanted_kind("Wie viele Stellen sind geplant?") == "stellen"
+    assert wanted_kind("Wie viele Dienststellen nutzen die E-Akte?") is None
+    ans = figures_answer(bot, "Wie viele Stellen sind für die Digitalisierung geplant?")
+    assert ans is not None
+    assert ans.notice.splitlines()[0].startswith("38,5 Planstellen")
+    assert "19027-20" in ans.notice
+    assert "38,5 weitere Planstellen" in ans.quotes[0].text
+    assert ans.quotes[0].speaker == "Herr Vogeler (CDU-Fraktion)"
+    cost = figures_answer(bot, "How much does it cost per year?")
+    assert cost is not None and cost.notice.startswith("3 Mio. Euro pro Jahr")
