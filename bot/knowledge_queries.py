@@ -142,6 +142,8 @@ def _oparl_steps(s: Session, numbers: list[str], status: PaperStatus) -> list[tu
                 item = s.scalar(
                     select(OParlAgendaItem).where(OParlAgendaItem.consultation_id == c.id)
                 )
+            if item is not None and item.public is False:
+                continue  # non-public agenda items are never shown, like non-public documents
             gremium = _meeting_gremium(meeting.name) if meeting else ""
             if not gremium and c.organizations:
                 org = s.get(OParlOrganization, c.organizations[0])
