@@ -83,14 +83,22 @@ def cli(
     ctx.ensure_object(dict)["settings"] = settings
 
 
+def _say_waiting() -> None:
+    click.echo("Ein anderer Ingest läuft gerade (another ingest is running), warte …", err=True)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--no-wait", is_flag=True, help="Refuse instead of waiting for another ingest.")
 @click.pass_context
 @_fail_cleanly
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Ingest files or folders incrementally (unchanged documents are skipped)."""
-    report = _bot(ctx).ingest(list(paths), show_bar=None)
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_wait: bool) -> None:
+    """Ingest files or folders incrementally (unchanged documents are skipped).
+
+    Files under a folder named ``nichtoeffentlich`` are non-public.
+    """
+    report = _bot(ctx).ingest(list(paths), show_bar=None, wait=not no_wait, on_wait=_say_waiting)
     if as_json:
         _echo_json(report.to_json())
     else:
@@ -107,12 +115,20 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--full", is_flag=True, help="Rewrite every document and all index files.")
+@click.option("--no-wait", is_flag=True, help="Refuse instead of waiting for another ingest.")
 @click.pass_context
 @_fail_cleanly
-def reindex(ctx: click.Context) -> None:
-    """Re-ingest the corpus folders (RATSBOT_CORPUS_DIRS, default ./corpus)."""
-    report = _bot(ctx).reindex()
+def reindex(ctx: click.Context, full: bool, no_wait: bool) -> None:
+    """Re-ingest the corpus folders (RATSBOT_CORPUS_DIRS, default ./corpus).
+
+    Incremental by default; ``--full`` drops the index files and rewrites every
+    document (only texts missing from the vector cache are embedded).
+    """
+    report = _bot(ctx).reindex(full=full, wait=not no_wait, on_wait=_say_waiting)
     click.echo(report.summary())
+    for f in report.failed:
+        click.echo(f"Fehler: {f.reason}", err=True)
 
 
 @cli.command()
@@ -137,8 +153,10 @@ def remove(ctx: click.Context, doc_id: int, as_json: bool) -> None:
 @click.pass_context
 @_fail_cleanly
 def docs(ctx: click.Context, limit: int | None, as_json: bool) -> None:
-    """List documents with their metadata, newest meeting first."""
-    items = _bot(ctx).documents(limit)
+    """List documents with their metadata, newest meeting first (non-public ones too)."""
+    from bot.audience import Audience
+
+    items = _bot(ctx).documents(limit, audience=Audience.MEMBER)
     if as_json:
         _echo_json([d.to_json() for d in items])
         return
@@ -148,6 +166,7 @@ def docs(ctx: click.Context, limit: int | None, as_json: bool) -> None:
         click.echo(
             f"{d.id:4}  {date}  {nums:14} {d.gremium or '-'} · TOP {d.top or '-'} · "
             f"{d.kind or '-'} · {d.title or d.source_path} ({d.chunk_count} Abschnitte)"
+            + ("" if d.public else " [nicht öffentlich]")
         )
 
 
@@ -156,8 +175,10 @@ def docs(ctx: click.Context, limit: int | None, as_json: bool) -> None:
 @click.pass_context
 @_fail_cleanly
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of documents, chunks, references, speakers, vectors."""
-    st = _bot(ctx).stats()
+    """Counts of documents, chunks, references, speakers, vectors (non-public ones too)."""
+    from bot.audience import Audience
+
+    st = _bot(ctx).stats(audience=Audience.MEMBER)
     if as_json:
         _echo_json(st.to_json())
     else:
@@ -184,6 +205,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 @click.option("--to", "date_to", help="Meeting date to (YYYY-MM-DD).")
 @click.option("--drucksache", help="Only this paper and passages mentioning it.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default=None)
+@click.option("--public", is_flag=True, help="Answer as a public user would see it.")
 @click.pass_context
 @_fail_cleanly
 def ask(
@@ -197,9 +219,17 @@ def ask(
     date_to: str | None,
     drucksache: str | None,
     lang: str | None,
+    public: bool,
 ) -> None:
-    """Answer a question with quotes and citations."""
+    """Answer a question with quotes and citations.
+
+    The CLI is an admin tool and sees non-public documents; ``--public``
+    answers as a user outside the council would get it.
+    """
+    from bot.audience import Audience
     from index.references import normalise_reference
+
+    audience = Audience.PUBLIC if public else Audience.MEMBER
 
     number = None
     if drucksache:
@@ -218,12 +248,12 @@ def ask(
     if jsonl:
         for line in sys.stdin:
             if line.strip():
-                ans = bot.ask(line.strip(), k=k, language=lang, filters=filters)
+                ans = bot.ask(line.strip(), k=k, language=lang, filters=filters, audience=audience)
                 click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
         return
     if not question:
         raise click.UsageError("give a QUESTION or use --jsonl")
-    ans = bot.ask(question, k=k, language=lang, filters=filters)
+    ans = bot.ask(question, k=k, language=lang, filters=filters, audience=audience)
     if as_json:
         _echo_json(ans.to_json())
     else:
@@ -290,3 +320,7 @@ from bot.cli_knowledge import zahlen as _zahlen_cmd  # noqa: E402
 
 cli.add_command(_status_cmd)
 cli.add_command(_zahlen_cmd)
+
+from bot.cli_admin import check as _check_cmd  # noqa: E402
+
+cli.add_command(_check_cmd)

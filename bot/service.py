@@ -9,29 +9,52 @@ thread.
 from __future__ import annotations
 
 import fcntl
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from bot.answer import Answer
+from bot.audience import Audience
 from bot.compose import compose
 from bot.knowledge_data import FigureList, PaperStatus
 from bot.settings import Settings
 from index.embed import get_embedder
+from index.errors import IndexOutOfSync, RatsbotError
 from index.ingest import check_embedder, ingest_paths
+from index.integrity import (
+    CheckReport,
+    check_data_dir,
+    drop_index_files,
+    index_agrees,
+    remove_stale_temp,
+)
+from index.killpoints import arm_index_writes
 from index.language import detect_language
 from index.records import DocumentInfo, IngestReport, Stats
-from index.search import Filters, Searcher
+from index.search import Filters
+from index.serving import ServingSearcher
 from index.store import Store
+from index.visibility import public_document_ids, publicly_known_numbers, visible_stats
+
+log = logging.getLogger(__name__)
 
 
 class RatsbotService(Protocol):
     """What a front end may call. Thread-safe: questions run while an ingest runs."""
 
-    def ask(self, question: str, *, k: int = 5, language: str | None = None) -> Answer:
-        """Answer ``question``; ``language`` ("de"/"en") overrides detection."""
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        language: str | None = None,
+        audience: Audience = Audience.PUBLIC,
+    ) -> Answer:
+        """Answer ``question`` from what ``audience`` may see; ``language`` overrides detection."""
         ...
 
     def ingest(self, paths: list[Path]) -> IngestReport:
@@ -42,23 +65,41 @@ class RatsbotService(Protocol):
         """Re-ingest the configured corpus folders incrementally."""
         ...
 
-    def documents(self, limit: int | None = None) -> list[DocumentInfo]:
-        """Documents, newest meeting date first."""
+    def repair(self) -> None:
+        """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
+        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+            remove_stale_temp(self.index_dir)
+            check_embedder(self.store, self.embedder)
+            self.searcher.optimize()
+            self._verified_generation = None
+
+    def documents(
+        self, limit: int | None = None, *, audience: Audience = Audience.PUBLIC
+    ) -> list[DocumentInfo]:
+        """Documents ``audience`` may see, newest meeting date first."""
         ...
 
-    def document(self, doc_id: int) -> DocumentInfo | None: ...
+    def document(
+        self, doc_id: int, *, audience: Audience = Audience.PUBLIC
+    ) -> DocumentInfo | None: ...
 
     def remove(self, doc_id: int) -> bool:
         """Remove a document and everything derived from it; False if unknown."""
         ...
 
-    def stats(self) -> Stats: ...
+    def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats: ...
 
-    def status(self, number: str) -> PaperStatus:
+    def status(self, number: str, *, audience: Audience = Audience.PUBLIC) -> PaperStatus:
         """A paper's path (steps, outcomes, citations); ``found`` False with close numbers."""
         ...
 
-    def figures(self, topic: str | None = None, kind: str | None = None) -> FigureList:
+    def figures(
+        self,
+        topic: str | None = None,
+        kind: str | None = None,
+        *,
+        audience: Audience = Audience.PUBLIC,
+    ) -> FigureList:
         """Figures with their source, newest first; ``kind``: stellen|euro|prozent|anzahl."""
         ...
 
@@ -79,8 +120,10 @@ class Ratsbot:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
-        self.searcher = Searcher(self.store, self.embedder, settings.data_dir / "index")
+        self.index_dir = settings.data_dir / "index"
+        self.searcher = ServingSearcher(self.store, self.embedder, self.index_dir)
         self._ingest_lock = threading.Lock()
+        self._verified_generation: int | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -93,7 +136,9 @@ class Ratsbot:
         k: int = 5,
         language: str | None = None,
         filters: Filters | None = None,
+        audience: Audience = Audience.PUBLIC,
     ) -> Answer:
+        """Answer from what ``audience`` may see; the filter works inside retrieval."""
         notice = None
         question = " ".join((question or "").split())
         if len(question) > MAX_QUESTION_CHARS:
@@ -107,38 +152,118 @@ class Ratsbot:
         if not any(ch.isalnum() for ch in question):
             return Answer(question, lang, abstained=True, notice=notice)
         self.ensure_index()
+        filters = replace(filters or Filters(), public_only=audience.public_only)
         result = self.searcher.search(question, k=k, filters=filters, language=lang)
         answer = compose(self.store, self.embedder, result, k=k)
         answer.notice = notice
+        if audience.public_only:
+            self._drop_non_public(answer)
         return answer
 
+    def _drop_non_public(self, answer: Answer) -> None:
+        """Last line of defence behind the retrieval filter: never show a non-public source."""
+        ids = {s.document_id for s in answer.sources}
+        public = public_document_ids(self.store, sorted(ids))
+        if ids <= public:
+            return
+        log.error("retrieval returned non-public passages for a public audience; dropped")
+        answer.sources = [s for s in answer.sources if s.document_id in public]
+        kept = {s.rank for s in answer.sources}
+        answer.quotes = [q for q in answer.quotes if q.source_rank in kept]
+        if not answer.quotes:
+            answer.abstained = True
+
     def ensure_index(self) -> None:
-        """On an empty store, index the bundled corpus first (first ``ask`` works)."""
+        """On an empty store, index the bundled corpus first (first ``ask`` works).
+
+        Then, once per generation, compare the loaded index with the store
+        (embedder, chunk count); a mismatch is rebuilt from the store's vector
+        cache, and if that cannot agree either the bot refuses to answer.
+        """
         if self.store.generation() == 0 and not self.store.documents(limit=1):
             self.reindex()
         check_embedder(self.store, self.embedder)
+        gen = self.store.generation()
+        if self._verified_generation == gen:
+            return
+        snap = self.searcher.snapshot
+        key = self.embedder.info.key
+        why = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
+        if why:
+            log.warning("index does not match the store (%s): rebuilding it", why)
+            snap = self.searcher.optimize()
+            why = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
+            if why:
+                raise IndexOutOfSync(f"index and store disagree ({why}): run 'ratsbot check'")
+        self._verified_generation = snap.generation
 
     # -- admin -----------------------------------------------------------------
-    def ingest(self, paths: list[Path], *, show_bar: bool | None = False) -> IngestReport:
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+    def ingest(
+        self,
+        paths: list[Path],
+        *,
+        show_bar: bool | None = False,
+        force: bool = False,
+        wait: bool = True,
+        on_wait: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs."""
+        with (
+            self._ingest_lock,
+            data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
+        ):
+            arm_index_writes()
+            remove_stale_temp(self.index_dir)
             report = ingest_paths(
                 self.store,
                 self.embedder,
                 paths,
                 show_bar=show_bar,
                 corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
+                force=force,
             )
             self.searcher.refresh()
             return report
 
-    def reindex(self) -> IngestReport:
-        return self.ingest([p for p in self.settings.corpus_dirs if p.exists()])
+    def reindex(
+        self,
+        *,
+        full: bool = False,
+        wait: bool = True,
+        on_wait: Callable[[], None] | None = None,
+    ) -> IngestReport:
+        """Re-ingest the corpus folders; ``full`` rewrites every document and every index file.
 
-    def documents(self, limit: int | None = None) -> list[DocumentInfo]:
-        return self.store.documents(limit)
+        A full rebuild embeds only texts the vector cache lacks, so it is cheap
+        unless the embedder changed. Questions keep using the old index until
+        the new generation is in place.
+        """
+        paths = [p for p in self.settings.corpus_dirs if p.exists()]
+        if not full:
+            return self.ingest(paths, wait=wait, on_wait=on_wait)
+        with data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait):
+            with self.store.session() as s:  # a changed embedder: rebuild with the new one
+                Store.set_state(s, "embedder", self.embedder.info.key)
+            drop_index_files(self.index_dir)
+            self.searcher.forget()
+        return self.ingest(paths, force=True, wait=wait, on_wait=on_wait)
 
-    def document(self, doc_id: int) -> DocumentInfo | None:
-        return self.store.document(doc_id)
+    def check(self) -> CheckReport:
+        """Store against vector cache, index files and corpus; changes nothing."""
+        return check_data_dir(
+            self.store, self.embedder.info.key, self.index_dir, self.settings.corpus_dirs
+        )
+
+    def documents(
+        self, limit: int | None = None, *, audience: Audience = Audience.PUBLIC
+    ) -> list[DocumentInfo]:
+        return self.store.documents(limit, public_only=audience.public_only)
+
+    def document(self, doc_id: int, *, audience: Audience = Audience.PUBLIC) -> DocumentInfo | None:
+        info = self.store.document(doc_id)
+        if info is None or (audience.public_only and not info.public):
+            return None
+        return info
 
     def remove(self, doc_id: int) -> bool:
         with self._ingest_lock, data_dir_lock(self.settings.data_dir):
@@ -147,21 +272,47 @@ class Ratsbot:
                 self.searcher.refresh()
             return ok
 
-    def stats(self) -> Stats:
-        return self.store.stats()
+    def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats:
+        return visible_stats(self.store, public_only=audience.public_only)
 
     # -- council knowledge -------------------------------------------------------
-    def status(self, number: str) -> PaperStatus:
+    def status(self, number: str, *, audience: Audience = Audience.PUBLIC) -> PaperStatus:
+        """Steps come from public documents only; a public user is not even told
+        that a paper known only from non-public documents exists."""
         from bot.knowledge_queries import paper_status
 
         self.ensure_index()
-        return paper_status(self.store, number)
+        st = paper_status(self.store, number)
+        if not audience.public_only:
+            return st
+        known = publicly_known_numbers(self.store) | _oparl_numbers(self.store)
+        st.closest = [n for n in st.closest if n in known]
+        st.related = [n for n in st.related if n in known]
+        if st.found and st.paper not in known:
+            return PaperStatus(st.query, None, False, closest=st.closest)
+        return st
 
-    def figures(self, topic: str | None = None, kind: str | None = None) -> FigureList:
+    def figures(
+        self,
+        topic: str | None = None,
+        kind: str | None = None,
+        *,
+        audience: Audience = Audience.PUBLIC,
+    ) -> FigureList:
+        """Figures come from public documents only, whatever the audience (fails closed)."""
         from bot.knowledge_queries import figures
 
         self.ensure_index()
         return figures(self.store, topic or None, kind or None)
+
+
+def _oparl_numbers(store: Store) -> set[str]:
+    from sqlalchemy import select
+
+    from index.knowledge_schema import OParlPaper
+
+    with store.session() as s:
+        return {n for n in s.scalars(select(OParlPaper.reference)) if n}
 
 
 def open_service(settings: Settings) -> Ratsbot:
@@ -169,12 +320,31 @@ def open_service(settings: Settings) -> Ratsbot:
     return Ratsbot(settings)
 
 
+class IngestRunning(RatsbotError):
+    """Another ingest holds the data directory and the caller did not want to wait."""
+
+
 @contextmanager
-def data_dir_lock(data_dir: Path) -> Iterator[None]:
-    """An exclusive lock file: two ingests never interleave, even across processes."""
+def data_dir_lock(
+    data_dir: Path, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """An exclusive lock file: two ingests never interleave, even across processes.
+
+    If another process holds it, ``on_wait`` is called once (the CLI prints
+    "waiting…") and the lock is awaited, or with ``wait=False`` refused.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / ".ingest.lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise IngestRunning(
+                    "another ingest is running on this data directory; try again later"
+                ) from None
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -44,6 +44,8 @@ class Settings:
     telegram_api_base_url: str | None = None
     telegram_file_base_url: str | None = None
     admin_ids: frozenset[int] = frozenset()
+    member_ids: frozenset[int] = frozenset()  # may see non-public documents (admins too)
+    member_chat_ids: frozenset[int] = frozenset()  # groups whose participants are all members
     allowed_user_ids: frozenset[int] = frozenset()
     allowed_chat_ids: frozenset[int] = frozenset()
     admin_chat_id: int | None = None
@@ -84,6 +86,8 @@ class Settings:
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
             telegram_file_base_url=env.get("TELEGRAM_FILE_BASE_URL") or None,
             admin_ids=_ids(env.get("RATSBOT_ADMIN_IDS"), "RATSBOT_ADMIN_IDS"),
+            member_ids=_ids(env.get("RATSBOT_MEMBER_IDS"), "RATSBOT_MEMBER_IDS"),
+            member_chat_ids=_ids(env.get("RATSBOT_MEMBER_CHAT_IDS"), "RATSBOT_MEMBER_CHAT_IDS"),
             allowed_user_ids=_ids(env.get("RATSBOT_ALLOWED_USER_IDS"), "RATSBOT_ALLOWED_USER_IDS"),
             allowed_chat_ids=_ids(env.get("RATSBOT_ALLOWED_CHAT_IDS"), "RATSBOT_ALLOWED_CHAT_IDS"),
             admin_chat_id=admin_chat_id,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from index.chunking import ChunkDraft, chunk_document
 from index.embed import Embedder
 from index.errors import CorpusError, EmbedderMismatch
+from index.killpoints import reached
 from index.knowledge import extract_knowledge
 from index.model import ParsedDocument, RefRole
 from index.oparl_ingest import import_oparl_files
@@ -31,6 +32,7 @@ from index.records import FileFailure, IngestReport
 from index.references import find_references
 from index.schema import Chunk, Document, Fingerprint, IngestRun, Reference, Speaker, utcnow
 from index.store import Store, bump_generation, delete_documents, fingerprint, text_hash
+from index.visibility import apply_folder_publicity
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +86,13 @@ def ingest_paths(
     progress: Callable[[int, int], None] | None = None,
     show_bar: bool | None = None,
     corpus_roots: list[Path] | None = None,
+    force: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders; returns what was added, changed, skipped, failed."""
+    """Ingest files and folders; returns what was added, changed, skipped, failed.
+
+    ``force`` rewrites every document even if unchanged (``reindex --full``);
+    the vector cache still saves embedding any text seen before.
+    """
     t0 = time.perf_counter()
     report = IngestReport()
     check_embedder(store, embedder)
@@ -129,6 +136,7 @@ def ingest_paths(
         try:
             fh = _file_hash(f)
             docs = parse_file(f, root=root)
+            apply_folder_publicity(docs)
         except CorpusError as e:
             report.failed.append(FileFailure(str(f), str(e)))
             continue
@@ -140,7 +148,7 @@ def ingest_paths(
             key = f"{d.source_path}#{d.part}"
             keys.add(key)
             old = stored.get(key)
-            if old and old[1] == d.content_hash:
+            if old and old[1] == d.content_hash and not force:
                 report.unchanged.append(key)
                 continue
             planned.append(_Planned(d, key, fh, chunk_document(d), old[0] if old else None))
@@ -150,6 +158,7 @@ def ingest_paths(
                 stale.append((doc_id, key))
     if bar:
         bar.close()
+    reached("parsed")
 
     ebar = None
     if bar is not None and progress is None:
@@ -185,6 +194,8 @@ def ingest_paths(
             link_duplicates(s, new_chunk_ids)
             bump_generation(s)
             _record_run(s, report)
+            reached("writing")
+        reached("committed")
     else:
         with store.session() as s:
             _record_run(s, report)
@@ -228,6 +239,7 @@ def _embed_missing(
             dense = embedder.embed(ts, query=False)
             sparse = embedder.sparse(ts) if embedder.has_sparse else None
             store.put_embeddings(key, hs, dense, sparse)
+            reached("embedding")
             done += len(hs)
             if progress:
                 progress(done, total)

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 UPLOAD_FOLDER = "uploads"
+NON_PUBLIC_FOLDER = "nichtoeffentlich"  # see index/visibility.py
 DOCS_LIMIT = 15
 MAX_FAILURES_SHOWN = 5
 
@@ -51,7 +52,9 @@ async def cmd_docs(update: Update, context: RatsContext) -> None:
     if not await require_admin(update, context):
         return
     lang = context.language(update)
-    docs = await context.blocking(context.service.documents, DOCS_LIMIT)
+    docs = await context.blocking(
+        context.service.documents, DOCS_LIMIT, audience=context.audience(update)
+    )
     if not docs:
         await reply(update, t(lang, "docs_empty"))
         return
@@ -63,6 +66,8 @@ async def cmd_docs(update: Update, context: RatsContext) -> None:
         lines.append(Span(f" {date} · {d.gremium or '–'} · {d.title or d.source_path}"))
         if numbers:
             lines.append(Span(f" · Drs. {numbers}"))
+        if not d.public:
+            lines.append(Span(f" · {t(lang, 'non_public')}", "i"))
     for text in pack([lines]):
         await reply(update, text)
 
@@ -100,7 +105,10 @@ async def on_upload(update: Update, context: RatsContext) -> None:
     if doc.file_size is not None and doc.file_size > limit:  # checked before any download
         await reply(update, t(lang, "upload_too_big", mb=limit // (1024 * 1024)))
         return
+    non_public = wants_non_public(message.caption)
     folder = context.settings.corpus_dirs[0] / UPLOAD_FOLDER
+    if non_public:  # the folder is the flag: it survives every re-index (index/visibility.py)
+        folder = folder / NON_PUBLIC_FOLDER
     target = inside(folder, name)
     partial = inside(folder, f".{name}.part")
     await context.blocking(folder.mkdir, parents=True, exist_ok=True)
@@ -112,13 +120,22 @@ async def on_upload(update: Update, context: RatsContext) -> None:
             await reply(update, t(lang, "upload_too_big", mb=limit // (1024 * 1024)))
             return
         partial.replace(target)  # a re-index never sees a half-written file
-        await reply(update, t(lang, "upload_received", name=esc(name)))
+        key = "upload_received_np" if non_public else "upload_received"
+        await reply(update, t(lang, key, name=esc(name)))
         report = await context.blocking(context.service.ingest, [target])
     await reply(update, report_text(report, lang, "upload_done"))
     for doc_id in report.new_document_ids:
-        info = await context.blocking(context.service.document, doc_id)
+        info = await context.blocking(
+            context.service.document, doc_id, audience=context.audience(update)
+        )
         if info is not None:
             await reply(update, render_document(info, lang))
+
+
+def wants_non_public(caption: str | None) -> bool:
+    """A caption saying "nicht öffentlich" (or "nichtöffentlich", "np") flags the upload."""
+    words = " ".join((caption or "").lower().replace("-", " ").split())
+    return bool(re.search(r"\bnicht ?(?:ö|oe)ffentlich|\bnon ?public\b|^np\b", words))
 
 
 def report_text(report: IngestReport, lang: Lang, key: str) -> str:

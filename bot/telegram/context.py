@@ -19,6 +19,7 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.audience import Audience, audience_for
 from bot.service import RatsbotService
 from bot.settings import Settings
 from bot.telegram.state import BotState
@@ -55,6 +56,16 @@ class RatsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         user = update.effective_user
         pref = self.state.languages.get(user.id if user else None)
         return pick_language(pref, user.language_code if user else None)
+
+    def audience(self, update: Update) -> Audience:
+        """Who reads the reply: members only in private or in a declared member chat."""
+        user, chat = update.effective_user, update.effective_chat
+        return audience_for(
+            self.settings,
+            user.id if user else None,
+            chat.id if chat else None,
+            private=is_private(update),
+        )
 
     def is_admin(self, update: Update) -> bool:
         user = update.effective_user

@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.answer import Answer
+from bot.audience import Audience
 from bot.render_html import render_answer, render_document, render_source
 from bot.telegram.access import addressed_text
 from bot.telegram.context import (
@@ -69,7 +70,9 @@ async def answer_question(update: Update, context: RatsContext, question: str) -
         return
     started = time.perf_counter()
     async with keep_typing(context, chat.id):
-        answer = await context.blocking(context.service.ask, question, language=lang.value)
+        answer = await context.blocking(
+            context.service.ask, question, language=lang.value, audience=context.audience(update)
+        )
     answer_id = context.state.answers.put(chat.id, answer)
     messages = render_answer(answer)
     keyboard = answer_keyboard(answer_id, answer, lang)
@@ -148,7 +151,7 @@ async def on_button(update: Update, context: RatsContext) -> None:
             if "not modified" not in e.message.lower():
                 raise
     elif kind == "doc":
-        await send_documents(context, chat.id, stored, lang)
+        await send_documents(context, chat.id, stored, lang, context.audience(update))
 
 
 async def send_source(
@@ -169,21 +172,27 @@ async def send_source(
 
 
 async def send_documents(
-    context: RatsContext, chat_id: int, stored: StoredAnswer, lang: Lang
+    context: RatsContext, chat_id: int, stored: StoredAnswer, lang: Lang, audience: Audience
 ) -> None:
     """Metadata of the answer's documents, and the original files found in the corpus."""
     doc_ids = list(dict.fromkeys(s.document_id for s in stored.answer.sources))
     paths = list(dict.fromkeys(s.source_path for s in stored.answer.sources if s.source_path))
     for doc_id in doc_ids[:MAX_DOCUMENTS_PER_ANSWER]:
-        info = await context.blocking(context.service.document, doc_id)
+        info = await context.blocking(context.service.document, doc_id, audience=audience)
         if info is not None:
             await send(context, chat_id, render_document(info, lang))
+        else:  # not visible here (any more): its file is not sent either
+            paths = [p for p in paths if not _source_of(stored, doc_id, p)]
     files = [f for f in (resolve_in_corpus(context.settings.corpus_dirs, p) for p in paths) if f]
     if not files:
         await send(context, chat_id, t(lang, "file_missing"))
     for path in files[:MAX_DOCUMENTS_PER_ANSWER]:
         data = await context.blocking(path.read_bytes)
         await context.bot.send_document(chat_id, document=data, filename=path.name)
+
+
+def _source_of(stored: StoredAnswer, doc_id: int, path: str) -> bool:
+    return any(s.document_id == doc_id and s.source_path == path for s in stored.answer.sources)
 
 
 def resolve_in_corpus(corpus_dirs: tuple[Path, ...], source_path: str) -> Path | None:
@@ -221,7 +230,7 @@ async def cmd_sources(update: Update, context: RatsContext) -> None:
 async def cmd_help(update: Update, context: RatsContext) -> None:
     """/start and /help: what the bot knows (corpus size, newest meeting) and examples."""
     lang = context.language(update)
-    stats = await context.blocking(context.service.stats)
+    stats = await context.blocking(context.service.stats, audience=context.audience(update))
     newest = (
         stats.newest_meeting_date.strftime("%d.%m.%Y")
         if stats.newest_meeting_date

@@ -63,8 +63,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         ),
     },
     "help_admin": {
-        Lang.DE: "\n\n<b>Admin</b>: /reindex, /docs, /remove DOC_ID, Datei (PDF, TXT, MD) senden.",
-        Lang.EN: "\n\n<b>Admin</b>: /reindex, /docs, /remove DOC_ID, send a file (PDF, TXT, MD).",
+        Lang.DE: "\n\n<b>Admin</b>: /reindex, /docs, /remove DOC_ID, Datei (PDF, TXT, MD) senden "
+        "(Beschriftung „nicht öffentlich“: nur für Mitglieder).",
+        Lang.EN: "\n\n<b>Admin</b>: /reindex, /docs, /remove DOC_ID, send a file (PDF, TXT, MD) "
+        "(caption “nicht öffentlich”: members only).",
     },
     "unknown_date": {Lang.DE: "unbekannt", Lang.EN: "unknown"},
     "not_yet": {
@@ -155,6 +157,12 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         Lang.DE: "Datei <code>{name}</code> gespeichert, wird indiziert …",
         Lang.EN: "File <code>{name}</code> saved, indexing …",
     },
+    "upload_received_np": {
+        Lang.DE: "Datei <code>{name}</code> als <b>nicht öffentlich</b> gespeichert "
+        "(nur für Mitglieder), wird indiziert …",
+        Lang.EN: "File <code>{name}</code> saved as <b>non-public</b> (members only), indexing …",
+    },
+    "non_public": {Lang.DE: "nicht öffentlich", Lang.EN: "non-public"},
     "upload_done": {
         Lang.DE: "Indiziert: {added} neu, {changed} geändert, {unchanged} unverändert, "
         "{failed} fehlgeschlagen.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answer import Answer, Citation, Quote, Source
+from bot.audience import Audience
 from index.records import DocumentInfo, FileFailure, IngestReport, Stats
 
 SOURCE_PATH = "dortmund_18828-20_masterplan.txt"
@@ -72,15 +73,24 @@ class FakeService:
     fail_with: Exception | None = None
     long_answer: bool = False
     asked: list[tuple[str, str | None]] = field(default_factory=list)
+    audiences: list[Audience] = field(default_factory=list)  # of every read call, in order
     ingested: list[list[Path]] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     reindexed: int = 0
     threads: set[str] = field(default_factory=set)
     release: threading.Event | None = None  # set to block ask() until released
 
-    def ask(self, question: str, *, k: int = 5, language: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        language: str | None = None,
+        audience: Audience = Audience.PUBLIC,
+    ) -> Answer:
         self.threads.add(threading.current_thread().name)
         self.asked.append((question, language))
+        self.audiences.append(audience)
         if self.release is not None:
             self.release.wait(10)
         if self.delay:
@@ -106,15 +116,20 @@ class FakeService:
         self.reindexed += 1
         return IngestReport(added=["a#1"], changed=["b#1"], unchanged=["c#1", "d#1"], seconds=1.5)
 
-    def documents(self, limit: int | None = None) -> list[DocumentInfo]:
+    def documents(
+        self, limit: int | None = None, *, audience: Audience = Audience.PUBLIC
+    ) -> list[DocumentInfo]:
+        self.audiences.append(audience)
         return [make_document(2, "Rat <Beschluss>"), make_document(1)][:limit]
 
-    def document(self, doc_id: int) -> DocumentInfo | None:
+    def document(self, doc_id: int, *, audience: Audience = Audience.PUBLIC) -> DocumentInfo | None:
+        self.audiences.append(audience)
         return make_document(doc_id) if doc_id in (1, 2, 7) else None
 
     def remove(self, doc_id: int) -> bool:
         self.removed.append(doc_id)
         return doc_id in (1, 2)
 
-    def stats(self) -> Stats:
+    def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats:
+        self.audiences.append(audience)
         return Stats(2, 53, 23, 2, 19, 53, dt.date(2020, 12, 17), "fake@1/64")
