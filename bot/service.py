@@ -254,6 +254,14 @@ class Ratsbot:
             self.store, self.embedder.info.key, self.index_dir, self.settings.corpus_dirs
         )
 
+    def repair(self) -> None:
+        """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
+        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+            remove_stale_temp(self.index_dir)
+            check_embedder(self.store, self.embedder)
+            self.searcher.optimize()
+            self._verified_generation = None
+
     def documents(
         self, limit: int | None = None, *, audience: Audience = Audience.PUBLIC
     ) -> list[DocumentInfo]:

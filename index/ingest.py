@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 EMBED_BATCH = 64
 DUPLICATE_SHARE = 0.6  # share of a chunk's sentences found earlier that makes it a quote
+MAX_CHUNKS_PER_DOCUMENT = 20_000  # ~3 million words; more is a runaway file, not minutes
 
 
 @dataclass
@@ -144,6 +145,7 @@ def ingest_paths(
             report.failed.append(FileFailure(str(f), f"{f.name}: cannot read: {e}"))
             continue
         keys = set()
+        mine: list[_Planned] = []
         for d in docs:
             key = f"{d.source_path}#{d.part}"
             keys.add(key)
@@ -151,7 +153,13 @@ def ingest_paths(
             if old and old[1] == d.content_hash and not force:
                 report.unchanged.append(key)
                 continue
-            planned.append(_Planned(d, key, fh, chunk_document(d), old[0] if old else None))
+            mine.append(_Planned(d, key, fh, chunk_document(d), old[0] if old else None))
+        if any(len(p.drafts) > MAX_CHUNKS_PER_DOCUMENT for p in mine):
+            limit = f"{MAX_CHUNKS_PER_DOCUMENT:,}"
+            reason = f"{f.name}: too many passages (more than {limit} in one document)"
+            report.failed.append(FileFailure(str(f), reason))
+            continue  # the stored version, if any, stays as it was
+        planned.extend(mine)
         src = docs[0].source_path if docs else None
         for key, (doc_id, _ch, _fh, sp) in stored.items():
             if src is not None and sp == src and key not in keys:

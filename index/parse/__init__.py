@@ -22,6 +22,11 @@ from index.references import find_references
 __all__ = ["SOURCE_SUFFIXES", "iter_source_files", "parse_file", "parse_text"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
+# Hostile or broken input must not exhaust memory: refuse before reading/decoding.
+# A 2,000-page Vorlage has about 5 million characters; PDFs carry images too.
+MAX_TEXT_CHARS = 8_000_000
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8/16 worst case, checked before decoding
+MAX_PDF_BYTES = 150 * 1024 * 1024
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".json"})
 _SEPARATOR = "\n\n"
 
@@ -59,12 +64,28 @@ def parse_file(path: Path, *, root: Path | None = None) -> list[ParsedDocument]:
         raise CorpusError(f"{path.name}: OParl import not supported yet")
     if suffix not in TEXT_SUFFIXES and suffix != ".pdf":
         raise CorpusError(f"{path.name}: unsupported file type {suffix or '(none)'}")
+    _check_size(path, MAX_PDF_BYTES if suffix == ".pdf" else MAX_TEXT_BYTES)
     data = read_bytes(path)
     text = read_pdf(data, path.name) if suffix == ".pdf" else decode_text(data, path.name)
+    if len(text) > MAX_TEXT_CHARS:
+        raise CorpusError(
+            f"{path.name}: text too long ({len(text):,} characters, at most {MAX_TEXT_CHARS:,})"
+        )
     docs = parse_text(text, source)
     if not docs:
         raise CorpusError(f"{path.name}: no text after cleaning")
     return docs
+
+
+def _check_size(path: Path, limit: int) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_bytes says why the file cannot be read
+    if size > limit:
+        raise CorpusError(
+            f"{path.name}: file too large ({size / 2**20:.0f} MB, at most {limit / 2**20:.0f} MB)"
+        )
 
 
 def _source_path(path: Path, root: Path | None) -> str:

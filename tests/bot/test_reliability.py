@@ -1,0 +1,184 @@
+"""Reliability of the data directory: checks, repairs, full rebuilds, runaway files,
+and questions answered while a re-index runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from bot.audience import Audience
+from bot.cli import cli
+from bot.service import Ratsbot
+from bot.settings import Settings
+from index.integrity import Severity
+from tests.conftest import REPO
+
+HUND = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
+SEED_Q = "Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?"
+
+
+@pytest.fixture
+def bot(settings: Settings) -> Ratsbot:
+    b = Ratsbot(settings)
+    b.reindex()
+    yield b
+    b.close()
+
+
+def _counts(bot: Ratsbot) -> tuple[int, int]:
+    st = bot.stats(audience=Audience.MEMBER)
+    return st.documents, st.chunks
+
+
+def test_check_finds_agreement_and_a_missing_index_is_rebuilt(bot: Ratsbot) -> None:
+    report = bot.check()
+    assert report.ok and report.index_chunks == report.chunks
+    assert [f.severity for f in report.findings] == [Severity.OK]
+    shutil.rmtree(bot.index_dir)
+    report = bot.check()
+    assert report.ok and any("no index files" in f.message for f in report.findings)
+    fresh = Ratsbot(bot.settings)  # a restart: the index comes back from the store
+    try:
+        assert not fresh.ask(SEED_Q).abstained
+        assert fresh.check().index_chunks == fresh.check().chunks
+    finally:
+        fresh.close()
+
+
+def test_index_that_disagrees_with_the_store_is_rebuilt_at_start(bot: Ratsbot) -> None:
+    gen = bot.store.generation()
+    manifest = bot.index_dir / f"gen-{gen}" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["chunks"] += 7
+    manifest.write_text(json.dumps(data))
+    assert any("rebuilt at start" in f.message for f in bot.check().findings)
+    fresh = Ratsbot(bot.settings)
+    try:
+        assert not fresh.ask(SEED_Q).abstained
+        assert fresh.check().ok and fresh.check().index_chunks == fresh.check().chunks
+    finally:
+        fresh.close()
+
+
+def test_unfinished_index_writes_are_reported_and_removed(bot: Ratsbot) -> None:
+    (bot.index_dir / ".tmp-seg-dead-123").mkdir()
+    assert any("unfinished" in f.message for f in bot.check().findings)
+    bot.repair()
+    assert not (bot.index_dir / ".tmp-seg-dead-123").exists() and bot.check().ok
+
+
+def test_embedder_mismatch_is_an_error_with_advice(bot: Ratsbot, settings: Settings) -> None:
+    with bot.store.session() as s:
+        bot.store.set_state(s, "embedder", "other-model@9/384")
+    report = bot.check()
+    assert not report.ok and "reindex --full" in report.findings[0].message
+    result = CliRunner().invoke(
+        cli, ["--data-dir", str(settings.data_dir), "--embedder", "fake", "check"]
+    )
+    assert result.exit_code == 1 and "error:" in result.output
+    bot.reindex(full=True)  # the cure the message names
+    assert bot.check().ok and not bot.ask(SEED_Q).abstained
+
+
+def test_full_reindex_rewrites_everything_and_embeds_nothing_new(bot: Ratsbot) -> None:
+    before = _counts(bot)
+    report = bot.reindex(full=True)
+    assert len(report.changed) == before[0] and report.chunks_embedded == 0
+    assert _counts(bot) == before and bot.check().ok
+
+
+def test_runaway_text_files_are_refused_with_one_line(bot: Ratsbot, tmp_path: Path) -> None:
+    before = _counts(bot)
+    line = b"Der Rat beschliesst die Vorlage einstimmig und ohne Aussprache.\n"
+    big = tmp_path / "endlos.txt"
+    big.write_bytes(line * (20_000_000 // len(line)))  # 20 MB of one repeated line
+    huge = tmp_path / "riesig.txt"
+    with huge.open("wb") as f:
+        f.seek(40 * 1024 * 1024)
+        f.write(b"x")  # 40 MB (sparse): refused before reading
+    t0 = time.perf_counter()
+    report = bot.ingest([big, huge])
+    assert time.perf_counter() - t0 < 30
+    reasons = sorted(f.reason for f in report.failed)
+    assert reasons[0].startswith("endlos.txt: text too long")
+    assert reasons[1].startswith("riesig.txt: file too large")
+    assert all("\n" not in r for r in reasons) and _counts(bot) == before
+
+
+def test_too_many_passages_keeps_the_stored_version(
+    bot: Ratsbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.ingest
+
+    monkeypatch.setattr(index.ingest, "MAX_CHUNKS_PER_DOCUMENT", 2)
+    f = tmp_path / "hund.txt"
+    shutil.copy(HUND, f)
+    report = bot.ingest([f])
+    assert "too many passages" in report.failed[0].reason and not report.added
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("kaputt_utf8.txt", b"Gremium: Rat\n\n" + b"Die Stra\xc3e \xff\xfe\xc3\x28 " * 40),
+        ("oparl.json", b'{"type": "https://schema.oparl.org/1.1/Paper", "id": 5, "date": 12}'),
+        ("oparl_liste.json", b'[1, "zwei", null, {"type": 3}]'),
+        ("kein.json", b"{nicht json"),
+    ],
+)
+def test_odd_files_never_stop_an_ingest(
+    bot: Ratsbot, tmp_path: Path, name: str, data: bytes
+) -> None:
+    before = _counts(bot)
+    path = tmp_path / name
+    path.write_bytes(data)
+    ok = tmp_path / "hund.txt"
+    shutil.copy(HUND, ok)
+    report = bot.ingest([path, ok])
+    assert "hund.txt#0" in report.added
+    assert all("\n" not in f.reason for f in report.failed)
+    assert _counts(bot)[0] >= before[0] + 1
+    assert not bot.ask(SEED_Q).abstained
+
+
+class _SlowEmbedder:
+    """Wraps the fake embedder: passages take long, questions do not."""
+
+    def __init__(self, inner: object, started: threading.Event) -> None:
+        self._inner, self._started = inner, started
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def embed(self, texts: list[str], *, query: bool = False) -> np.ndarray:
+        if not query:
+            self._started.set()
+            time.sleep(1.0)
+        return self._inner.embed(texts, query=query)  # type: ignore[attr-defined]
+
+
+def test_questions_are_answered_while_a_reindex_runs(bot: Ratsbot, corpus_dir: Path) -> None:
+    started = threading.Event()
+    bot.embedder = _SlowEmbedder(bot.embedder, started)  # type: ignore[assignment]
+    bot.searcher.embedder = bot.embedder  # type: ignore[assignment]
+    shutil.copy(HUND, corpus_dir / "hund.txt")
+    worker = threading.Thread(target=bot.reindex)
+    worker.start()
+    assert started.wait(10)
+    answered = 0
+    while worker.is_alive():
+        t0 = time.perf_counter()
+        ans = bot.ask(SEED_Q)
+        assert not ans.abstained and time.perf_counter() - t0 < 0.9
+        answered += 1
+    worker.join()
+    assert answered >= 1
+    answer = bot.ask("Wie hoch ist die Hundesteuer für den ersten Hund?")
+    assert any("180 Euro" in q.text for q in answer.quotes)
