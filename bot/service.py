@@ -22,6 +22,7 @@ from bot.audience import Audience
 from bot.compose import compose
 from bot.knowledge_data import FigureList, PaperStatus
 from bot.settings import Settings
+from bot.status_answers import is_status_question, status_answer
 from index.embed import get_embedder
 from index.errors import IndexOutOfSync, RatsbotError
 from index.ingest import check_embedder, ingest_paths
@@ -35,6 +36,7 @@ from index.integrity import (
 from index.killpoints import arm_index_writes
 from index.language import detect_language
 from index.records import DocumentInfo, IngestReport, Stats
+from index.references import find_references
 from index.search import Filters
 from index.serving import ServingSearcher
 from index.store import Store
@@ -152,6 +154,16 @@ class Ratsbot:
         if not any(ch.isalnum() for ch in question):
             return Answer(question, lang, abstained=True, notice=notice)
         self.ensure_index()
+        narrowed = filters is not None and any(
+            (filters.gremium, filters.date_from, filters.date_to, filters.drucksache)
+        )
+        if not narrowed and find_references(question) and is_status_question(question):
+            # "Was ist der Stand der Drucksache 18828-20?": the paper's path, each step cited
+            # (built from public documents only, whoever asks)
+            status = status_answer(self, question, lang)
+            if status is not None:
+                status.notice = "\n".join(n for n in (notice, status.notice) if n) or None
+                return status
         filters = replace(filters or Filters(), public_only=audience.public_only)
         result = self.searcher.search(question, k=k, filters=filters, language=lang)
         answer = compose(self.store, self.embedder, result, k=k)

@@ -105,3 +105,11 @@ def test_file_ingested_alone_and_by_reindex_is_one_document(bot: Ratsbot, corpus
     assert "uploads/hund.txt#0" in again.unchanged and not again.added
     keys = [d.key for d in bot.documents()]
     assert keys.count("uploads/hund.txt#0") == 1 and len(keys) == 3
+
+
+def test_status_question_with_a_paper_number_gives_its_path(bot: Ratsbot) -> None:
+    ans = bot.ask("Was ist der Stand der Drucksache 18828/20?")
+    assert not ans.abstained
+    assert "zuletzt: Rat 17.12.2020" in (ans.notice or "")
+    assert any("zurück an den APOD" in q.text for q in ans.quotes)
+    assert "zuletzt: Rat 17.12.2020" in ans.text
