@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install install-test run test lint fix
+.PHONY: install install-test run test test-pg load lint fix
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -30,3 +30,12 @@ fix:
 # pytest exits 5 when it collected no test: that is not a failure of the code.
 test: install-test lint
 	$(VENV)/bin/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests ran"; exit 0; fi; exit $$rc
+
+# The unit suite again with every store on a fresh PostgreSQL database (created and
+# dropped by the test session on RATSBOT_TEST_PG_URL's server, default 127.0.0.1:5432).
+test-pg: install-test
+	RATSBOT_TEST_DATABASE_URL=fresh $(VENV)/bin/pytest -q -m "not integration"
+
+# Concurrent users through the Telegram bot while an admin re-indexes; writes bench/RESULTS.md.
+load: install
+	$(PY) -m bench.load --backend both --chats 50 --questions 2000

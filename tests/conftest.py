@@ -23,7 +23,13 @@ PG_ADMIN_URL = os.environ.get(
     "RATSBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
+# Run every service, CLI and bot test against PostgreSQL instead of SQLite:
+# RATSBOT_TEST_DATABASE_URL=<url of a disposable database> (its tables are dropped
+# before each test), or "fresh" to create one on RATSBOT_TEST_PG_URL's server.
+TEST_DATABASE_URL = os.environ.get("RATSBOT_TEST_DATABASE_URL", "")
+
 _KEEP_ENV = {
+    "RATSBOT_TEST_DATABASE_URL",
     "PATH",
     "HOME",
     "LANG",
@@ -44,6 +50,45 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith(("RATSBOT_", "TELEGRAM_", "DATABASE_URL")) and key not in _KEEP_ENV:
             monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _test_database() -> Iterator[str | None]:
+    """The PostgreSQL database all stores use in a PostgreSQL run (None: SQLite)."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    if TEST_DATABASE_URL != "fresh":
+        yield TEST_DATABASE_URL
+        return
+    yield from _fresh_database()
+
+
+@pytest.fixture(autouse=True)
+def _store_backend(_test_database: str | None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In a PostgreSQL run: an empty database per test, used by settings and the CLI."""
+    if _test_database is None:
+        yield
+        return
+    import sqlalchemy as sa
+
+    import index.knowledge_schema  # noqa: F401  (all tables)
+    from index.schema import Base
+
+    eng = sa.create_engine(_test_database)
+    with eng.connect() as c:  # a test that forgot to close its store must not block the drop
+        c.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    Base.metadata.drop_all(eng)
+    eng.dispose()
+    url = _test_database
+    monkeypatch.setattr(Settings, "db_url", property(lambda s: s.database_url or url))
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield
 
 
 def require_realdocs() -> Path:
@@ -68,9 +113,13 @@ def _pg_available() -> str | None:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    yield from _fresh_database()
+
+
+def _fresh_database() -> Iterator[str]:
     reason = _pg_available()
     if reason:
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or TEST_DATABASE_URL:
             pytest.fail(reason)
         pytest.skip(reason)
     import sqlalchemy as sa

@@ -182,3 +182,11 @@ def test_questions_are_answered_while_a_reindex_runs(bot: Ratsbot, corpus_dir: P
     assert answered >= 1
     answer = bot.ask("Wie hoch ist die Hundesteuer für den ersten Hund?")
     assert any("180 Euro" in q.text for q in answer.quotes)
+
+
+def test_store_backend_follows_the_test_database_switch(bot: Ratsbot) -> None:
+    """RATSBOT_TEST_DATABASE_URL really moves the service onto PostgreSQL."""
+    from tests.conftest import TEST_DATABASE_URL
+
+    expected = "postgresql" if TEST_DATABASE_URL else "sqlite"
+    assert bot.store.engine.dialect.name == expected
