@@ -30,7 +30,7 @@ from telegram.request import BaseRequest
 
 from bot.service import RatsbotService
 from bot.settings import Settings
-from bot.telegram import admin, handlers
+from bot.telegram import admin, handlers, knowledge
 from bot.telegram.access import guard
 from bot.telegram.context import SERVICE, SETTINGS, STATE, RatsContext
 from bot.telegram.errors import on_error
@@ -97,7 +97,8 @@ def add_handlers(app: App) -> None:
         (["start", "help", "hilfe"], handlers.cmd_help),
         (["frage", "ask"], handlers.cmd_ask),
         (["quellen", "sources"], handlers.cmd_sources),
-        (["status", "zahlen", "figures"], handlers.cmd_not_yet),
+        (["status"], knowledge.cmd_status),
+        (["zahlen", "figures"], knowledge.cmd_figures),
         (["sprache", "language"], handlers.cmd_language),
         (["reindex"], admin.cmd_reindex),
         (["docs"], admin.cmd_docs),

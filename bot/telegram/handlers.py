@@ -242,11 +242,6 @@ async def cmd_help(update: Update, context: RatsContext) -> None:
     await reply(update, text)
 
 
-async def cmd_not_yet(update: Update, context: RatsContext) -> None:
-    """/status and /zahlen: announced, not built yet."""
-    await reply(update, t(context.language(update), "not_yet"))
-
-
 async def cmd_language(update: Update, context: RatsContext) -> None:
     """/sprache de|en: overrides the Telegram language, in memory only."""
     user = update.effective_user

@@ -69,9 +69,9 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "(caption “nicht öffentlich”: members only).",
     },
     "unknown_date": {Lang.DE: "unbekannt", Lang.EN: "unknown"},
-    "not_yet": {
-        Lang.DE: "Diese Funktion ist noch nicht verfügbar.",
-        Lang.EN: "This feature is not yet available.",
+    "status_usage": {
+        Lang.DE: "Bitte eine Drucksachennummer angeben, z. B. <code>/status 18828-20</code>.",
+        Lang.EN: "Please give a paper number, e.g. <code>/status 18828-20</code>.",
     },
     "ask_usage": {
         Lang.DE: "Bitte die Frage direkt dahinter schreiben, z. B. "

@@ -148,16 +148,6 @@ async def test_group_speaks_only_when_spoken_to(
     assert len(service.asked) == 4
 
 
-async def test_status_and_zahlen_are_announced_not_built(
-    app: App, api: FakeBotApi, tg: Telegram
-) -> None:
-    anna = tg.user(USER_ID)
-    await process(app, tg.message(tg.private(anna), anna, "/status 18828-20"))
-    bob = tg.user(USER_ID + 1, "Bob", "en")
-    await process(app, tg.message(tg.private(bob), bob, "/zahlen Haushalt"))
-    assert "noch nicht verfügbar" in api.texts()[0] and "not yet available" in api.texts()[1]
-
-
 async def test_help_reports_the_corpus_and_commands_are_registered(
     app: App, api: FakeBotApi, tg: Telegram
 ) -> None:
