@@ -35,6 +35,7 @@ from index.snapshot import (
     save_snapshot,
     update_snapshot,
 )
+from index.speakers_lookup import SpeakerLookup
 from index.store import Store
 
 RRF_K = 20
@@ -43,8 +44,8 @@ SPARSE_PRUNE_ABOVE = 200_000  # chunks; above, the sparse query keeps its strong
 SPARSE_QUERY_TERMS = 64  # 20 ms at 1M chunks instead of 65 ms for all 256 (measured)
 OVERFETCH_MAX = 2_000  # rows a mask may exclude before it becomes a FAISS id selector
 WEIGHTS = {
-    "de": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.8},
-    "en": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.25},
+    "de": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.8, "speaker": 1.0},
+    "en": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.25, "speaker": 1.0},
 }
 
 
@@ -94,6 +95,7 @@ class Searcher:
         self.index_dir = index_dir
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
+        self.speakers = SpeakerLookup(store)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -208,6 +210,12 @@ class Searcher:
                 hit.raw[name] = float(sc)
                 hit.score += w[name] / (RRF_K + rank + 1)
         hits = sorted(fused.values(), key=lambda h: -h.score)
+        voiced = self.speakers.chunks_for(question, [h.chunk_id for h in hits[:POOL]])
+        if voiced:  # the question names a speaker or faction: their passages get a vote
+            for rank, h in enumerate(h for h in hits if h.chunk_id in voiced):
+                h.ranks["speaker"] = rank
+                h.score += w["speaker"] / (RRF_K + rank + 1)
+            hits.sort(key=lambda h: -h.score)
         evidence = _evidence(lists, hits)
         timings["fusion"] = time.perf_counter() - t
         return SearchResult(
