@@ -60,28 +60,28 @@ def citation_for(view: ChunkView, rel_start: int, rel_end: int) -> tuple[Citatio
     )
 
 
+def source_from_view(v: ChunkView, rank: int, score: float) -> Source:
+    """A whole passage as a source, cited at its first page."""
+    return Source(
+        rank=rank,
+        chunk_id=v.id,
+        document_id=v.document_id,
+        title=v.title or v.source_path,
+        citation=Citation(v.own_numbers, v.gremium, v.meeting_date, v.top, v.page),
+        speaker=(v.speaker + (f" ({v.faction})" if v.faction else "")) if v.speaker else None,
+        text=v.text,
+        score=score,
+        source_path=v.source_path,
+    )
+
+
 def make_sources(result: SearchResult, views: dict[int, ChunkView], k: int) -> list[Source]:
     sources = []
     for h in result.hits:
         v = views.get(h.chunk_id)
         if v is None:
             continue
-        cit, _ = citation_for(v, 0, len(v.text))
-        sources.append(
-            Source(
-                rank=len(sources) + 1,
-                chunk_id=v.id,
-                document_id=v.document_id,
-                title=v.title or v.source_path,
-                citation=Citation(cit.drucksachen, cit.gremium, cit.date, cit.top, v.page),
-                speaker=(v.speaker + (f" ({v.faction})" if v.faction else ""))
-                if v.speaker
-                else None,
-                text=v.text,
-                score=h.score,
-                source_path=v.source_path,
-            )
-        )
+        sources.append(source_from_view(v, len(sources) + 1, h.score))
         if len(sources) >= k:
             break
     return sources

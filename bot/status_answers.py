@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer, Citation, Quote, Source
+from bot.answer import Answer, Quote, Source
+from bot.compose import source_from_view
 from bot.knowledge_data import FigureItem, KnowledgeCitation, PaperStatus
 from bot.knowledge_queries import papers_by_title, papers_for_documents
 from index.language import detect_language
@@ -151,21 +152,7 @@ def _answer(
         if v is None:
             continue
         rank_of[cid] = len(sources) + 1
-        sources.append(
-            Source(
-                rank=len(sources) + 1,
-                chunk_id=v.id,
-                document_id=v.document_id,
-                title=v.title or v.source_path,
-                citation=Citation(v.own_numbers, v.gremium, v.meeting_date, v.top, v.page),
-                speaker=(v.speaker + (f" ({v.faction})" if v.faction else ""))
-                if v.speaker
-                else None,
-                text=v.text,
-                score=1.0,
-                source_path=v.source_path,
-            )
-        )
+        sources.append(source_from_view(v, len(sources) + 1, 1.0))
     quotes = [
         Quote(c.text, speaker, c.as_citation(), rank_of.get(c.chunk_id or -1, 0))
         for c, speaker in cited

@@ -76,6 +76,20 @@ def tokenize(text: str, vocabulary: frozenset[str] | None = None) -> list[str]:
     return out
 
 
+def query_terms(query: str, vocabulary: frozenset[str]) -> list[str]:
+    """Content stems of a question; an unknown compound stands for its known tail."""
+    terms = []
+    for w in _words(query):
+        if w in STOPWORDS_DE or w in STOPWORDS_EN or len(w) < 2:
+            continue
+        st = _stem(w)
+        if st not in vocabulary and len(w) >= 9:
+            tail = _tail(w, vocabulary)
+            st = tail[0] if tail else st
+        terms.append(st)
+    return list(dict.fromkeys(terms))
+
+
 def _tail(word: str, vocabulary: frozenset[str]) -> list[str]:
     """The longest known word that ``word`` ends in (at least 4 letters, not the whole)."""
     for i in range(3, len(word) - 3):
@@ -148,16 +162,7 @@ class LexicalIndex:
 
     def query_terms(self, query: str) -> list[str]:
         """Content stems of a question; an unknown compound stands for its known tail."""
-        terms = []
-        for w in _words(query):
-            if w in STOPWORDS_DE or w in STOPWORDS_EN or len(w) < 2:
-                continue
-            st = _stem(w)
-            if st not in self.vocabulary and len(w) >= 9:
-                tail = _tail(w, self.vocabulary)
-                st = tail[0] if tail else st
-            terms.append(st)
-        return list(dict.fromkeys(terms))
+        return query_terms(query, self.vocabulary)
 
     def idf(self, term: str) -> float:
         """log(N / df); a term the corpus never uses gets the highest weight."""
@@ -227,16 +232,7 @@ class LexicalView:
         return [p.term_scores(tokens, idf) for p in self.parts]
 
     def query_terms(self, query: str) -> list[str]:
-        terms = []
-        for w in _words(query):
-            if w in STOPWORDS_DE or w in STOPWORDS_EN or len(w) < 2:
-                continue
-            st = _stem(w)
-            if st not in self.vocabulary and len(w) >= 9:
-                tail = _tail(w, self.vocabulary)
-                st = tail[0] if tail else st
-            terms.append(st)
-        return list(dict.fromkeys(terms))
+        return query_terms(query, self.vocabulary)
 
     def idf(self, term: str) -> float:
         """log(N / df) over all segments; an unknown term gets the highest weight."""
