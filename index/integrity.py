@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -164,10 +165,31 @@ def _check_index(rep: CheckReport, index_dir: Path, embedder_key: str) -> None:
 
 
 def stale_temp_folders(index_dir: Path) -> list[Path]:
-    """Folders of index writes that never got renamed into place."""
+    """Folders of index writes that never got renamed into place.
+
+    Their names end in the writer's process id; a folder whose writer still
+    runs (a bot refreshing its index while a CLI ingest starts) is not stale.
+    """
     if not index_dir.is_dir():
         return []
-    return [p for p in index_dir.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    return [
+        p
+        for p in index_dir.iterdir()
+        if p.name.startswith(TEMP_PREFIX) and not _writer_alive(p.name)
+    ]
+
+
+def _writer_alive(name: str) -> bool:
+    pid = name.rsplit("-", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def remove_stale_temp(index_dir: Path) -> int:

@@ -4,6 +4,7 @@ and questions answered while a re-index runs."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -70,8 +71,11 @@ def test_index_that_disagrees_with_the_store_is_rebuilt_at_start(bot: Ratsbot) -
 def test_unfinished_index_writes_are_reported_and_removed(bot: Ratsbot) -> None:
     (bot.index_dir / ".tmp-seg-dead-123").mkdir()
     assert any("unfinished" in f.message for f in bot.check().findings)
+    running = bot.index_dir / f".tmp-gen-9-{os.getppid()}"  # a writer that still runs
+    running.mkdir()
     bot.repair()
     assert not (bot.index_dir / ".tmp-seg-dead-123").exists() and bot.check().ok
+    assert running.exists()
 
 
 def test_embedder_mismatch_is_an_error_with_advice(bot: Ratsbot, settings: Settings) -> None:
