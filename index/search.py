@@ -144,10 +144,13 @@ class Searcher:
         refs = [n for _raw, n, _s, _e in find_references(question)]
         filters = filters or Filters()
         masks = _allowed_rows(snap, filters, refs)
-        n_allowed = sum(
-            seg.size if m is None else int(m.sum())
-            for seg, m in zip(snap.segments, masks, strict=True)
-        )
+        n_allowed = _count(snap, masks)
+        if n_allowed == 0 and refs:
+            # the named paper has nothing this audience may see: answer as if the number
+            # were unknown, so the reply does not reveal that a non-public paper exists
+            refs = []
+            masks = _allowed_rows(snap, filters, refs)
+            n_allowed = _count(snap, masks)
         if n_allowed == 0:
             return SearchResult(question, lang, [], refs, {"empty": 1.0})
         w = WEIGHTS.get(lang, WEIGHTS["de"])
@@ -317,6 +320,12 @@ def _is_allowed(snap: Snapshot, masks: list[np.ndarray | None], chunk_id: int) -
     return m is None or bool(m[loc[1]])
 
 
+def _count(snap: Snapshot, masks: list[np.ndarray | None]) -> int:
+    return sum(
+        seg.size if m is None else int(m.sum()) for seg, m in zip(snap.segments, masks, strict=True)
+    )
+
+
 def _allowed_rows(snap: Snapshot, f: Filters, refs: list[str]) -> list[np.ndarray | None]:
     """Per segment, the rows the filters and tombstones allow (None: every row)."""
     numbers = [f.drucksache] if f.drucksache else []
@@ -339,16 +348,16 @@ def _allowed_rows(snap: Snapshot, f: Filters, refs: list[str]) -> list[np.ndarra
     masks: list[np.ndarray | None] = []
     for seg, alive in zip(snap.segments, snap.alive, strict=True):
         mask = None if alive is None else alive.copy()
-
-        def narrow(m: np.ndarray, mask: np.ndarray | None = mask) -> np.ndarray:
-            return m if mask is None else (mask & m)
-
+        # every restriction narrows what the ones before it allowed
+        parts: list[np.ndarray] = []
         if f.public_only and not seg.all_public:
-            mask = narrow(seg.public)
+            parts.append(seg.public)
         if numbers:
-            mask = narrow(np.isin(seg.ids, chunk_ids) | np.isin(seg.doc_of, paper_docs))
+            parts.append(np.isin(seg.ids, chunk_ids) | np.isin(seg.doc_of, paper_docs))
         if ok_docs is not None:
-            mask = narrow(np.isin(seg.doc_of, ok_docs))
+            parts.append(np.isin(seg.doc_of, ok_docs))
+        for m in parts:
+            mask = m if mask is None else (mask & m)
         masks.append(mask)
     return masks
 

@@ -156,12 +156,6 @@ def test_cli_sees_all_and_public_flag_simulates_a_public_user(
     assert "[nicht öffentlich]" in docs.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index/search.py _allowed_rows: narrow() binds the mask from before the public "
-    "filter, so a paper number or Gremium/date filter replaces public_only instead of "
-    "narrowing it (owner: scale). Ratsbot.ask drops such passages as a last defence.",
-)
 @pytest.mark.parametrize(
     "filters",
     [
