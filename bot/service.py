@@ -69,11 +69,7 @@ class RatsbotService(Protocol):
 
     def repair(self) -> None:
         """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
-            remove_stale_temp(self.index_dir)
-            check_embedder(self.store, self.embedder)
-            self.searcher.optimize()
-            self._verified_generation = None
+        ...
 
     def documents(
         self, limit: int | None = None, *, audience: Audience = Audience.PUBLIC
