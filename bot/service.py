@@ -17,12 +17,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from bot.answer import Answer
+from bot.answer import Answer, Quote
 from bot.audience import Audience
 from bot.compose import compose
 from bot.knowledge_data import FigureList, PaperStatus
 from bot.settings import Settings
-from bot.status_answers import is_status_question, status_answer
+from bot.status_answers import (
+    figure_line,
+    is_figure_question,
+    is_status_question,
+    status_answer,
+    wanted_kind,
+)
 from index.embed import get_embedder
 from index.errors import IndexOutOfSync, RatsbotError
 from index.ingest import check_embedder, ingest_paths
@@ -164,9 +170,30 @@ class Ratsbot:
         result = self.searcher.search(question, k=k, filters=filters, language=lang)
         answer = compose(self.store, self.embedder, result, k=k)
         answer.notice = notice
+        if not answer.abstained and is_figure_question(question):
+            self._figure_first(answer, question)
         if audience.public_only:
             self._drop_non_public(answer)
         return answer
+
+    def _figure_first(self, answer: Answer, question: str) -> None:
+        """ "Wie viele Stellen …?": the figure of the quoted sentence, named first.
+
+        Only figures extracted from the very sentences quoted are shown, so the
+        figure line can never say more than the quotes below it.
+        """
+        figures = self.figures(None, wanted_kind(question) or None).figures
+        lines: list[str] = []
+        lead: list[Quote] = []
+        for q in answer.quotes:
+            mine = [f for f in figures if f.citation.text and f.citation.text in q.text]
+            if mine:
+                lines += [figure_line(f) for f in mine[:2]]
+                lead.append(q)
+        if not lines:
+            return
+        answer.quotes = lead + [q for q in answer.quotes if q not in lead]
+        answer.notice = "\n".join(n for n in (answer.notice, *dict.fromkeys(lines)) if n)
 
     def _drop_non_public(self, answer: Answer) -> None:
         """Last line of defence behind the retrieval filter: never show a non-public source."""

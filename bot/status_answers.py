@@ -109,26 +109,45 @@ def wanted_kind(question: str) -> str | None:
     return None
 
 
-def figures_answer(bot: Ratsbot, question: str, language: str | None = None) -> Answer | None:
-    """Figures that answer "how many / how much": the figure first, then its quote."""
+def is_figure_question(question: str) -> bool:
+    return bool(_FIGURE_CUE.search(question))
+
+
+def figures_answer(
+    bot: Ratsbot,
+    question: str,
+    language: str | None = None,
+    within_chunks: set[int] | None = None,
+) -> Answer | None:
+    """Figures that answer "how many / how much": the figure first, then its quote.
+
+    ``within_chunks`` keeps only figures from those passages (the ones retrieval
+    found for the question), so a figure is never offered for a question the
+    documents do not cover.
+    """
     if not _FIGURE_CUE.search(question):
         return None
     lang = language or detect_language(question)
     kind = wanted_kind(question) or "anzahl"
     found = bot.figures(None, kind).figures
+    if within_chunks is not None:
+        found = [f for f in found if f.citation.chunk_id in within_chunks]
     if not found:
         return None
     words = set(tokenize(_FIGURE_CUE.sub(" ", question)))
     ranked = sorted(found, key=lambda f: -_overlap(words, f))
     best = [f for f in ranked if _overlap(words, f) == _overlap(words, ranked[0])][:MAX_FIGURES]
-    lines = []
-    for f in best:
-        when = f.date.strftime("%d.%m.%Y") if f.date else "–"
-        period = f" {f.period}" if f.period else ""
-        mention = f" (Drs. {', '.join(f.mentions)})" if f.mentions else ""
-        lines.append(f"{f.display_value()}{period} – {f.about or f.text}{mention}, {when}")
+    lines = [figure_line(f) for f in best]
     cited = list({f.citation.text: (f.citation, f.speaker) for f in best}.values())
     return _answer(bot, question, lang, cited, "\n".join(lines))
+
+
+def figure_line(f: FigureItem) -> str:
+    """ "38,5 Planstellen – weitere Planstellen für Digitalisierung (Drs. 19027-20), 03.12.2020"."""
+    when = f.date.strftime("%d.%m.%Y") if f.date else "–"
+    period = f" {f.period}" if f.period else ""
+    mention = f" (Drs. {', '.join(f.mentions)})" if f.mentions else ""
+    return f"{f.display_value()}{period} – {f.about or f.text}{mention}, {when}"
 
 
 def _overlap(words: set[str], f: FigureItem) -> int:

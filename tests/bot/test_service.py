@@ -113,3 +113,11 @@ def test_status_question_with_a_paper_number_gives_its_path(bot: Ratsbot) -> Non
     assert "zuletzt: Rat 17.12.2020" in (ans.notice or "")
     assert any("zurück an den APOD" in q.text for q in ans.quotes)
     assert "zuletzt: Rat 17.12.2020" in ans.text
+
+
+def test_figure_question_gets_the_figure_first_only_when_retrieved(bot: Ratsbot) -> None:
+    ans = bot.ask("Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?")
+    assert not ans.abstained and ans.notice and "38,5 Planstellen" in ans.notice
+    assert "38,5" in ans.quotes[0].text
+    off = bot.ask("Wie viele Hunde gibt es in Dortmund?")
+    assert off.abstained and not off.notice
