@@ -167,6 +167,8 @@ def _draft(doc: ParsedDocument, seq: int, blocks: list[Block]) -> ChunkDraft:
             sentences.append([b.start - start + s, b.start - start + e])
     voiced = [b for b in blocks if b.speaker]
     main = max(voiced, key=lambda b: b.end - b.start) if voiced else None
+    if main is not None and 2 * sum(b.end - b.start for b in voiced) < end - start:
+        main = None  # mostly unattributed text (a letter, a motion): name no speaker for it
     kinds = {b.kind for b in blocks if b.kind is not BlockKind.HEADING}
     kind = kinds.pop() if len(kinds) == 1 else BlockKind.PARAGRAPH
     return ChunkDraft(

@@ -116,7 +116,8 @@ def test_status_question_with_a_paper_number_gives_its_path(bot: Ratsbot) -> Non
 
 
 def test_figure_question_gets_the_figure_first_only_when_retrieved(bot: Ratsbot) -> None:
-    ans = bot.ask("Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?")
+    question = "Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?"
+    ans = bot.ask(question)
     assert not ans.abstained and ans.notice and "38,5 Planstellen" in ans.notice
     assert "38,5" in ans.quotes[0].text
     off = bot.ask("Wie viele Hunde gibt es in Dortmund?")

@@ -46,3 +46,11 @@ def test_german_sentences() -> None:
         "Es gibt 38,5 Stellen!",
         "Wirklich?",
     ]
+
+
+def test_a_chunk_mostly_without_speaker_names_none() -> None:
+    letter = " ".join(["Brieftext"] * 30) + "."
+    doc = _doc([(letter, None), ("Kurzer Beitrag.", "Herr A")])
+    (chunk,) = chunk_document(doc)
+    assert chunk.speaker is None
+    assert chunk.spans[1][3] == "Herr A"  # the block keeps its speaker for quotes

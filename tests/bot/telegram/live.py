@@ -45,7 +45,7 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def live_bot(tmp_path: Path) -> AsyncIterator[Live]:
+async def live_bot(tmp_path: Path, embedder: str = "fake") -> AsyncIterator[Live]:
     """Start service, fake server and polling bot; tear all of it down afterwards."""
     from bot.service import open_service
 
@@ -53,7 +53,7 @@ async def live_bot(tmp_path: Path) -> AsyncIterator[Live]:
     corpus.mkdir(exist_ok=True)
     shutil.copy(SEED, corpus / SEED.name)
     service = open_service(
-        Settings(embedder="fake", data_dir=tmp_path / "data", corpus_dirs=(corpus,))
+        Settings(embedder=embedder, data_dir=tmp_path / "data", corpus_dirs=(corpus,))
     )
     await asyncio.to_thread(service.reindex)
     api = FakeBotApi()

