@@ -311,6 +311,17 @@ def serve(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -
     run_telegram(settings, _bot(ctx), webhook_url=webhook_url, listen=listen, port=port)
 
 
+@cli.command()
+@click.pass_context
+@_fail_cleanly
+def optimize(ctx: click.Context) -> None:
+    """Merge the index's small delta segments (one per ingest) into one base."""
+    bot = _bot(ctx)
+    bot.ensure_index()
+    bot.repair()
+    click.echo(f"Index zusammengeführt: {len(bot.searcher.snapshot.segments)} Segment(e).")
+
+
 def main() -> None:
     cli(prog_name="ratsbot")
 

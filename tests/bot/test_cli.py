@@ -77,3 +77,9 @@ def test_eval_reports_metrics(tmp_path: Path) -> None:
         "citation_rate",
         "abstention_accuracy",
     }
+
+
+def test_optimize_merges_segments(tmp_path: Path) -> None:
+    assert _run(["ingest", str(REPO / "corpus")], tmp_path).exit_code == 0
+    r = _run(["optimize"], tmp_path)
+    assert r.exit_code == 0 and "1 Segment" in r.output
