@@ -160,30 +160,6 @@ class LexicalIndex:
             out[rows] += np.asarray(data[a:b], dtype=np.float32) * np.float32(factor)
         return out
 
-    def query_terms(self, query: str) -> list[str]:
-        """Content stems of a question; an unknown compound stands for its known tail."""
-        return query_terms(query, self.vocabulary)
-
-    def idf(self, term: str) -> float:
-        """log(N / df); a term the corpus never uses gets the highest weight."""
-        n = max(len(self.ids), 1)
-        j = self.retriever.vocab_dict.get(term)
-        df = 0
-        if j is not None:
-            indptr = self.retriever.scores["indptr"]
-            df = int(indptr[j + 1] - indptr[j])
-        return float(np.log((n + 1) / (df + 0.5)))
-
-    def coverage(self, query: str, texts: Sequence[str]) -> float:
-        """IDF-weighted share of the question's terms that occur in ``texts``."""
-        terms = self.query_terms(query)
-        if not terms:
-            return 0.0
-        seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
-        weights = {t: self.idf(t) for t in terms}
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in seen) / total if total else 0.0
-
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.retriever.save(str(folder / "bm25"), show_progress=False)

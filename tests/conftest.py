@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
+from index.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -157,6 +158,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     eng = sa.create_engine(url)
     Base.metadata.drop_all(eng)
     eng.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """The store on each backend of ``db_url``."""
+    s = Store(db_url)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -19,13 +19,6 @@ from tests.conftest import SEED, require_realdocs
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
-    s = Store(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def seed_dir(tmp_path: Path) -> Path:
     d = tmp_path / "seed"
     d.mkdir()

@@ -17,13 +17,6 @@ FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
-    s = Store(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     d = tmp_path / "c"
     d.mkdir()
