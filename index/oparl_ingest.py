@@ -27,6 +27,7 @@ from index.knowledge_schema import (
     OParlSource,
 )
 from index.oparl import OParlBatch, read_oparl
+from index.parse import source_path_for
 from index.records import FileFailure, IngestReport
 from index.store import Store
 
@@ -41,15 +42,6 @@ MODELS = {
 MAX_FAILURES_PER_FILE = 20
 
 
-def source_key(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
-
-
 def import_oparl_files(
     store: Store, files: list[tuple[Path, Path | None]], report: IngestReport
 ) -> None:
@@ -59,7 +51,7 @@ def import_oparl_files(
     with store.session() as s:
         known = {k: h for k, h in s.execute(select(OParlSource.key, OParlSource.file_hash))}
         for path, root in files:
-            key = source_key(path, root) + "#oparl"
+            key = source_path_for(path, root) + "#oparl"
             try:
                 raw = path.read_bytes()
             except OSError as e:

@@ -19,7 +19,7 @@ from index.parse.meta import extract_meta, find_header_end, own_label_end
 from index.parse.readers import decode_text, read_bytes, read_pdf
 from index.references import find_references
 
-__all__ = ["SOURCE_SUFFIXES", "iter_source_files", "parse_file", "parse_text"]
+__all__ = ["SOURCE_SUFFIXES", "iter_source_files", "parse_file", "parse_text", "source_path_for"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 # Hostile or broken input must not exhaust memory: refuse before reading/decoding.
@@ -58,7 +58,7 @@ def parse_file(path: Path, *, root: Path | None = None) -> list[ParsedDocument]:
     Raises :class:`CorpusError` (or its subclass ``SourceUnavailable``) with a one-line
     message naming the file when the file cannot be used.
     """
-    source = _source_path(path, root)
+    source = source_path_for(path, root)
     suffix = path.suffix.lower()
     if suffix == ".json":
         raise CorpusError(f"{path.name}: OParl import not supported yet")
@@ -88,7 +88,8 @@ def _check_size(path: Path, limit: int) -> None:
         )
 
 
-def _source_path(path: Path, root: Path | None) -> str:
+def source_path_for(path: Path, root: Path | None) -> str:
+    """The path relative to ``root`` (posix) when the file lies inside it: the document key."""
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
