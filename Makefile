@@ -9,12 +9,12 @@ $(PY):
 	python3 -m venv $(VENV)
 
 install: $(PY)
-	$(PIP) -e .
+	$(PIP) -e ".[teams,matrix]"
 
 # torch first, pinned to the CPU build: a bare `torch` would pull a multi-GB CUDA build.
 install-test: $(PY)
 	$(PIP) torch==2.13.0
-	$(PIP) -e ".[test,st]"
+	$(PIP) -e ".[test,st,teams,matrix]"
 
 run: install
 	$(VENV)/bin/ratsbot run
