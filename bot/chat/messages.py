@@ -96,4 +96,5 @@ class Reply:
     edit: bool = False  # replace the message whose button was pressed (paging)
     quote: bool = False  # reply to / thread on the user's message (groups)
     file: tuple[str, bytes] | None = None  # a document to send (name, bytes)
+    alert: bool = False  # a short notice about a pressed button (Telegram: a pop-up)
     extra: dict[str, object] = field(default_factory=dict)  # e.g. the Answer, for cards
