@@ -1,9 +1,11 @@
-"""The Telegram application: ``build_application`` wires handlers, ``run`` starts it.
+"""The Telegram application: ``build_application`` wires the transport, ``run`` starts it.
 
-Thin on purpose (PTB's echobot pattern): handlers live in their own modules and
-get the service through ``bot_data`` (put there in ``post_init``). Updates are
-processed concurrently, and every service call runs in a worker thread, so a
-slow question or a re-index never blocks other chats.
+Thin on purpose (PTB's echobot pattern): every update becomes an ``Incoming``
+for the platform-neutral ``Conversation`` (bot/chat), whose replies the
+``TelegramOutbox`` sends as Telegram HTML. The conversation lives in
+``bot_data`` (built here, or in ``post_init`` when the service is opened there).
+Updates are processed concurrently, and every service call runs in a worker
+thread, so a slow question or a re-index never blocks other chats.
 """
 
 from __future__ import annotations
@@ -13,29 +15,25 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
-    MessageHandler,
     TypeHandler,
-    filters,
 )
 from telegram.request import BaseRequest
 
+from bot.chat.conversation import Conversation
+from bot.chat.state import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, FloodGuard
 from bot.service import RatsbotService
 from bot.settings import Settings
-from bot.telegram import admin, handlers, knowledge
-from bot.telegram.access import guard
-from bot.telegram.context import SERVICE, SETTINGS, STATE, RatsContext
-from bot.telegram.errors import on_error
-from bot.telegram.state import DEFAULT_ANSWER_CACHE, AnswerCache, BotState, FloodGuard
-from bot.telegram.texts import ADMIN_COMMANDS, COMMANDS, Lang
+from bot.telegram.context import CONVERSATION, SERVICE, SETTINGS, STATE, RatsContext
+from bot.telegram.errors import on_error, report_to_admins
+from bot.telegram.incoming import incoming_from
+from bot.telegram.outbox import TelegramOutbox
 from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -80,40 +78,39 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app: App = builder.build()
     app.bot_data[SETTINGS] = settings
-    app.bot_data[STATE] = BotState(
+    app.bot_data[STATE] = ChatState(
         answers=AnswerCache(answer_cache_size),
         flood=FloodGuard(settings.flood_max_questions, settings.flood_window_seconds),
     )
     if service is not None:
         app.bot_data[SERVICE] = service
-    add_handlers(app)
+        app.bot_data[CONVERSATION] = _conversation(app, service)
+    app.add_handler(TypeHandler(Update, on_update))
+    app.add_error_handler(on_error)
     return app
 
 
-def add_handlers(app: App) -> None:
-    """Guard first (group -1), then commands, buttons, uploads and free text."""
-    app.add_handler(TypeHandler(Update, guard), group=-1)
-    commands = [
-        (["start", "help", "hilfe"], handlers.cmd_help),
-        (["frage", "ask"], handlers.cmd_ask),
-        (["quellen", "sources"], handlers.cmd_sources),
-        (["status"], knowledge.cmd_status),
-        (["zahlen", "figures"], knowledge.cmd_figures),
-        (["sprache", "language"], handlers.cmd_language),
-        (["reindex"], admin.cmd_reindex),
-        (["docs"], admin.cmd_docs),
-        (["remove"], admin.cmd_remove),
-    ]
-    new = filters.UpdateType.MESSAGE  # edited messages and channel posts ask nothing
-    for names, callback in commands:
-        app.add_handler(CommandHandler(names, callback, filters=new))
-    app.add_handler(CallbackQueryHandler(handlers.on_button, pattern=r"^(src|pg|doc):"))
-    app.add_handler(MessageHandler(new & filters.Document.ALL, admin.on_upload))
-    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    app.add_handler(
-        MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, handlers.cmd_unknown)
-    )
-    app.add_error_handler(on_error)
+def _conversation(app: App, service: RatsbotService) -> Conversation:
+    settings: Settings = app.bot_data[SETTINGS]
+
+    async def report(error: BaseException) -> None:
+        await report_to_admins(app.bot, settings, error)
+
+    return Conversation(service, settings, state=app.bot_data[STATE], report_error=report)
+
+
+async def on_update(update: Update, context: RatsContext) -> None:
+    """Every update: what was meant for the bot goes to the conversation."""
+    incoming = incoming_from(update, context.bot.id, context.bot.username)
+    if incoming is None:
+        return
+    outbox = TelegramOutbox(context.bot, update)
+    await context.conversation.handle(incoming, outbox)
+    await outbox.finish()
+
+
+def _menu(conversation: Conversation, language: str, *, admin: bool = False) -> list[BotCommand]:
+    return [BotCommand(n, d) for n, d in conversation.command_menu(language, admin=admin)]
 
 
 async def _post_init(app: App) -> None:
@@ -123,15 +120,18 @@ async def _post_init(app: App) -> None:
 
         app.bot_data[SERVICE] = await asyncio.to_thread(open_service, app.bot_data[SETTINGS])
         app.bot_data[OWNS_SERVICE] = True
+    if CONVERSATION not in app.bot_data:
+        app.bot_data[CONVERSATION] = _conversation(app, app.bot_data[SERVICE])
+    conversation: Conversation = app.bot_data[CONVERSATION]
     try:
-        await app.bot.set_my_commands(COMMANDS[Lang.DE], scope=BotCommandScopeDefault())
-        await app.bot.set_my_commands(COMMANDS[Lang.EN], language_code="en")
+        await app.bot.set_my_commands(_menu(conversation, "de"), scope=BotCommandScopeDefault())
+        await app.bot.set_my_commands(_menu(conversation, "en"), language_code="en")
     except TelegramError as e:  # a missing menu must not keep the bot from answering
         logger.warning("could not register the command menu: %s", e)
     for admin_id in app.bot_data[SETTINGS].admin_ids:
         try:  # admins see their commands too; fails until the admin has started the bot
             scope = BotCommandScopeChat(admin_id)
-            await app.bot.set_my_commands(COMMANDS[Lang.DE] + ADMIN_COMMANDS, scope=scope)
+            await app.bot.set_my_commands(_menu(conversation, "de", admin=True), scope=scope)
         except TelegramError:
             logger.info("admin command menu not set (the admin has not started the bot yet)")
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.settings import Settings
-from bot.telegram.admin import inside, safe_filename
 from bot.telegram.app import App
 from tests.bot.fakes import FakeService
 from tests.bot.telegram.fake_server import FakeBotApi
@@ -103,27 +100,3 @@ async def test_non_admin_upload_is_refused_and_group_files_are_ignored(
     await process(app, tg.document(tg.group(), admin, MINUTES, "x.txt", "text/plain"))
     assert len(api.texts()) == 1
     assert service.ingested == [] and not (tg_settings.corpus_dirs[0] / "uploads").exists()
-
-
-@pytest.mark.parametrize(
-    ("raw", "safe"),
-    [
-        ("Niederschrift 2021.pdf", "Niederschrift_2021.pdf"),
-        ("../../etc/passwd.txt", "passwd.txt"),
-        ("..\\..\\win.md", "win.md"),
-        ("..txt", "txt"),  # harmless; refused later for its missing suffix
-        ("...", None),
-        ("a..b.txt", "a.b.txt"),
-        ("Bürger\x00dienste.txt", "Bürgerdienste.txt"),
-        (".hidden.txt", "hidden.txt"),
-        ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
-    ],
-)
-def test_safe_filename(raw: str, safe: str | None) -> None:
-    assert safe_filename(raw) == safe
-
-
-def test_inside_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
-    assert inside(tmp_path, "a.txt") == (tmp_path / "a.txt").resolve()
-    with pytest.raises(ValueError):
-        inside(tmp_path, "../a.txt")
