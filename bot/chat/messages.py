@@ -38,8 +38,26 @@ Paragraph = list[Span]
 
 
 def plain_text(paragraphs: list[Paragraph]) -> str:
-    """Paragraphs as plain text (blank line between paragraphs), e.g. Matrix ``body``."""
-    return "\n\n".join("".join(s.text for s in para) for para in paragraphs)
+    """Paragraphs as plain text (blank line between paragraphs), e.g. Matrix ``body``.
+
+    A blockquote is a block in every client, so its text stands on lines of its own.
+    """
+    return "\n\n".join(_paragraph_text(para) for para in paragraphs)
+
+
+def _paragraph_text(para: Paragraph) -> str:
+    text = ""
+    for i, span in enumerate(para):
+        if span.tag != "blockquote":
+            text += span.text
+            continue
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += span.text
+        following = para[i + 1].text if i + 1 < len(para) else ""
+        if following and not following.startswith("\n"):
+            text += "\n"
+    return text
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer import Answer
-from bot.chat.messages import Span
+from bot.chat.messages import Span, plain_text
 from bot.chat.state import AnswerCache, FloodGuard, LanguagePrefs, Verdict
 from bot.chat.texts import Lang, hinted_language, parse_markup, pick_language, plain, rich
 
@@ -53,3 +53,9 @@ def test_markup_becomes_spans_and_filled_in_values_stay_literal() -> None:
     assert Span("nicht öffentlich", "b") in para
     assert parse_markup("a\n\n**b** c") == [[Span("a")], [Span("b", "b"), Span(" c")]]
     assert plain(Lang.EN, "status_usage") == "Please give a paper number, e.g. /status 18828-20."
+
+
+def test_plain_text_puts_quotes_on_lines_of_their_own() -> None:
+    para = [Span("Herr X:", "b"), Span("\n"), Span("„Zitat“", "blockquote"), Span("[1] S. 2", "i")]
+    assert plain_text([para, [Span("b")]]) == "Herr X:\n„Zitat“\n[1] S. 2\n\nb"
+    assert plain_text([[Span("Quelle"), Span("text", "blockquote")]]) == "Quelle\ntext"

@@ -1,6 +1,6 @@
 """The real bot, end to end: the real service, PTB polling over HTTP, the fake Bot API.
 
-Shared by the integration tests and the transcript script. Everything listens on
+Shared by the integration tests and the script driver (driver.py). Everything listens on
 127.0.0.1; the bot reaches the fake server through the configured base URLs,
 exactly as it would reach a self-hosted Bot API server.
 """

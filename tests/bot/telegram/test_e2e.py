@@ -113,15 +113,3 @@ async def test_uploaded_minutes_answer_the_next_question(live: Live) -> None:
     question = "Wie hoch ist die Hundesteuer ab 2021 für den ersten Hund?"
     (answer,) = await live.say(live.tg.message(chat, admin, question))
     assert "180 Euro" in answer.params["text"] and "19999-20" in answer.params["text"]
-
-
-async def test_transcript_script_records_a_conversation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tests.bot.telegram.transcript import record
-
-    for var in PROXY_VARS:
-        monkeypatch.delenv(var, raising=False)
-    text = await record(tmp_path, "fake")
-    assert "Anna drückt [Quellen]" in text and "Quelle 2/" in text and "[Dokument]" in text
-    assert "<b>" not in text and "&lt;" not in text
