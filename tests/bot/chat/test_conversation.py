@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.conversation import Conversation
-from bot.chat.messages import Incoming, plain_text
+from bot.chat.messages import Incoming, Span, plain_text
 from bot.settings import Settings
 from tests.bot.chat.recorder import ANNA, RecordingOutbox, message, press
 from tests.bot.fakes import SOURCE_PATH, FakeService
@@ -108,8 +108,8 @@ async def test_help_counts_the_corpus_and_shows_admin_commands_to_admins(
     conversation: Conversation,
 ) -> None:
     help_text = (await ask(conversation, "/start")).last.paragraphs
-    assratsbot = help_text[0][0]
-    assert assratsbot.text == "Ratsbot" and assratsbot.tag == "b"
+    title = help_text[0][0]
+    assert title.text == "Ratsbot" and title.tag == "b"
     assert any(s.text == "2" and s.tag == "b" for s in help_text[1])
     assert "17.12.2020" in plain_text(help_text) and "/reindex" not in plain_text(help_text)
     admin_help = (await ask(conversation, "/hilfe", user="4242")).texts()[-1]
@@ -191,3 +191,39 @@ async def test_platforms_keep_their_own_chats_and_access_lists(
     admin = Incoming("matrix", "!r:example.org", "@admin:example.org", True, text="/reindex")
     await conversation.handle(admin, outbox)
     assert service.reindexed == 1
+
+
+class _Rendered:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def render_plain(self, language: str = "de", limit: int | None = None) -> str:
+        return f"{self.text} ({language}, {limit})\n\nzweiter Absatz <b>"
+
+
+class KnowledgeService(FakeService):
+    """The fake service plus /status and /zahlen, recording their arguments."""
+
+    def status(self, number: str, *, audience: object = None) -> _Rendered:
+        self.asked.append((f"status {number}", None))
+        return _Rendered(f"Drs. {number}")
+
+    def figures(self, topic: str | None = None, kind: str | None = None, *,
+                audience: object = None) -> _Rendered:  # fmt: skip
+        self.asked.append((f"figures {kind} {topic}", None))
+        return _Rendered("38,5 Stellen")
+
+
+async def test_status_and_figures_answer_from_the_service_as_plain_paragraphs(
+    chat_settings: Settings,
+) -> None:
+    service = KnowledgeService()
+    conversation = Conversation(service, chat_settings)
+    usage = await ask(conversation, "/status")
+    assert "/status 18828-20" in usage.texts()[-1]
+    status = await ask(conversation, "/status 18828-20")
+    assert status.last.kind == "status" and status.typing_shown == 1
+    assert status.last.paragraphs[1] == [Span("zweiter Absatz <b>")]
+    figures = await ask(conversation, "/zahlen Stellen Digitalisierung", language="en")
+    assert figures.last.kind == "figures" and "(en, 15)" in figures.texts()[-1]
+    assert [q for q, _ in service.asked] == ["status 18828-20", "figures stellen Digitalisierung"]
