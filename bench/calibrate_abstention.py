@@ -41,7 +41,7 @@ def features(bot: Ratsbot, question: str) -> tuple[str, float, float]:
 
 def design(lang: str, s: float, c: float) -> list[float]:
     de = 1.0 if lang == "de" else 0.0
-    return [s, c * de, de]
+    return [s, c, de]
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01) -> tuple[np.ndarray, float]:

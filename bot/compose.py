@@ -20,9 +20,10 @@ import numpy as np
 from bot.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
 from bot.answer import Answer, Citation, Quote, Source
 from index.embed import Embedder
-from index.lexical import tokenize
+from index.lexical import term_groups, tokenize
 from index.references import find_references
 from index.search import SearchResult
+from index.speakers_lookup import named_keys, speaker_keys
 from index.store import Store, text_hash
 from index.views import ChunkView, load_chunks
 
@@ -33,11 +34,12 @@ QUOTE_MARGIN = 1.0  # quotes scoring this much below the best are left out
 # How a sentence's quote score is made (see choose_quotes); chosen on the eval questions
 QUOTE_WEIGHTS = {
     "sparse": 0.0,
-    "lex_de": 1.5,
-    "lex_en": 0.5,
-    "prior": 0.8,
+    "lex_de": 2.0,
+    "lex_en": 2.0,
+    "prior": 1.5,
     "typed": 0.7,
     "diversity": 0.0,
+    "speaker": 0.7,
 }
 _ANAPHOR = re.compile(r"^(Die Kosten hierfür|Dies|Diese[rsm]?|Hierfür|Dazu|Damit)\b")
 
@@ -192,7 +194,9 @@ def evidence_for(
         )
     coverage = 0.0
     if result.lexical is not None:
-        coverage = result.lexical.coverage(result.question, [s.text for s in sources[:3]])
+        coverage = result.lexical.coverage(
+            result.question, [s.text for s in sources[:3]], result.language
+        )
     return Evidence(result.language, sent_sparse, coverage)
 
 
@@ -213,13 +217,26 @@ def choose_quotes(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    q_terms = set(tokenize(result.question))
-    lex = np.array([len(q_terms & set(tokenize(t))) / max(len(q_terms), 1) for t in texts])
+    vocabulary = result.lexical.vocabulary if result.lexical is not None else frozenset()
+    groups = term_groups(result.question, result.language, vocabulary)
+    lex = np.array(
+        [
+            _overlap(groups, set(tokenize(t)) | _speaker_tokens(views[sources[si].chunk_id], a))
+            for (si, a, _b), t in zip(cands, texts, strict=True)
+        ]
+    )
     prior = np.array([1.0 / (1 + si) for si, _a, _b in cands])
     wanted = answer_type(result.question)
     typed = np.array([w["typed"] if wanted and _has_type(t, wanted) else 0.0 for t in texts])
     lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
-    score = z + lex_w * lex + w["prior"] * prior + typed
+    named = named_keys(result.question)
+    voiced = np.array(
+        [
+            w["speaker"] if named and _speaker_named(views[sources[si].chunk_id], a, named) else 0.0
+            for si, a, _b in cands
+        ]
+    )
+    score = z + lex_w * lex + w["prior"] * prior + typed + voiced
     order = np.argsort(-score)
     best = score[order[0]]
     chosen: list[int] = []
@@ -274,6 +291,28 @@ def answer_type(question: str) -> str | None:
 
 def _has_type(sentence: str, kind: str) -> bool:
     return bool(_HAS[kind].search(sentence))
+
+
+def _overlap(groups: list[frozenset[str]], tokens: set[str]) -> float:
+    """Share of the question's terms (any alternative of each) found in ``tokens``."""
+    return sum(1 for g in groups if g & tokens) / max(len(groups), 1)
+
+
+def _speaker_tokens(view: ChunkView, rel_start: int) -> set[str]:
+    """The words of the sentence's speaker label: "Er schlägt vor …" said by Herr Heymann
+    (SPD-Fraktion) answers a question about the SPD's proposal."""
+    span = view.span_at(rel_start)
+    if not span or not span[3]:
+        return set()
+    return set(tokenize(f"{span[3]} {span[4] or ''}"))
+
+
+def _speaker_named(view: ChunkView, rel_start: int, named: set[str]) -> bool:
+    """Whether the sentence's speaker (surname or faction) is named in the question."""
+    span = view.span_at(rel_start)
+    if not span or not span[3]:
+        return False
+    return bool(speaker_keys(span[3], span[4] or "") & named)
 
 
 def _standardise(x: np.ndarray) -> np.ndarray:

@@ -24,6 +24,8 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from index.glossary import expand
+
 _TOKEN = re.compile(r"[A-Za-zÄÖÜäöüß0-9]+(?:-[A-Za-zÄÖÜäöüß0-9]+)*")
 
 STOPWORDS_DE = frozenset(
@@ -88,6 +90,25 @@ def query_terms(query: str, vocabulary: frozenset[str]) -> list[str]:
             st = tail[0] if tail else st
         terms.append(st)
     return list(dict.fromkeys(terms))
+
+
+def term_groups(query: str, language: str, vocabulary: frozenset[str]) -> list[frozenset[str]]:
+    """The question's terms as groups of German stems, any of which counts as the term.
+
+    German questions: one stem per term. English questions: each English term's
+    German alternatives from the council glossary plus the word itself (names and
+    shared words like "Databox" or "SPD" match as they are).
+    """
+    if language != "en":
+        return [frozenset([t]) for t in query_terms(query, vocabulary)]
+    groups: list[frozenset[str]] = []
+    for english, german in expand(query):
+        alternatives = {st for word in german for st in tokenize(word)}  # no compound tails
+        alternatives.update(query_terms(english, vocabulary))
+        group = frozenset(alternatives)
+        if group and group not in groups:
+            groups.append(group)
+    return groups
 
 
 def _tail(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -215,12 +236,16 @@ class LexicalView:
         df = sum(p.doc_freq(term) for p in self.parts)
         return float(np.log((max(self.n, 1) + 1) / (df + 0.5)))
 
-    def coverage(self, query: str, texts: Sequence[str]) -> float:
-        """IDF-weighted share of the question's terms that occur in ``texts``."""
-        terms = self.query_terms(query)
-        if not terms:
+    def coverage(self, query: str, texts: Sequence[str], language: str = "de") -> float:
+        """IDF-weighted share of the question's terms that occur in ``texts``.
+
+        A term of an English question counts when any of its German glossary
+        alternatives occurs; its weight is that of its most common alternative.
+        """
+        groups = term_groups(query, language, self.vocabulary)
+        if not groups:
             return 0.0
         seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
-        weights = {t: self.idf(t) for t in terms}
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in seen) / total if total else 0.0
+        weights = [(g, min(self.idf(t) for t in g)) for g in groups]
+        total = sum(w for _g, w in weights)
+        return sum(w for g, w in weights if g & seen) / total if total else 0.0

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from index.dense import DenseIndex
 from index.embed import Embedder
+from index.glossary import german_words
 from index.language import detect_language
 from index.lexical import LexicalView
 from index.references import find_references
@@ -187,7 +188,10 @@ class Searcher:
             )
         timings["sparse"] = time.perf_counter() - t
         t = time.perf_counter()
-        tokens = snap.lexical.query_tokens(question)
+        # English questions search the German words too (council glossary): BM25 on the
+        # English words alone finds only names
+        words = f"{question} {german_words(question)}" if lang == "en" else question
+        tokens = snap.lexical.query_tokens(words)
         lists["bm25"] = _merge(
             _top(seg.ids, sc, m)
             for seg, sc, m in zip(

@@ -48,6 +48,11 @@ def speaker_keys(name: str, faction: str) -> set[str]:
     return keys
 
 
+def named_keys(question: str) -> set[str]:
+    """The question's words as speaker keys (English party names mapped to German)."""
+    return {ALIASES.get(w, w) for w in _tokens(question)}
+
+
 class SpeakerLookup:
     """Question words → speaker ids, reloaded when the store's generation moves."""
 
@@ -71,7 +76,7 @@ class SpeakerLookup:
     def chunks_for(self, question: str, candidates: list[int]) -> set[int]:
         """Which of ``candidates`` are spoken by someone the question names."""
         self._load()
-        words = {ALIASES.get(w, w) for w in _tokens(question)}
+        words = named_keys(question)
         speakers = set().union(*(self._by_key.get(w, set()) for w in words))
         if not speakers or not candidates:
             return set()

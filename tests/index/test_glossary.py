@@ -1,0 +1,41 @@
+"""The council glossary: English question terms become German alternatives."""
+
+from __future__ import annotations
+
+from index.glossary import expand, german_words
+from index.lexical import LexicalIndex, LexicalView, term_groups
+
+
+def test_phrases_win_over_single_words_and_stopwords_vanish() -> None:
+    terms = dict(expand("What did the staff council criticise about the finance committee?"))
+    assert "Personalrat" in terms["staff council"]
+    assert "Finanzausschuss" in terms["finance committee"]
+    assert "committee" not in terms and "what" not in terms and "the" not in terms
+    assert "kritisiert" in terms["criticise"]
+
+
+def test_inflected_english_words_find_their_entry() -> None:
+    assert "Planstellen" in german_words("How many new posts are planned?")
+    assert "Hundesteuer" in german_words("What are the dog taxes?")
+
+
+def test_unknown_words_stand_for_themselves() -> None:
+    assert ("databox", ()) in expand("Is the Databox a US cloud provider?")
+
+
+def test_term_groups_english_and_german() -> None:
+    vocab = frozenset({"personalrat", "kritisiert"})
+    groups = term_groups("What did the staff council criticise?", "en", vocab)
+    assert any("personalrat" in g for g in groups) and any("kritisiert" in g for g in groups)
+    assert term_groups("Was kritisiert der Personalrat?", "de", vocab) == [
+        frozenset({"kritisiert"}),
+        frozenset({"personalrat"}),
+    ]
+
+
+def test_english_coverage_counts_german_alternatives() -> None:
+    texts = ["Der Personalrat kritisiert die Vorlage.", "Die Hundesteuer steigt."]
+    view = LexicalView([LexicalIndex.build([1, 2], texts)])
+    covered = view.coverage("What does the staff council criticise?", texts[:1], "en")
+    missing = view.coverage("What does the swimming pool cost?", texts[:1], "en")
+    assert covered == 1.0 and missing == 0.0
