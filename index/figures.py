@@ -176,5 +176,5 @@ def _about(
             _ANAPHOR.search(clause[: nouns[-1].start()][-12:])
         )
         return (noun + tail).strip(), anaphoric
-    words = [w for w in re.findall(r"[A-Za-zäöüßÄÖÜ()/-]+", clause) if w != "Euro"][-6:]
+    words = [w for w in re.findall(r"[A-Za-zäöüßÄÖÜ0-9()/-]+", clause) if w != "Euro"][-6:]
     return (" ".join(words) + tail).strip(), bool(_ANAPHOR.search(clause))

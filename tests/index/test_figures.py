@@ -120,3 +120,8 @@ def test_karlsruhe_documents_give_exact_money_and_counts(tmp_path: Path) -> None
         assert "100.000 Euro" in wlan.citation.text and wlan.citation.page
     finally:
         store.close()
+
+
+def test_about_keeps_the_years_of_its_clause() -> None:
+    (fig,) = find_figures("Die Hundesteuer steigt ab 2021 auf 180 Euro pro Jahr.")
+    assert fig.about == "Die Hundesteuer steigt ab 2021 auf"
