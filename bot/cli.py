@@ -299,11 +299,21 @@ def run(ctx: click.Context, question: str) -> None:
 @click.option("--webhook-url", default=None, help="Use a webhook instead of long polling.")
 @click.option("--listen", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8443, show_default=True)
+@click.option("--matrix", is_flag=True, help="Start the Matrix bot instead (MATRIX_* settings).")
 @click.pass_context
 @_fail_cleanly
-def serve(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -> None:
-    """Start the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+def serve(
+    ctx: click.Context, webhook_url: str | None, listen: str, port: int, matrix: bool
+) -> None:
+    """Start the Telegram bot (token from TELEGRAM_BOT_TOKEN), or with --matrix the Matrix bot."""
     settings: Settings = ctx.obj["settings"]
+    if matrix:
+        from bot.chat.conversation import Conversation
+        from bot.matrix import app as matrix_app
+
+        matrix_app.check_settings(settings)
+        matrix_app.run(settings, Conversation(_bot(ctx), settings))
+        return
     if not settings.telegram_token:
         raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
     from bot.telegram.app import run as run_telegram

@@ -75,8 +75,8 @@ class Handler(Protocol):
     async def handle(self, incoming: Incoming, outbox: Outbox) -> None: ...
 
 
-def make_client(settings: Settings) -> AsyncClient:
-    """A nio client logged in with the access token (no password, no end-to-end encryption)."""
+def check_settings(settings: Settings) -> None:
+    """Fail early (before the index is loaded) when the Matrix login is incomplete."""
     missing = [
         name
         for name, value in (
@@ -88,6 +88,11 @@ def make_client(settings: Settings) -> AsyncClient:
     ]
     if missing:
         raise ConfigError(f"Matrix needs {', '.join(missing)}")
+
+
+def make_client(settings: Settings) -> AsyncClient:
+    """A nio client logged in with the access token (no password, no end-to-end encryption)."""
+    check_settings(settings)
     assert settings.matrix_homeserver and settings.matrix_user_id and settings.matrix_access_token
     config = AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False, max_timeouts=3)
     client = AsyncClient(
@@ -354,7 +359,7 @@ def run(settings: Settings, conversation: Handler) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # not main thread
                 loop.add_signal_handler(sig, stop.set)
         await run_matrix(settings, conversation, stop=stop)
 
