@@ -165,7 +165,7 @@ class MatrixBot:
         for room_id, info in first.rooms.invite.items():  # invited while the bot was down
             for event in info.invite_state:
                 if isinstance(event, InviteMemberEvent):
-                    await self._on_invite(self.client.rooms.get(room_id) or room_id, event)
+                    await self._on_invite(room_id, event)
         self.ready.set()
         logger.info("matrix: listening (%d rooms)", len(self.client.rooms))
 

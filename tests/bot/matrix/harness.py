@@ -11,14 +11,8 @@ from bot.chat.conversation import Outbox
 from bot.chat.messages import Incoming
 from bot.matrix.app import Handler, MatrixBot
 from bot.settings import Settings
-from tests.bot.matrix.fake_homeserver import (
-    BOT,
-    DEVICE,
-    TOKEN,
-    Event,
-    FakeHomeserver,
-    FakeHomeserverServer,
-)
+from tests.bot.matrix.fake_homeserver import BOT, DEVICE, TOKEN, Event, FakeHomeserver
+from tests.bot.matrix.fake_homeserver_http import FakeHomeserverServer
 
 ANNA = "@anna:localhost"
 BOB = "@bob:localhost"

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from tests.bot.matrix.fake_homeserver import BOT, FakeHomeserver, FakeHomeserverServer
+from tests.bot.matrix.fake_homeserver import BOT, FakeHomeserver
+from tests.bot.matrix.fake_homeserver_http import FakeHomeserverServer
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -344,3 +344,31 @@ async def test_stop_ends_the_run(mx_settings: Settings, recorder: Recorder) -> N
     assert mx.bot.client.client_session is None or mx.bot.client.client_session.closed
     assert room
     await asyncio.sleep(0)
+
+
+async def test_a_failed_sync_is_retried(mx: Running, recorder: Recorder) -> None:
+    room = await mx.dm(ANNA)
+    mx.hs.fail_next("/sync", 502)
+    await mx.say(room, ANNA, "Noch da?")  # the sync after the failure brings it
+    assert [i.text for i in recorder.seen] == ["Noch da?"]
+    assert any(c.status == 502 for c in mx.hs.calls)
+
+
+async def test_a_refused_send_reaches_the_conversation_as_an_error(
+    mx: Running, recorder: Recorder
+) -> None:
+    failures: list[str] = []
+
+    async def reply(incoming: Incoming, outbox: Outbox) -> None:
+        try:
+            await outbox.send(Reply([[Span("Antwort")]]))
+        except Exception as e:  # the conversation logs it and apologises
+            failures.append(str(e))
+            await outbox.send(Reply([[Span("Entschuldigung")]], kind="error"))
+
+    recorder.reply = reply
+    room = await mx.dm(ANNA)
+    mx.hs.fail_next("/send/m.room.message/", 500, "M_UNKNOWN")
+    (apology,) = await mx.say(room, ANNA, "Frage?")
+    assert failures == ["sending m.room.message failed: M_UNKNOWN"]
+    assert apology.content["body"] == "Entschuldigung"
