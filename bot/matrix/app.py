@@ -29,6 +29,7 @@ from nio import (
     JoinedMembersResponse,
     JoinResponse,
     MatrixRoom,
+    MegolmEvent,
     ProfileGetDisplayNameResponse,
     ReactionEvent,
     RedactionEvent,
@@ -40,8 +41,8 @@ from nio import (
 
 from bot.chat.access import access_for
 from bot.chat.conversation import Outbox
-from bot.chat.messages import Incoming, Upload
-from bot.matrix.actions import ActionMemory, UserReaction, by_key, match
+from bot.chat.messages import Incoming, Reply, Span, Upload
+from bot.matrix.actions import ActionMemory, Lru, UserReaction, by_key, match
 from bot.matrix.events import (
     BotIdentity,
     addressed,
@@ -67,6 +68,13 @@ SYNC_FILTER: dict[str, Any] = {
     "room": {"timeline": {"limit": 50}, "account_data": {"types": []}},
 }
 FIRST_SYNC_FILTER: dict[str, Any] = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}}}
+# said once per room where people write encrypted (the bot cannot read them; see the README)
+ENCRYPTED_ROOM = (
+    "Dieser Raum ist Ende-zu-Ende-verschlüsselt: Ratsbot kann hier nichts lesen. "
+    "Bitte in einem unverschlüsselten Raum fragen.\n"
+    "This room is end-to-end encrypted, so Ratsbot cannot read it. "
+    "Please ask in an unencrypted room."
+)
 
 
 class Handler(Protocol):
@@ -123,6 +131,7 @@ class MatrixBot:
         self.sync_timeout_ms = sync_timeout_ms
         self.ready = asyncio.Event()  # set after the first sync (the bot answers from then on)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._told_encrypted: Lru[str, bool] = Lru()
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Sync until ``stop`` is set (or forever); then finish the events in hand and log out."""
@@ -162,6 +171,7 @@ class MatrixBot:
         self.client.add_event_callback(self._on_reaction, ReactionEvent)  # type: ignore[arg-type]
         self.client.add_event_callback(self._on_redaction, RedactionEvent)  # type: ignore[arg-type]
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)  # type: ignore[arg-type]
+        self.client.add_event_callback(self._on_encrypted, MegolmEvent)  # type: ignore[arg-type]
         for room_id, info in first.rooms.invite.items():  # invited while the bot was down
             for event in info.invite_state:
                 if isinstance(event, InviteMemberEvent):
@@ -290,6 +300,15 @@ class MatrixBot:
             PLATFORM, room.room_id, sender, private, action=action.payload, message_id=message_id
         )
         self._dispatch(incoming, target)
+
+    async def _on_encrypted(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        """An encrypted message cannot be read: say so once per room instead of staying silent."""
+        if event.sender == self.client.user_id or room.room_id in self._told_encrypted:
+            return
+        self._told_encrypted.put(room.room_id, True)
+        logger.info("matrix: an encrypted message cannot be read (no end-to-end encryption)")
+        outbox = MatrixOutbox(self.client, self.memory, Target(room.room_id, private=True))
+        self._spawn(outbox.send(Reply([[Span(ENCRYPTED_ROOM)]], kind="error")))
 
     async def _on_file(self, room: MatrixRoom, event: RoomMessageFile) -> None:
         if event.sender == self.client.user_id or not await self._private(room):

@@ -372,3 +372,24 @@ async def test_a_refused_send_reaches_the_conversation_as_an_error(
     (apology,) = await mx.say(room, ANNA, "Frage?")
     assert failures == ["sending m.room.message failed: M_UNKNOWN"]
     assert apology.content["body"] == "Entschuldigung"
+
+
+async def test_encrypted_rooms_are_told_once_that_the_bot_cannot_read(
+    mx: Running, recorder: Recorder
+) -> None:
+    room = await mx.dm(ANNA)
+    megolm = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "ciphertext": "AwgAEn…",
+        "sender_key": "k",
+        "session_id": "s",
+        "device_id": "D",
+    }
+    mark = mx.hs.position
+    mx.hs.send(room, ANNA, megolm, "m.room.encrypted")
+    mx.hs.send(room, ANNA, megolm, "m.room.encrypted")
+    await mx.settle()
+    (notice,) = mx.hs.bot_events(room, "m.room.message", since=mark)
+    assert "Ende-zu-Ende-verschlüsselt" in notice.content["body"]
+    assert "end-to-end encrypted" in notice.content["body"]
+    assert recorder.seen == []
