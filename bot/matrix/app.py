@@ -21,7 +21,6 @@ import signal
 from pathlib import Path
 from typing import Any, Protocol
 
-from aiohttp import ClientError
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -149,8 +148,10 @@ class MatrixBot:
                 syncing.result()  # the loop only ends on a fatal error: raise it
             await self.drain(SHUTDOWN_GRACE_S)
         finally:
-            for task in list(self._tasks):
+            left = list(self._tasks)
+            for task in left:
                 task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)
             await self.client.close()
 
     async def start(self) -> None:
@@ -186,7 +187,9 @@ class MatrixBot:
                 response: Any = await self.client.sync(
                     timeout=self.sync_timeout_ms, sync_filter=SYNC_FILTER
                 )
-            except (ClientError, TimeoutError) as e:
+            except ConfigError:
+                raise
+            except Exception as e:  # network, proxy pages, a confused server: retry later
                 response = e
             if isinstance(response, SyncResponse):
                 failures = 0
@@ -263,7 +266,7 @@ class MatrixBot:
     ) -> bool:
         posted = self.memory.posted.get(pressed)
         action = match(posted.actions, body) if posted else None
-        if posted is None or action is None:
+        if posted is None or action is None or posted.room_id != room.room_id:
             return False
         target = Target(room.room_id, private, event.event_id, posted.thread_root, pressed)
         incoming = Incoming(
@@ -278,24 +281,22 @@ class MatrixBot:
         self.memory.reactions.put(
             event.event_id, UserReaction(room.room_id, event.sender, event.reacts_to, event.key)
         )
-        await self._press(room, event.sender, event.event_id, event.reacts_to, event.key)
+        await self._press(room, event.sender, event.reacts_to, event.key)
 
     async def _on_redaction(self, room: MatrixRoom, event: RedactionEvent) -> None:
         """Taking a reaction back presses the button again (a second click on the same pill)."""
         reaction = self.memory.reactions.pop(event.redacts)
         if reaction is None or reaction.user_id != event.sender:
             return
-        await self._press(room, event.sender, event.event_id, reaction.message_id, reaction.key)
+        await self._press(room, event.sender, reaction.message_id, reaction.key)
 
-    async def _press(
-        self, room: MatrixRoom, sender: str, event_id: str, message_id: str, key: str
-    ) -> None:
+    async def _press(self, room: MatrixRoom, sender: str, message_id: str, key: str) -> None:
         posted = self.memory.posted.get(message_id)
         action = by_key(posted.actions, key) if posted else None
-        if posted is None or action is None:
-            return
+        if posted is None or action is None or posted.room_id != room.room_id:
+            return  # not a button, or a reaction in one room on a message of another
         private = await self._private(room)
-        target = Target(room.room_id, private, event_id, posted.thread_root, message_id)
+        target = Target(room.room_id, private, message_id, posted.thread_root, message_id)
         incoming = Incoming(
             PLATFORM, room.room_id, sender, private, action=action.payload, message_id=message_id
         )

@@ -393,3 +393,21 @@ async def test_encrypted_rooms_are_told_once_that_the_bot_cannot_read(
     assert "Ende-zu-Ende-verschlüsselt" in notice.content["body"]
     assert "end-to-end encrypted" in notice.content["body"]
     assert recorder.seen == []
+
+
+async def test_a_reaction_from_another_room_presses_nothing(
+    mx: Running, recorder: Recorder
+) -> None:
+    answer_with_actions(recorder)
+    room = await mx.dm(ANNA)
+    (answer,) = await mx.say(room, ANNA, "Frage?")
+    other = await mx.dm(BOB)
+    mx.hs.react(other, BOB, answer.event_id, "📄 Quellen")
+    mx.hs.text(
+        other, BOB, "1", **{"m.relates_to": {"m.in_reply_to": {"event_id": answer.event_id}}}
+    )
+    await mx.settle()
+    assert [(i.user_id, i.action, i.text) for i in recorder.seen] == [
+        (ANNA, None, "Frage?"),
+        (BOB, None, "1"),
+    ]
