@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -74,6 +75,22 @@ ENCRYPTED_ROOM = (
     "This room is end-to-end encrypted, so Ratsbot cannot read it. "
     "Please ask in an unencrypted room."
 )
+
+
+# nio's own log lines that would carry room ids or event content (message text, user
+# ids) at these levels: only what is less chatty reaches the logs (DSGVO)
+NIO_LOG_LEVELS = {
+    "nio.events": logging.CRITICAL,  # "Error validating event: <the event>"
+    "nio.responses": logging.ERROR,  # validation messages quote values
+    "nio.rooms": logging.WARNING,
+    "nio.client.base_client": logging.WARNING,  # "New joined room <id>"
+}
+
+
+def quiet_nio() -> None:
+    """Keep matrix-nio's lines with room ids and event content out of the logs."""
+    for name, level in NIO_LOG_LEVELS.items():
+        logging.getLogger(name).setLevel(level)
 
 
 class Handler(Protocol):
@@ -135,6 +152,7 @@ class MatrixBot:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Sync until ``stop`` is set (or forever); then finish the events in hand and log out."""
         stop = stop or asyncio.Event()
+        quiet_nio()
         try:
             await self.start()
             syncing = asyncio.create_task(self._sync_loop())
@@ -327,7 +345,7 @@ class MatrixBot:
         incoming = Incoming(PLATFORM, room.room_id, event.sender, True, upload=upload)
         self._dispatch(incoming, Target(room.room_id, True, event.event_id))
 
-    def _fetcher(self, url: str) -> Any:
+    def _fetcher(self, url: str) -> Callable[[Path], Awaitable[None]]:
         async def fetch(path: Path) -> None:
             response = await self.client.download(mxc=url, save_to=path)
             status = getattr(getattr(response, "transport_response", None), "status", 0)

@@ -43,7 +43,7 @@ class FakeHomeserverServer:
             for tail in ("", "/{filename}"):
                 r.add_get(base + "/download/{server}/{media}" + tail, self._download(authed))
         r.add_route("*", "/{tail:.*}", self._unknown)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
 
     @property
     def url(self) -> str:
