@@ -24,7 +24,6 @@ from typing import Any, Protocol
 
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
     InviteMemberEvent,
     JoinedMembersResponse,
     JoinResponse,
@@ -51,6 +50,8 @@ from bot.matrix.events import (
     relation,
     strip_reply_fallback,
 )
+from bot.matrix.login import check_settings as check_settings  # used by the CLI
+from bot.matrix.login import make_client, quiet_nio
 from bot.matrix.outbox import MatrixError, MatrixOutbox, Target
 from bot.settings import Settings
 from index.errors import ConfigError
@@ -77,55 +78,10 @@ ENCRYPTED_ROOM = (
 )
 
 
-# nio's own log lines that would carry room ids or event content (message text, user
-# ids) at these levels: only what is less chatty reaches the logs (DSGVO)
-NIO_LOG_LEVELS = {
-    "nio.events": logging.CRITICAL,  # "Error validating event: <the event>"
-    "nio.responses": logging.ERROR,  # validation messages quote values
-    "nio.rooms": logging.WARNING,
-    "nio.client.base_client": logging.WARNING,  # "New joined room <id>"
-}
-
-
-def quiet_nio() -> None:
-    """Keep matrix-nio's lines with room ids and event content out of the logs."""
-    for name, level in NIO_LOG_LEVELS.items():
-        logging.getLogger(name).setLevel(level)
-
-
 class Handler(Protocol):
     """What the transport hands events to (``bot.chat.conversation.Conversation``)."""
 
     async def handle(self, incoming: Incoming, outbox: Outbox) -> None: ...
-
-
-def check_settings(settings: Settings) -> None:
-    """Fail early (before the index is loaded) when the Matrix login is incomplete."""
-    missing = [
-        name
-        for name, value in (
-            ("MATRIX_HOMESERVER", settings.matrix_homeserver),
-            ("MATRIX_USER_ID", settings.matrix_user_id),
-            ("MATRIX_ACCESS_TOKEN", settings.matrix_access_token),
-        )
-        if not value
-    ]
-    if missing:
-        raise ConfigError(f"Matrix needs {', '.join(missing)}")
-
-
-def make_client(settings: Settings) -> AsyncClient:
-    """A nio client logged in with the access token (no password, no end-to-end encryption)."""
-    check_settings(settings)
-    assert settings.matrix_homeserver and settings.matrix_user_id and settings.matrix_access_token
-    config = AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False, max_timeouts=3)
-    client = AsyncClient(
-        settings.matrix_homeserver.rstrip("/"), settings.matrix_user_id, config=config
-    )
-    client.restore_login(
-        settings.matrix_user_id, settings.matrix_device_id or "", settings.matrix_access_token
-    )
-    return client
 
 
 class MatrixBot:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from bot.chat.conversation import Outbox
-from bot.chat.messages import Incoming
+from bot.chat.messages import Action, Incoming, Reply, Span
 from bot.matrix.app import Handler, MatrixBot
 from bot.settings import Settings
 from tests.bot.matrix.fake_homeserver import BOT, DEVICE, TOKEN, Event, FakeHomeserver
@@ -68,6 +68,31 @@ class Running:
         self.hs.text(room, user, body, **extra)
         await self.settle()
         return self.hs.bot_events(room, "m.room.message", since=mark)
+
+
+SOURCES, DOCUMENT = Action("Quellen", "src:a1:0"), Action("Dokument", "doc:a1")
+PREV, NEXT = Action("◀", "pg:a1:0"), Action("▶", "pg:a1:2")
+
+
+def answer_with_actions(recorder: Recorder) -> None:
+    async def reply(incoming: Incoming, outbox: Outbox) -> None:
+        if incoming.action == "pg:a1:1":
+            await outbox.send(Reply([[Span("Quelle 2/3")]], actions=(PREV, NEXT), edit=True))
+        elif incoming.action:
+            await outbox.send(
+                Reply([[Span(f"pressed {incoming.action}")]], actions=(Action("▶", "pg:a1:1"),))
+            )
+        else:
+            async with outbox.typing():
+                await outbox.send(
+                    Reply(
+                        [[Span("Antwort", "b")]],
+                        actions=(SOURCES, DOCUMENT),
+                        quote=not incoming.private,
+                    )
+                )
+
+    recorder.reply = reply
 
 
 @contextlib.asynccontextmanager
