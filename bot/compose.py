@@ -34,8 +34,8 @@ QUOTE_MARGIN = 1.0  # quotes scoring this much below the best are left out
 # How a sentence's quote score is made (see choose_quotes); chosen on the eval questions
 QUOTE_WEIGHTS = {
     "sparse": 0.0,
-    "lex_de": 2.0,
-    "lex_en": 2.0,
+    "lex_de": 2.5,
+    "lex_en": 2.5,
     "prior": 1.5,
     "typed": 0.7,
     "diversity": 0.0,
@@ -219,9 +219,15 @@ def choose_quotes(
         )
     vocabulary = result.lexical.vocabulary if result.lexical is not None else frozenset()
     groups = term_groups(result.question, result.language, vocabulary)
+    # rare terms ("Planstellen") weigh more than the words every passage shares
+    weights = [
+        min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
+    ]
     lex = np.array(
         [
-            _overlap(groups, set(tokenize(t)) | _speaker_tokens(views[sources[si].chunk_id], a))
+            _overlap(
+                groups, weights, set(tokenize(t)) | _speaker_tokens(views[sources[si].chunk_id], a)
+            )
             for (si, a, _b), t in zip(cands, texts, strict=True)
         ]
     )
@@ -293,9 +299,11 @@ def _has_type(sentence: str, kind: str) -> bool:
     return bool(_HAS[kind].search(sentence))
 
 
-def _overlap(groups: list[frozenset[str]], tokens: set[str]) -> float:
-    """Share of the question's terms (any alternative of each) found in ``tokens``."""
-    return sum(1 for g in groups if g & tokens) / max(len(groups), 1)
+def _overlap(groups: list[frozenset[str]], weights: list[float], tokens: set[str]) -> float:
+    """IDF-weighted share of the question's terms (any alternative of each) in ``tokens``."""
+    total = sum(weights)
+    found = sum(w for g, w in zip(groups, weights, strict=True) if g & tokens)
+    return found / total if total > 0 else 0.0
 
 
 def _speaker_tokens(view: ChunkView, rel_start: int) -> set[str]:
