@@ -177,3 +177,23 @@ def run(
         secret_token=settings.telegram_webhook_secret,
         allowed_updates=updates,
     )
+
+
+async def run_telegram(settings: Settings, service: RatsbotService, *, stop: asyncio.Event) -> None:
+    """Long polling inside a running event loop until ``stop`` is set.
+
+    ``run`` owns its loop (PTB's ``run_polling``); this variant lets one process
+    serve Telegram next to other front ends over the same service.
+    """
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
+    app = build_application(settings, service)
+    async with app:
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)  # as run_polling does: command menus
+        await app.start()
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        try:
+            await stop.wait()
+        finally:
+            await app.updater.stop()
+            await app.stop()
