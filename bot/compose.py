@@ -40,6 +40,7 @@ QUOTE_WEIGHTS = {
     "typed": 0.7,
     "diversity": 0.0,
     "speaker": 0.7,
+    "asks": 1.5,  # a sentence that is itself a question ("1.6. Welche Hürden …?") answers nothing
 }
 _ANAPHOR = re.compile(r"^(Die Kosten hierfür|Dies|Diese[rsm]?|Hierfür|Dazu|Damit)\b")
 
@@ -242,7 +243,8 @@ def choose_quotes(
             for si, a, _b in cands
         ]
     )
-    score = z + lex_w * lex + w["prior"] * prior + typed + voiced
+    asks = np.array([w["asks"] if t.rstrip(' "“”»«)').endswith("?") else 0.0 for t in texts])
+    score = z + lex_w * lex + w["prior"] * prior + typed + voiced - asks
     order = np.argsort(-score)
     best = score[order[0]]
     chosen: list[int] = []

@@ -1,0 +1,52 @@
+"""Quote choice on hand-made passages: what wins when the sentence vectors tie."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from bot.compose import ScoredSentences, choose_quotes, make_sources
+from index.search import Hit, SearchResult
+from index.views import ChunkView
+
+TEXT = (
+    "1.6. Welche Hürden gibt es für den Rollout der E-Akte? "
+    "Für den Rollout der E-Akte bestehen derzeit verschiedene Hürden. "
+    "Herr Heymann (SPD-Fraktion) findet es schade. Er schlägt vor, den Antrag zu überweisen."
+)
+
+
+def _view() -> ChunkView:
+    sentences, start = [], 0
+    for part in ("?", "Hürden.", "schade.", "überweisen."):
+        end = TEXT.index(part, start) + len(part)
+        sentences.append([start, end])
+        start = end + 1
+    at = TEXT.index("Herr Heymann")
+    return ChunkView(
+        id=1, document_id=1, seq=0, text=TEXT, page=1, kind="text", speaker=None, faction=None,
+        spans=[[0, at, 1, None, None], [at, len(TEXT), 1, "Herr Heymann", "SPD-Fraktion"]],
+        sentences=sentences, title="t", gremium="Rat", meeting_date=dt.date(2020, 12, 17),
+        top="1", doc_kind=None, own_numbers=("18828-20",), source_path="x.txt", public=True,
+    )  # fmt: skip
+
+
+def _quotes(question: str, language: str = "de") -> list[str]:
+    view = _view()
+    result = SearchResult(question, language, [Hit(1, 1.0)], [], {})
+    sources = make_sources(result, {1: view}, 5)
+    cands = [(0, a, b) for a, b in view.sentences]
+    texts = [TEXT[a:b] for a, b in view.sentences]
+    scored = ScoredSentences(cands, texts, np.zeros(len(texts), np.float32), [None] * len(texts))
+    return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+
+
+def test_a_sentence_that_asks_is_not_the_answer() -> None:
+    quotes = _quotes("Welche Hürden gibt es für den Rollout der E-Akte?")
+    assert quotes[0].startswith("Für den Rollout") and not any(q.endswith("?") for q in quotes)
+
+
+def test_the_named_factions_speaker_label_counts_for_an_english_question() -> None:
+    quotes = _quotes("Which proposal did the SPD make about the motion?", "en")
+    assert quotes[0] == "Er schlägt vor, den Antrag zu überweisen."
