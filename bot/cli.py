@@ -288,37 +288,56 @@ def run(ctx: click.Context, question: str) -> None:
     click.echo(f"Korpus indexiert: {report.summary()}")
     click.echo(f"\nFrage: {question}\n")
     click.echo(bot.ask(question).text)
-    if ctx.obj["settings"].telegram_token:
-        click.echo("\nTELEGRAM_BOT_TOKEN gesetzt: starte den Telegram-Bot …")
+    from bot.frontends import configured
+
+    names = configured(ctx.obj["settings"])
+    if names:
+        click.echo(f"\nChat-Zugänge konfiguriert, starte: {', '.join(names)} …")
         ctx.invoke(serve)
     else:
-        click.echo("\n(Kein TELEGRAM_BOT_TOKEN gesetzt: der Telegram-Bot startet nicht.)")
+        click.echo(
+            "\n(Kein Chat-Zugang konfiguriert – TELEGRAM_BOT_TOKEN, TEAMS_APP_ID oder "
+            "MATRIX_*: es startet kein Bot.)"
+        )
 
 
 @cli.command()
-@click.option("--webhook-url", default=None, help="Use a webhook instead of long polling.")
+@click.option("--telegram", is_flag=True, help="Serve Telegram (TELEGRAM_BOT_TOKEN).")
+@click.option("--teams", is_flag=True, help="Serve Microsoft Teams (TEAMS_* settings).")
+@click.option("--matrix", is_flag=True, help="Serve Matrix (MATRIX_* settings).")
+@click.option("--webhook-url", default=None, help="Telegram only: a webhook instead of polling.")
 @click.option("--listen", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8443, show_default=True)
-@click.option("--matrix", is_flag=True, help="Start the Matrix bot instead (MATRIX_* settings).")
 @click.pass_context
 @_fail_cleanly
 def serve(
-    ctx: click.Context, webhook_url: str | None, listen: str, port: int, matrix: bool
+    ctx: click.Context,
+    telegram: bool,
+    teams: bool,
+    matrix: bool,
+    webhook_url: str | None,
+    listen: str,
+    port: int,
 ) -> None:
-    """Start the Telegram bot (token from TELEGRAM_BOT_TOKEN), or with --matrix the Matrix bot."""
+    """Start the chat front ends: the ones named, else every configured one.
+
+    Several front ends run in one process over one loaded index, so an upload
+    is answerable on every platform at once.
+    """
+    from bot import frontends
+
     settings: Settings = ctx.obj["settings"]
-    if matrix:
-        from bot.chat.conversation import Conversation
-        from bot.matrix import app as matrix_app
+    chosen = [n for n, on in (("telegram", telegram), ("teams", teams), ("matrix", matrix)) if on]
+    names = chosen or frontends.configured(settings)
+    frontends.check(settings, names)  # before the index is loaded
+    if webhook_url is not None:
+        if names != ["telegram"]:
+            raise click.ClickException("--webhook-url works with Telegram alone")
+        from bot.telegram.app import run as run_telegram
 
-        matrix_app.check_settings(settings)
-        matrix_app.run(settings, Conversation(_bot(ctx), settings))
+        run_telegram(settings, _bot(ctx), webhook_url=webhook_url, listen=listen, port=port)
         return
-    if not settings.telegram_token:
-        raise click.ClickException("TELEGRAM_BOT_TOKEN is not set")
-    from bot.telegram.app import run as run_telegram
-
-    run_telegram(settings, _bot(ctx), webhook_url=webhook_url, listen=listen, port=port)
+    frontends.serve(settings, _bot(ctx), names)
 
 
 @cli.command()

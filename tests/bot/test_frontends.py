@@ -91,3 +91,15 @@ async def test_telegram_and_matrix_in_one_process(
         await asyncio.wait_for(task, 15)
         await tg_server.close()
         await hs_server.close()
+
+
+def test_serve_without_any_front_end_says_what_to_set(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    env = {"RATSBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "", "MATRIX_HOMESERVER": ""}
+    result = CliRunner().invoke(cli, ["serve"], env=env)
+    assert result.exit_code != 0
+    assert "no chat front end is configured" in result.output
+    assert "Traceback" not in result.output
