@@ -48,6 +48,11 @@ def check(settings: Settings, names: list[str]) -> None:
         )
     if "telegram" in names and not settings.telegram_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    if "teams" in names and not (settings.teams_app_id and settings.teams_app_password):
+        raise ConfigError(
+            "Teams needs TEAMS_APP_ID and TEAMS_APP_PASSWORD (the Azure bot registration); "
+            "without them every request would be accepted unauthenticated"
+        )
     if "matrix" in names:
         from bot.matrix.login import check_settings
 

@@ -103,3 +103,8 @@ def test_serve_without_any_front_end_says_what_to_set(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "no chat front end is configured" in result.output
     assert "Traceback" not in result.output
+
+
+def test_teams_is_never_served_without_its_app_registration() -> None:
+    with pytest.raises(ConfigError, match="TEAMS_APP_PASSWORD"):
+        check(Settings(teams_app_id="app"), ["teams"])
