@@ -1,4 +1,4 @@
-"""Several front ends in one process over one service: Telegram and Matrix answer side by side."""
+"""Several front ends in one process over one service: Telegram, Teams and Matrix side by side."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from index.errors import ConfigError
 from tests.bot.fakes import FakeService
 from tests.bot.matrix.fake_homeserver import BOT, DEVICE, TOKEN, FakeHomeserver
 from tests.bot.matrix.fake_homeserver_http import FakeHomeserverServer
+from tests.bot.teams.fake_connector import FakeConnector, Teams, free_port, shown_text
 from tests.bot.telegram.fake_server import TOKEN as TG_TOKEN
 from tests.bot.telegram.fake_server import FakeBotApi, FakeBotApiServer
 from tests.bot.telegram.live import PROXY_VARS
@@ -44,15 +45,18 @@ async def _until(condition, timeout: float = 15.0) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.integration
-async def test_telegram_and_matrix_in_one_process(
+async def test_telegram_teams_and_matrix_in_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for var in PROXY_VARS:
         monkeypatch.delenv(var, raising=False)
     api, hs = FakeBotApi(), FakeHomeserver()
     tg_server, hs_server = FakeBotApiServer(api), FakeHomeserverServer(hs)
+    connector = FakeConnector()
     await tg_server.start()
     await hs_server.start()
+    await connector.start()
+    teams_port = free_port()
     settings = Settings(
         data_dir=tmp_path / "data",
         corpus_dirs=(tmp_path,),
@@ -63,11 +67,11 @@ async def test_telegram_and_matrix_in_one_process(
         matrix_user_id=BOT,
         matrix_access_token=TOKEN,
         matrix_device_id=DEVICE,
+        teams_port=teams_port,  # no app registration: the test-only local mode
     )
     service = FakeService()
     stop = asyncio.Event()
-    names = configured(settings)
-    assert names == ["telegram", "matrix"]
+    names = ["telegram", "teams", "matrix"]
     task = asyncio.create_task(run_frontends(settings, service, names, stop))
     try:
         tg = Telegram(api)
@@ -85,12 +89,27 @@ async def test_telegram_and_matrix_in_one_process(
         await _until(lambda: bool(hs.bot_events(room, "m.room.message", since=mark)))
         (reply,) = hs.bot_events(room, "m.room.message", since=mark)
         assert "Aus den Unterlagen" in reply.content["body"]
-        assert [q for q, _ in service.asked] == [QUESTION, QUESTION]  # one service for both
+
+        teams = Teams(f"http://127.0.0.1:{teams_port}/api/messages", connector.url)
+        activity = teams.activity("aad-anna", "a:personal-anna", text=QUESTION)
+        await _until(lambda: _listening(teams_port))
+        assert await teams.post(activity) == 200
+        await _until(lambda: bool(connector.messages()))
+        assert "Aus den Unterlagen" in shown_text(connector.messages()[0].body)
+        assert [q for q, _ in service.asked] == [QUESTION] * 3  # one service for all
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
         await tg_server.close()
         await hs_server.close()
+        await connector.close()
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_serve_without_any_front_end_says_what_to_set(tmp_path: Path) -> None:
