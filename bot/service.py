@@ -44,6 +44,7 @@ from index.language import detect_language
 from index.records import DocumentInfo, IngestReport, Stats
 from index.references import find_references
 from index.search import Filters
+from index.sentence_fill import fill_sentences
 from index.serving import ServingSearcher
 from index.store import Store
 from index.visibility import public_document_ids, publicly_known_numbers, visible_stats
@@ -108,6 +109,7 @@ class RatsbotService(Protocol):
         ...
 
 
+EARLY_REFRESH_MAX_CHUNKS = 5_000  # an ingest this small is searchable before its sentences
 MAX_QUESTION_CHARS = 1000
 
 
@@ -256,9 +258,19 @@ class Ratsbot:
                 show_bar=show_bar,
                 corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
                 force=force,
+                on_committed=self._answerable_early,
             )
             self.searcher.refresh()
             return report
+
+    def _answerable_early(self, report: IngestReport) -> None:
+        """New minutes are answered before their sentence vectors exist (index/sentence_fill.py).
+
+        Only for small additions to a loaded index: a first or bulk ingest would
+        build its whole index twice, once without and once with sentences.
+        """
+        if self.searcher.loaded and 0 < report.chunks_added <= EARLY_REFRESH_MAX_CHUNKS:
+            self.searcher.refresh()
 
     def reindex(
         self,
@@ -294,6 +306,7 @@ class Ratsbot:
         with self._ingest_lock, data_dir_lock(self.settings.data_dir):
             remove_stale_temp(self.index_dir)
             check_embedder(self.store, self.embedder)
+            fill_sentences(self.store, self.embedder)  # left pending by an interrupted ingest
             self.searcher.optimize()
             self._verified_generation = None
 

@@ -31,6 +31,7 @@ from index.parse import iter_source_files, parse_file
 from index.records import FileFailure, IngestReport
 from index.references import find_references
 from index.schema import Chunk, Document, Fingerprint, IngestRun, Reference, Speaker, utcnow
+from index.sentence_fill import fill_sentences, mark_pending
 from index.store import Store, bump_generation, delete_documents, fingerprint, text_hash
 from index.visibility import apply_folder_publicity
 
@@ -88,11 +89,16 @@ def ingest_paths(
     show_bar: bool | None = None,
     corpus_roots: list[Path] | None = None,
     force: bool = False,
+    on_committed: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; returns what was added, changed, skipped, failed.
 
     ``force`` rewrites every document even if unchanged (``reindex --full``);
     the vector cache still saves embedding any text seen before.
+    ``on_committed`` runs once the documents are committed and searchable, before
+    their sentence vectors are embedded (the service refreshes its index there).
+    Sentence vectors of documents left pending by an interrupted run are
+    embedded too.
     """
     t0 = time.perf_counter()
     report = IngestReport()
@@ -179,7 +185,7 @@ def ingest_paths(
             ebar.n = done
             ebar.refresh()
 
-    _embed_missing(store, embedder, planned, report, progress)
+    needs_sentences = _embed_missing(store, embedder, planned, report, progress)
     import_oparl_files(store, oparl, report)
     if ebar is not None:
         ebar.close()
@@ -191,8 +197,11 @@ def ingest_paths(
             delete_documents(s, [p.replaces for p in planned if p.replaces] + [i for i, _ in stale])
             report.removed.extend(k for _, k in stale)
             new_chunk_ids: list[int] = []
-            for p in planned:
+            pending: set[int] = set()
+            for p, needs in zip(planned, needs_sentences, strict=True):
                 doc_id, chunk_ids = _write_document(s, p)
+                if needs:
+                    pending.add(doc_id)
                 extract_knowledge(s, doc_id, p.doc)
                 new_chunk_ids.extend(chunk_ids)
                 report.new_document_ids.append(doc_id)
@@ -200,6 +209,7 @@ def ingest_paths(
                 (report.changed if p.replaces else report.added).append(p.key)
             s.flush()
             link_duplicates(s, new_chunk_ids)
+            mark_pending(store, s, pending)
             bump_generation(s)
             _record_run(s, report)
             reached("writing")
@@ -207,6 +217,10 @@ def ingest_paths(
     else:
         with store.session() as s:
             _record_run(s, report)
+    if on_committed is not None:
+        on_committed(report)  # searchable now; the sentence vectors follow
+    report.seconds_searchable = time.perf_counter() - t0
+    report.chunks_embedded += fill_sentences(store, embedder, progress=progress)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -217,41 +231,36 @@ def _embed_missing(
     planned: list[_Planned],
     report: IngestReport,
     progress: Callable[[int, int], None] | None,
-) -> None:
-    """Embed chunk and sentence texts that have no cached vector yet.
+) -> list[bool]:
+    """Embed the chunk texts that have no cached vector yet (dense and sparse).
 
-    Chunks and sentences get dense and sparse vectors: chunks retrieve with
-    both, sentences serve max-sim retrieval, quote choice and the abstention
-    check. The sparse head costs ~27 ms a text on two cores, too slow to run on
-    the top sentences at question time, so it runs here once.
+    Sentences are embedded after the commit (index/sentence_fill.py), so new
+    minutes become answerable as soon as their chunks are in. Returns, per
+    planned document, whether some of its sentences still lack a vector.
     """
     key = embedder.info.key
     chunk_texts: dict[str, str] = {}
-    sentence_texts: dict[str, str] = {}
+    sentences: list[set[str]] = []
     for p in planned:
+        mine: set[str] = set()
         for c in p.drafts:
             chunk_texts[text_hash(c.embed_text)] = c.embed_text
-            for rs, re_ in c.sentences:
-                sent = c.text[rs:re_]
-                sentence_texts[text_hash(sent)] = sent
-    for h in chunk_texts:
-        sentence_texts.pop(h, None)
-    cached = store.cached_hashes(key, [*chunk_texts, *sentence_texts], sparse=embedder.has_sparse)
-    done = 0
-    total = len(set(chunk_texts) | set(sentence_texts)) - len(cached)
-    for texts in (chunk_texts, sentence_texts):
-        todo = [h for h in texts if h not in cached]
-        for i in range(0, len(todo), EMBED_BATCH):
-            hs = todo[i : i + EMBED_BATCH]
-            ts = [texts[h] for h in hs]
-            dense = embedder.embed(ts, query=False)
-            sparse = embedder.sparse(ts) if embedder.has_sparse else None
-            store.put_embeddings(key, hs, dense, sparse)
-            reached("embedding")
-            done += len(hs)
-            if progress:
-                progress(done, total)
-    report.chunks_embedded = done
+            mine.update(text_hash(c.text[rs:re_]) for rs, re_ in c.sentences)
+        sentences.append(mine)
+    every_sentence = set().union(*sentences) - set(chunk_texts) if sentences else set()
+    cached = store.cached_hashes(key, [*chunk_texts, *every_sentence], sparse=embedder.has_sparse)
+    todo = [h for h in chunk_texts if h not in cached]
+    for i in range(0, len(todo), EMBED_BATCH):
+        hs = todo[i : i + EMBED_BATCH]
+        ts = [chunk_texts[h] for h in hs]
+        dense = embedder.embed(ts, query=False)
+        sparse = embedder.sparse(ts) if embedder.has_sparse else None
+        store.put_embeddings(key, hs, dense, sparse)
+        reached("embedding")
+        if progress:
+            progress(i + len(hs), len(todo))
+    report.chunks_embedded = len(todo)
+    return [bool(mine - cached - set(chunk_texts)) for mine in sentences]
 
 
 def _write_document(s: Session, p: _Planned) -> tuple[int, list[int]]:

@@ -55,6 +55,7 @@ class IngestReport:
     chunks_added: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+    seconds_searchable: float = 0.0  # until the documents were committed and searchable
 
     @property
     def changed_anything(self) -> bool:

@@ -101,6 +101,11 @@ class Searcher:
         self.speakers = SpeakerLookup(store)
 
     @property
+    def loaded(self) -> bool:
+        """Whether a snapshot is in memory (a refresh then updates it incrementally)."""
+        return self._snap is not None
+
+    @property
     def snapshot(self) -> Snapshot:
         snap = self._snap
         if snap is None or snap.generation != self.store.generation():

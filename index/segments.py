@@ -29,6 +29,7 @@ from index.dense import DenseIndex, SentenceIndex
 from index.errors import IndexOutOfSync
 from index.lexical import LexicalIndex
 from index.schema import Chunk, Document, Embedding
+from index.sentence_fill import pending_documents
 from index.store import Store, text_hash
 
 DocStamp = str  # content hash + ingest time: changes whenever a document is rewritten
@@ -72,12 +73,20 @@ class Segment:
 
 
 def doc_stamps(store: Store) -> dict[int, tuple[DocStamp, bool]]:
-    """Every document's version stamp and audience, read in one cheap query."""
+    """Every document's version stamp and audience, read in one cheap query.
+
+    A document whose sentence vectors are still pending has another stamp than
+    the same document once they exist, so its segment is rebuilt then.
+    """
     with store.session() as s:
         rows = s.execute(
             select(Document.id, Document.content_hash, Document.ingested_at, Document.public)
         ).all()
-    return {int(i): (f"{h}@{t.isoformat() if t else ''}", bool(p)) for i, h, t, p in rows}
+        pending = pending_documents(store, s)
+    return {
+        int(i): (f"{h}@{t.isoformat() if t else ''}{'~' if i in pending else ''}", bool(p))
+        for i, h, t, p in rows
+    }
 
 
 def build_segment(

@@ -1,0 +1,104 @@
+"""New minutes answer before their sentence vectors exist; those follow, even after a crash."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import index.ingest as ingest_mod
+import index.snapshot as snapshot_mod
+from bot.service import Ratsbot
+from bot.settings import Settings
+from index.records import IngestReport
+from index.schema import Chunk
+from index.sentence_fill import pending_documents
+from index.store import text_hash
+from tests.conftest import REPO
+
+FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
+DOG_TAX = "Wie hoch ist die Hundesteuer 2021?"
+
+
+@pytest.fixture
+def bot(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Ratsbot:
+    monkeypatch.setattr(snapshot_mod, "REBUILD_BELOW", 0)  # deltas even for a tiny corpus
+    monkeypatch.setattr(snapshot_mod, "MERGE_SHARE", 10.0)
+    b = Ratsbot(settings)
+    b.reindex()
+    yield b
+    b.close()
+
+
+def _sentence_hashes(bot: Ratsbot, doc_id: int) -> list[str]:
+    with bot.store.session() as s:
+        rows = s.query(Chunk.text, Chunk.sentences).filter(Chunk.document_id == doc_id).all()
+    return [text_hash(t[a:b]) for t, sents in rows for a, b in sents]
+
+
+def _found(bot: Ratsbot, doc_id: int) -> bool:
+    snap = bot.searcher.snapshot
+    for h in bot.searcher.search(DOG_TAX, k=5).hits[:5]:
+        seg, row = snap.locate(h.chunk_id)
+        if int(snap.segments[seg].doc_of[row]) == doc_id:
+            return True
+    return False
+
+
+def test_answerable_before_its_sentences_then_they_follow(
+    bot: Ratsbot, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+    early = bot._answerable_early
+
+    def spy(report: IngestReport) -> None:
+        early(report)
+        (doc_id,) = report.new_document_ids
+        key = bot.embedder.info.key
+        seen["pending"] = doc_id in pending_documents(bot.store)
+        seen["found"] = _found(bot, doc_id)
+        hashes = set(_sentence_hashes(bot, doc_id))
+        cached = bot.store.cached_hashes(key, list(hashes))
+        seen["most_sentences_missing"] = len(cached) < len(hashes) / 2  # a few equal a chunk
+
+    monkeypatch.setattr(bot, "_answerable_early", spy)
+    shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
+    report = bot.ingest([corpus_dir / FIXTURE.name])
+    assert seen == {"pending": True, "found": True, "most_sentences_missing": True}
+    (doc_id,) = report.new_document_ids
+    assert pending_documents(bot.store) == set()
+    hashes = _sentence_hashes(bot, doc_id)
+    assert len(bot.store.cached_hashes(bot.embedder.info.key, hashes)) == len(set(hashes))
+    snap = bot.searcher.snapshot
+    ids = [int(c) for seg in snap.segments if seg.sentences for c in seg.sentences.chunk_of]
+    mine = [seg.ids[seg.doc_of == doc_id] for seg in snap.segments]
+    assert set(np.concatenate(mine).tolist()) <= set(ids)  # its sentences are in the index
+    assert report.seconds_searchable <= report.seconds
+
+
+def test_a_crash_between_the_phases_is_finished_by_the_next_ingest(
+    bot: Ratsbot, settings: Settings, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(*_a: object, **_k: object) -> int:
+        raise KeyboardInterrupt("killed after the commit")
+
+    monkeypatch.setattr(ingest_mod, "fill_sentences", killed)
+    shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
+    with pytest.raises(KeyboardInterrupt):
+        bot.ingest([corpus_dir / FIXTURE.name])
+    bot.close()
+    monkeypatch.undo()
+    monkeypatch.setattr(snapshot_mod, "REBUILD_BELOW", 0)
+
+    again = Ratsbot(settings)
+    try:
+        (doc_id,) = pending_documents(again.store)
+        assert _found(again, doc_id)  # committed and answerable without its sentences
+        report = again.reindex()  # nothing changed on disk: it only finishes the work
+        assert report.added == [] and report.changed == []
+        assert report.chunks_embedded > 0 and pending_documents(again.store) == set()
+        assert _found(again, doc_id)
+    finally:
+        again.close()
