@@ -137,7 +137,7 @@ def build_segment(
         dense=DenseIndex.build(ids, dense_m, dim, dense_kind),
         sparse=sparse,
         lexical=LexicalIndex.build(ids.tolist(), texts, vocabulary),
-        sentences=_sentence_index(store, embedder_key, rows, dim, max_sentences, dense_kind),
+        sentences=_sentence_index(store, embedder_key, rows, dense_m, max_sentences, dense_kind),
         stamps={d: stamps[d][0] for d in wanted},
     )
 
@@ -184,9 +184,18 @@ def _load_vectors(
 
 
 def _sentence_index(
-    store: Store, key: str, rows: list[tuple], dim: int, limit: int, kind: str | None
+    store: Store,
+    key: str,
+    rows: list[tuple],
+    chunk_vectors: np.ndarray,
+    limit: int,
+    kind: str | None,
 ) -> SentenceIndex | None:
-    """Vectors of every sentence (cached at ingest) with the chunk each belongs to."""
+    """Vectors of every sentence (cached at ingest) with the chunk each belongs to.
+
+    A chunk whose sentences have no vectors yet (new minutes, index/sentence_fill.py)
+    stands in with its own vector, so max-sim stays on and ranks it fairly.
+    """
     n = sum(len(r[2] or []) for r in rows)
     if n == 0 or n > limit:
         return None
@@ -197,13 +206,23 @@ def _sentence_index(
             chunk_of.append(r[0])
     vecs = _load_vectors(store, key, hashes)
     keep = [i for i, h in enumerate(hashes) if h in vecs]
-    if not keep:
+    covered = {chunk_of[i] for i in keep}
+    stand_in = [i for i, r in enumerate(rows) if r[0] not in covered]
+    if not keep and not stand_in:
         return None
-    m = np.stack([vecs[hashes[i]][0] for i in keep]).astype(np.float32)
-    positions = np.asarray(chunk_of, np.int64)[keep]
-    return SentenceIndex(
-        DenseIndex.build(np.arange(len(keep), dtype=np.int64), m, dim, kind), positions
+    dim = chunk_vectors.shape[1]
+    parts = [np.stack([vecs[hashes[i]][0] for i in keep]).astype(np.float32)] if keep else []
+    if stand_in:
+        parts.append(chunk_vectors[stand_in])
+    m = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    positions = np.concatenate(
+        [
+            np.asarray(chunk_of, np.int64)[keep],
+            np.asarray([rows[i][0] for i in stand_in], np.int64),
+        ]
     )
+    index = DenseIndex.build(np.arange(len(m), dtype=np.int64), m, dim, kind)
+    return SentenceIndex(index, positions)
 
 
 def save_segment(seg: Segment, index_dir: Path) -> Path:
