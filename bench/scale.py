@@ -51,14 +51,19 @@ def _seed_store(embedder: str, data: Path) -> None:
 
     cache = OUT / f"seed-{embedder}"
     db = cache / "data" / "ratsbot.sqlite3"
-    if not db.exists():
-        corpus = cache / "corpus"
+    if not db.exists():  # built aside and renamed: an interrupted build leaves no cache
+        building = OUT / f"seed-{embedder}.building"
+        shutil.rmtree(building, ignore_errors=True)
+        corpus = building / "corpus"
         corpus.mkdir(parents=True, exist_ok=True)
         for f in [*(REPO / "corpus").glob("*.txt"), *REALDOCS.glob("ka_*.txt")]:
             shutil.copy(f, corpus / f.name)
-        bot = Ratsbot(Settings(data_dir=cache / "data", embedder=embedder, corpus_dirs=(corpus,)))
+        settings = Settings(data_dir=building / "data", embedder=embedder, corpus_dirs=(corpus,))
+        bot = Ratsbot(settings)
         bot.ingest([corpus])
         bot.close()
+        shutil.rmtree(cache, ignore_errors=True)
+        building.rename(cache)
     data.mkdir(parents=True, exist_ok=True)
     shutil.copy(db, data / "ratsbot.sqlite3")
 
