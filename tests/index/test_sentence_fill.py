@@ -84,13 +84,14 @@ def test_a_crash_between_the_phases_is_finished_by_the_next_ingest(
     def killed(*_a: object, **_k: object) -> int:
         raise KeyboardInterrupt("killed after the commit")
 
-    monkeypatch.setattr(ingest_mod, "fill_sentences", killed)
     shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
-    with pytest.raises(KeyboardInterrupt):
-        bot.ingest([corpus_dir / FIXTURE.name])
+    # A context, not monkeypatch.undo(): that would also undo the PostgreSQL run's
+    # database setting, and the second bot would open an empty SQLite store.
+    with monkeypatch.context() as m:
+        m.setattr(ingest_mod, "fill_sentences", killed)
+        with pytest.raises(KeyboardInterrupt):
+            bot.ingest([corpus_dir / FIXTURE.name])
     bot.close()
-    monkeypatch.undo()
-    monkeypatch.setattr(snapshot_mod, "REBUILD_BELOW", 0)
 
     again = Ratsbot(settings)
     try:
