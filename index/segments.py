@@ -117,12 +117,12 @@ def build_segment(
     for i, r in enumerate(rows):
         d, spv = vecs[r[3]]
         dense_m[i] = d
-        if spv is not None:
+        if spv is not None:  # none yet for new minutes (index/sentence_fill.py): empty row
             sp_idx.append(spv[0])
             sp_val.append(spv[1])
-            sp_ptr.append(sp_ptr[-1] + len(spv[0]))
+        sp_ptr.append(sp_ptr[-1] + (len(spv[0]) if spv is not None else 0))
     sparse = None
-    if sparse_dim and rows and len(sp_idx) == len(rows):
+    if sparse_dim and sp_idx:
         sparse = sp.csr_matrix(
             (np.concatenate(sp_val), np.concatenate(sp_idx), np.asarray(sp_ptr)),
             shape=(len(rows), sparse_dim),

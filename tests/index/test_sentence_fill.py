@@ -38,6 +38,12 @@ def _sentence_hashes(bot: Ratsbot, doc_id: int) -> list[str]:
     return [text_hash(t[a:b]) for t, sents in rows for a, b in sents]
 
 
+def _chunk_hashes(bot: Ratsbot, doc_id: int) -> list[str]:
+    with bot.store.session() as s:
+        rows = s.query(Chunk.embed_text).filter(Chunk.document_id == doc_id).all()
+    return [text_hash(t) for (t,) in rows]
+
+
 def _found(bot: Ratsbot, doc_id: int) -> bool:
     snap = bot.searcher.snapshot
     for h in bot.searcher.search(DOG_TAX, k=5).hits[:5]:
@@ -59,18 +65,36 @@ def test_answerable_before_its_sentences_then_they_follow(
         key = bot.embedder.info.key
         seen["pending"] = doc_id in pending_documents(bot.store)
         seen["found"] = _found(bot, doc_id)
+        answer = bot.ask(DOG_TAX)
+        seen["answered"] = not answer.abstained and any(
+            "Hundesteuer" in q.text for q in answer.quotes
+        )
         hashes = set(_sentence_hashes(bot, doc_id))
         cached = bot.store.cached_hashes(key, list(hashes))
         seen["most_sentences_missing"] = len(cached) < len(hashes) / 2  # a few equal a chunk
+        chunks = _chunk_hashes(bot, doc_id)
+        seen["chunks_dense_only"] = len(bot.store.cached_hashes(key, chunks)) == len(
+            set(chunks)
+        ) and not bot.store.cached_hashes(key, chunks, sparse=True)
 
     monkeypatch.setattr(bot, "_answerable_early", spy)
     shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
     report = bot.ingest([corpus_dir / FIXTURE.name])
-    assert seen == {"pending": True, "found": True, "most_sentences_missing": True}
+    assert seen == {
+        "pending": True,
+        "found": True,
+        "answered": True,
+        "most_sentences_missing": True,
+        "chunks_dense_only": True,
+    }
     (doc_id,) = report.new_document_ids
     assert pending_documents(bot.store) == set()
     hashes = _sentence_hashes(bot, doc_id)
-    assert len(bot.store.cached_hashes(bot.embedder.info.key, hashes)) == len(set(hashes))
+    key = bot.embedder.info.key
+    assert len(bot.store.cached_hashes(key, hashes, sparse=True)) == len(set(hashes))
+    chunks = _chunk_hashes(bot, doc_id)
+    assert len(bot.store.cached_hashes(key, chunks, sparse=True)) == len(set(chunks))
+    assert all(seg.sparse is not None for seg in bot.searcher.snapshot.segments)
     snap = bot.searcher.snapshot
     ids = [int(c) for seg in snap.segments if seg.sentences for c in seg.sentences.chunk_of]
     mine = [seg.ids[seg.doc_of == doc_id] for seg in snap.segments]
