@@ -178,27 +178,9 @@ class SentenceIndex:
         self.dense = dense
         self.chunk_of = chunk_of
 
-    @classmethod
-    def build(cls, chunk_of: np.ndarray, vectors: np.ndarray, dim: int) -> SentenceIndex:
-        positions = np.arange(len(chunk_of), dtype=np.int64)
-        return cls(DenseIndex.build(positions, vectors, dim), np.asarray(chunk_of, np.int64))
-
     @property
     def size(self) -> int:
         return self.dense.size
-
-    def chunk_ranking(
-        self, query: np.ndarray, pool: int, allowed_chunks: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Chunks in order of their best sentence: (chunk ids, best sentence scores)."""
-        allowed = None
-        if allowed_chunks is not None:
-            allowed = np.flatnonzero(np.isin(self.chunk_of, allowed_chunks))
-        pos, scores = self.dense.search(query, pool * 4, allowed)
-        chunks = self.chunk_of[pos]
-        _, first = np.unique(chunks, return_index=True)
-        first.sort()
-        return chunks[first][:pool], scores[first][:pool]
 
     def save(self, folder: Path) -> None:
         self.dense.save(folder / "sentences.faiss")
