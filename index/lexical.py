@@ -133,8 +133,10 @@ class LexicalIndex:
         cls, ids: Sequence[int], texts: Sequence[str], known: frozenset[str] = frozenset()
     ) -> LexicalIndex:
         """Index ``texts``; ``known`` adds other segments' words for compound tails."""
-        base = [tokenize(t) for t in texts]
-        vocab = frozenset(tok for toks in base for tok in toks)
+        seen: set[str] = set()  # streamed: a million token lists held twice cost gigabytes
+        for t in texts:
+            seen.update(tokenize(t))
+        vocab = frozenset(seen)
         tails = vocab | known if known else vocab
         corpus = [tokenize(t, tails) for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)

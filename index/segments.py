@@ -121,6 +121,7 @@ def build_segment(
             sp_idx.append(spv[0])
             sp_val.append(spv[1])
         sp_ptr.append(sp_ptr[-1] + (len(spv[0]) if spv is not None else 0))
+    del vecs  # at a million chunks the per-text dict alone holds several GiB
     sparse = None
     if sparse_dim and sp_idx:
         sparse = sp.csr_matrix(
@@ -128,6 +129,7 @@ def build_segment(
             shape=(len(rows), sparse_dim),
             dtype=np.float32,
         ).tocsc()
+    del sp_idx, sp_val
     texts = [r[4] for r in rows]
     return Segment(
         name=f"seg-{uuid.uuid4().hex[:12]}",
