@@ -8,12 +8,11 @@ real chunks, with Gremium, date, speakers, amounts and paper numbers varied
 (recombining whole chunks would give each real chunk thousands of near-copies
 at a million chunks, which no real corpus has). Its dense vector takes the
 topic of its sentences' real vectors, each generated sentence that of its
-source sentence, turned by a random angle around the centre all e5 vectors
-share (see ``Shell``); sparse vectors take the sources' latent terms,
-re-weighted by a random factor. Generated
-rows are written straight into the store (documents, chunks, a paper number
-per document, cached vectors), bypassing parsing and embedding; everything is
-deterministic for a given seed.
+source sentence, turned part of the way towards another real text (see
+``Shell``); sparse vectors take the sources' latent terms, re-weighted by a
+random factor. Generated rows are written straight into the store (documents,
+chunks, a paper number per document, cached vectors), bypassing parsing and
+embedding; everything is deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -115,19 +114,25 @@ class Shell:
     """Where real vectors lie: e5 embeddings share a large common direction.
 
     Every real vector is ``centre + residual`` with a residual of about the same
-    length; only the residual says what a text is about. Derived vectors keep that
-    shape. Plain noise on a vector, or the mean of several, drifts towards the
-    centre, and such vectors then sit close to *every* question and crowd out
-    real passages, which no real corpus does.
+    length; only the residual says what a text is about. A derived vector keeps
+    that shape and turns its sources' residual towards the residual of another
+    real text, so it stays among the directions real texts take. Plain Gaussian
+    noise would drift towards the centre (close to *every* question) and spread
+    vectors evenly over all 384 dimensions, where no approximate index works and
+    no real corpus lies.
     """
 
     centre: np.ndarray
     radius: float
+    directions: np.ndarray  # unit residuals of the real vectors
 
     @classmethod
     def of(cls, vectors: np.ndarray) -> Shell:
         centre = vectors.mean(axis=0)
-        return cls(centre, float(np.median(np.linalg.norm(vectors - centre, axis=1))))
+        res = vectors - centre
+        norms = np.linalg.norm(res, axis=1)
+        keep = norms > 0
+        return cls(centre, float(np.median(norms)), (res[keep] / norms[keep, None]))
 
     def derive(
         self, sources: list[np.ndarray], weights: list[float], rng: np.random.Generator, keep: float
@@ -135,10 +140,15 @@ class Shell:
         """A vector whose topic is the weighted sources' (cosine ``keep`` in residual space)."""
         res = sum(w * (v - self.centre) for v, w in zip(sources, weights, strict=True))
         res = res / (np.linalg.norm(res) or 1.0)
-        noise = rng.normal(size=len(res)).astype(np.float32)
-        noise -= (noise @ res) * res
-        noise /= np.linalg.norm(noise) or 1.0
-        x = self.centre + self.radius * (keep * res + np.sqrt(1 - keep**2) * noise)
+        turn = self.directions[int(rng.integers(len(self.directions)))].copy()
+        turn -= (turn @ res) * res
+        norm = np.linalg.norm(turn)
+        if norm < 1e-3:  # the other text has the same topic: turn anywhere
+            turn = rng.normal(size=len(res)).astype(np.float32)
+            turn -= (turn @ res) * res
+            norm = np.linalg.norm(turn)
+        turn /= norm
+        x = self.centre + self.radius * (keep * res + np.sqrt(1 - keep**2) * turn)
         return (x / np.linalg.norm(x)).astype(np.float32)
 
 
