@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -267,9 +268,18 @@ def _matches(topic: str, about: str, sentence: str) -> bool:
 
 
 def figures(
-    store: Store, topic: str | None = None, kind: str | None = None, limit: int | None = None
+    store: Store,
+    topic: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    *,
+    chunk_ids: Collection[int] | None = None,
 ) -> FigureList:
-    """Figures newest first; a sentence quoted in a later document counts once (oldest)."""
+    """Figures newest first; a sentence quoted in a later document counts once (oldest).
+
+    ``chunk_ids`` restricts to the figures of those passages (an answer's sources):
+    a city's store holds millions of figures, too many to read per question.
+    """
     ensure_knowledge(store)
     with store.session() as s:
         q = (
@@ -279,6 +289,8 @@ def figures(
         )
         if kind:
             q = q.where(Figure.kind == kind)
+        if chunk_ids is not None:
+            q = q.where(Figure.chunk_id.in_(sorted(chunk_ids)))
         rows = s.execute(q.order_by(Figure.date.asc().nulls_last(), Figure.id)).all()
         seen: set[tuple] = set()
         items: list[FigureItem] = []

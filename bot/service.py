@@ -184,7 +184,12 @@ class Ratsbot:
         Only figures extracted from the very sentences quoted are shown, so the
         figure line can never say more than the quotes below it.
         """
-        figures = self.figures(None, wanted_kind(question) or None).figures
+        from bot.knowledge_queries import figures as stored_figures
+
+        chunk_ids = {src.chunk_id for src in answer.sources}
+        figures = stored_figures(
+            self.store, None, wanted_kind(question) or None, chunk_ids=chunk_ids
+        ).figures
         lines: list[str] = []
         lead: list[Quote] = []
         for q in answer.quotes:

@@ -24,7 +24,7 @@ from index.chunking import ChunkDraft, chunk_document
 from index.embed import Embedder
 from index.errors import CorpusError, EmbedderMismatch
 from index.killpoints import reached
-from index.knowledge import extract_knowledge
+from index.knowledge import KNOWLEDGE_VERSION, extract_knowledge
 from index.model import ParsedDocument, RefRole
 from index.oparl_ingest import import_oparl_files
 from index.parse import iter_source_files, parse_file
@@ -208,6 +208,8 @@ def ingest_paths(
                 report.chunks_added += len(chunk_ids)
                 (report.changed if p.replaces else report.added).append(p.key)
             s.flush()
+            if not stored:  # a first ingest: every document's facts come from this version
+                Store.set_state(s, "knowledge_version", KNOWLEDGE_VERSION)
             link_duplicates(s, new_chunk_ids)
             mark_pending(store, s, pending)
             bump_generation(s)

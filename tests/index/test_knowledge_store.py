@@ -167,3 +167,21 @@ def test_malformed_oparl_is_reported_per_object(store: Store, tmp_path: Path) ->
     assert any("'reference' must be a string" in r for r in reasons)
     assert any("broken.json: not valid JSON" in r for r in reasons)
     assert paper_status(store, "2020/0002").title == "Gut"
+
+
+def test_a_first_ingest_marks_the_facts_current(store: Store, seed_dir: Path) -> None:
+    """Else the first figure question would re-read every document (minutes at city scale)."""
+    from index.knowledge import KNOWLEDGE_VERSION
+
+    assert store.get_state("knowledge_version") is None
+    ingest_paths(store, FakeEmbedder(), [seed_dir])
+    assert store.get_state("knowledge_version") == KNOWLEDGE_VERSION
+
+
+def test_figures_of_given_passages_only(store: Store, seed_dir: Path) -> None:
+    ingest_paths(store, FakeEmbedder(), [seed_dir])
+    every = figures(store).figures
+    one = every[0].citation.chunk_id
+    mine = figures(store, chunk_ids={one}).figures
+    assert mine and {f.citation.chunk_id for f in mine} == {one}
+    assert figures(store, chunk_ids=set()).figures == []
