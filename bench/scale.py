@@ -234,6 +234,7 @@ def run(n_chunks: int, embedder: str) -> dict:
     from bot.service import Ratsbot
     from bot.settings import Settings
     from index.embed import get_embedder
+    from index.knowledge import ensure_knowledge
     from index.search import Searcher
     from index.snapshot import MAX_SENTENCE_VECTORS
 
@@ -244,6 +245,7 @@ def run(n_chunks: int, embedder: str) -> dict:
     _seed_store(embedder, data)
     settings = Settings(data_dir=data, embedder=embedder, corpus_dirs=())
     bot = Ratsbot(settings)
+    ensure_knowledge(bot.store)  # a seed cache built before facts were marked at ingest
     emb = get_embedder(embedder)
     # distractors are made from the real documents no dev question asks about
     asked = {d.get("doc", "") for d in _dev()}
