@@ -380,18 +380,17 @@ def _bare_model(bot: object, doc_ids: list[int], emb: object, ingest_s: float) -
         dict.fromkeys([r[0] for r in rows] + [r[1][a:b] for r in rows for a, b in r[2] or []])
     )
     chunks = list(dict.fromkeys(r[0] for r in rows))
-    t = time.perf_counter()
-    for i in range(0, len(chunks), 64):
-        emb.embed(chunks[i : i + 64], query=False)  # type: ignore[attr-defined]
-        if emb.has_sparse:  # type: ignore[attr-defined]
-            emb.sparse(chunks[i : i + 64])  # type: ignore[attr-defined]
-    bare_chunks = time.perf_counter() - t
-    t = time.perf_counter()
-    for i in range(0, len(texts), 64):
-        emb.embed(texts[i : i + 64], query=False)  # type: ignore[attr-defined]
-        if emb.has_sparse:  # type: ignore[attr-defined]
-            emb.sparse(texts[i : i + 64])  # type: ignore[attr-defined]
-    bare = time.perf_counter() - t
+
+    def timed(batch: list[str]) -> float:
+        t = time.perf_counter()
+        for i in range(0, len(batch), 64):
+            emb.embed(batch[i : i + 64], query=False)  # type: ignore[attr-defined]
+            if emb.has_sparse:  # type: ignore[attr-defined]
+                emb.sparse(batch[i : i + 64])  # type: ignore[attr-defined]
+        return time.perf_counter() - t
+
+    bare_chunks = timed(chunks)
+    bare = timed(texts)
     return {
         "texts": len(texts),
         "bare_model_s": round(bare, 2),

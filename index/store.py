@@ -31,6 +31,12 @@ from index.schema import (
 )
 
 
+def _embedding_rows(s: Session, embedder: str, hashes: list[str]) -> dict[str, Embedding]:
+    """The cached vector rows of ``hashes``, for updating in place."""
+    q = select(Embedding).where(Embedding.embedder == embedder, Embedding.content_hash.in_(hashes))
+    return {e.content_hash: e for e in s.scalars(q)}
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -197,14 +203,7 @@ class Store:
     ) -> None:
         """Cache vectors by text hash; safe to repeat, harmless if a run dies later."""
         with self.session() as s:
-            known = {
-                e.content_hash: e
-                for e in s.scalars(
-                    select(Embedding).where(
-                        Embedding.embedder == embedder, Embedding.content_hash.in_(hashes)
-                    )
-                )
-            }
+            known = _embedding_rows(s, embedder, hashes)
             for i, h in enumerate(hashes):
                 si, sv = sparse[i] if sparse and sparse[i] is not None else (None, None)
                 row = known.get(h)
@@ -222,14 +221,7 @@ class Store:
     ) -> None:
         """Add sparse vectors to texts whose dense vectors are cached already."""
         with self.session() as s:
-            rows = {
-                e.content_hash: e
-                for e in s.scalars(
-                    select(Embedding).where(
-                        Embedding.embedder == embedder, Embedding.content_hash.in_(hashes)
-                    )
-                )
-            }
+            rows = _embedding_rows(s, embedder, hashes)
             for h, (si, sv) in zip(hashes, sparse, strict=True):
                 row = rows.get(h)
                 if row is not None:
