@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -104,6 +104,7 @@ class RatsbotService(Protocol):
         kind: str | None = None,
         *,
         audience: Audience = Audience.PUBLIC,
+        chunk_ids: Collection[int] | None = None,
     ) -> FigureList:
         """Figures with their source, newest first; ``kind``: stellen|euro|prozent|anzahl."""
         ...
@@ -184,12 +185,8 @@ class Ratsbot:
         Only figures extracted from the very sentences quoted are shown, so the
         figure line can never say more than the quotes below it.
         """
-        from bot.knowledge_queries import figures as stored_figures
-
         chunk_ids = {src.chunk_id for src in answer.sources}
-        figures = stored_figures(
-            self.store, None, wanted_kind(question) or None, chunk_ids=chunk_ids
-        ).figures
+        figures = self.figures(None, wanted_kind(question) or None, chunk_ids=chunk_ids).figures
         lines: list[str] = []
         lead: list[Quote] = []
         for q in answer.quotes:
@@ -359,12 +356,16 @@ class Ratsbot:
         kind: str | None = None,
         *,
         audience: Audience = Audience.PUBLIC,
+        chunk_ids: Collection[int] | None = None,
     ) -> FigureList:
-        """Figures come from public documents only, whatever the audience (fails closed)."""
+        """Figures come from public documents only, whatever the audience (fails closed).
+
+        ``chunk_ids`` keeps the figures of those passages (an answer's sources).
+        """
         from bot.knowledge_queries import figures
 
         self.ensure_index()
-        return figures(self.store, topic or None, kind or None)
+        return figures(self.store, topic or None, kind or None, chunk_ids=chunk_ids)
 
 
 def _oparl_numbers(store: Store) -> set[str]:
