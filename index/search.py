@@ -1,13 +1,17 @@
-"""Hybrid retrieval: dense (FAISS) + sparse latent terms + BM25, fused by rank.
+"""Hybrid retrieval: dense (FAISS) + sentences + BM25 find candidates, all score them.
 
-Each retriever ranks the chunks the filters allow — whole chunks by dense
-vector, chunks by their best sentence's vector, the model's sparse latent
-terms, BM25 — and weighted reciprocal-rank fusion combines them (weights chosen
-on the dev and bench/qa_extra.jsonl questions, see bench/RESULTS.md). BM25
-only knows German words, so an English question gives it little weight. A
-paper number in the question restricts retrieval to that paper's chunks and
-the chunks that mention it. Quoted copies of earlier
-minutes are folded into their original so they never take two top slots.
+Three retrievers list the chunks the filters allow — whole chunks by dense
+vector, chunks by their best sentence's vector, BM25 — and their union is the
+candidate pool. The model's sparse latent terms then score each candidate by
+its own row (a forward index: the cost does not grow with the corpus), BM25
+gives every candidate its exact score, and the weighted sum of the
+standardised scores ranks them (weights chosen on the dev and
+bench/qa_extra.jsonl questions, on the small corpus and among 100k generated
+distractors; see bench/RESULTS.md). BM25 only knows German words, so an English
+question searches the council glossary's German words too and gives BM25 less
+weight. A paper number in the question restricts retrieval to that paper's
+chunks and the chunks that mention it. Quoted copies of earlier minutes are
+folded into their original so they never take two top slots.
 """
 
 from __future__ import annotations
@@ -42,13 +46,11 @@ from index.store import Store
 
 RRF_K = 20
 POOL = 100  # candidates taken from each retriever
-SPARSE_PRUNE_ABOVE = 200_000  # chunks; above, the sparse query keeps its strongest terms
-SPARSE_QUERY_TERMS = 64  # 20 ms at 1M chunks instead of 65 ms for all 256 (measured)
 OVERFETCH_MAX = 2_000  # rows a mask may exclude before it becomes a FAISS id selector
 _VOTES = {"speaker": 1.0, "meeting": 1.0}  # metadata votes: a named speaker, a named meeting
-WEIGHTS = {
-    "de": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.8, **_VOTES},
-    "en": {"dense": 0.5, "sentence": 1.0, "sparse": 1.0, "bm25": 0.25, **_VOTES},
+WEIGHTS = {  # of standardised scores; chosen on the dev and extra questions, small and 100k
+    "de": {"dense": 0.5, "sentence": 1.0, "sparse": 0.5, "bm25": 1.5, **_VOTES},
+    "en": {"dense": 0.5, "sentence": 1.0, "sparse": 0.5, "bm25": 0.8, **_VOTES},
 }
 
 
@@ -183,47 +185,29 @@ class Searcher:
             )
         timings["sentence"] = time.perf_counter() - t
         t = time.perf_counter()
-        if q_sparse is not None:
-            qi, qval = q_sparse
-            if snap.size > SPARSE_PRUNE_ABOVE and len(qi) > SPARSE_QUERY_TERMS:
-                top = np.argpartition(-qval, SPARSE_QUERY_TERMS - 1)[:SPARSE_QUERY_TERMS]
-                qi, qval = qi[top], qval[top]
-            lists["sparse"] = _merge(
-                _top(seg.ids, _column_scores(seg.sparse, qi, qval, seg.size), m)
-                for seg, m in zip(snap.segments, masks, strict=True)
-                if seg.sparse is not None
-            )
-        timings["sparse"] = time.perf_counter() - t
-        t = time.perf_counter()
         # English questions search the German words too (council glossary): BM25 on the
         # English words alone finds only names
         words = f"{question} {german_words(question)}" if lang == "en" else question
         tokens = snap.lexical.query_tokens(words)
+        bm25 = snap.lexical.segment_scores(tokens)
         lists["bm25"] = _merge(
-            _top(seg.ids, sc, m)
-            for seg, sc, m in zip(
-                snap.segments, snap.lexical.segment_scores(tokens), masks, strict=True
-            )
+            _top(seg.ids, sc, m) for seg, sc, m in zip(snap.segments, bm25, masks, strict=True)
         )
         timings["bm25"] = time.perf_counter() - t
         t = time.perf_counter()
-        fused: dict[int, Hit] = {}
-        for name, (ids, scores) in lists.items():
-            for rank, (cid, sc) in enumerate(zip(ids.tolist(), scores.tolist(), strict=True)):
-                if sc <= 0 and name != "dense":
-                    break
-                orig = snap.dup.get(cid, cid)
-                if orig != cid and not _is_allowed(snap, masks, orig):
-                    orig = cid  # the original is filtered out: the copy stands for itself
-                hit = fused.setdefault(orig, Hit(orig, 0.0))
-                if cid != orig and cid not in hit.duplicates:
-                    hit.duplicates.append(cid)
-                if name in hit.ranks:  # a copy already counted for this retriever
-                    continue
-                hit.ranks[name] = rank
-                hit.raw[name] = float(sc)
-                hit.score += w[name] / (RRF_K + rank + 1)
-        hits = sorted(fused.values(), key=lambda h: -h.score)
+        pool = _pool(snap, lists)
+        feats = {n: _listed(pool, *lists[n]) for n in ("dense", "sentence") if n in lists}
+        feats["bm25"] = _row_values(snap, pool, lambda i, rows: np.asarray(bm25[i])[rows])
+        if q_sparse is not None:
+            qdense = _dense_query(q_sparse, snap)
+            feats["sparse"] = _row_values(
+                snap, pool, lambda i, rows: _row_scores(snap.segments[i].sparse, rows, qdense)
+            )
+            order = np.argsort(-feats["sparse"], kind="stable")[:POOL]
+            lists["sparse"] = (pool[order], feats["sparse"][order])
+        timings["sparse"] = time.perf_counter() - t
+        t = time.perf_counter()
+        hits = _fuse(snap, masks, pool, feats, lists, w)
         voiced = self.speakers.chunks_for(question, [h.chunk_id for h in hits[:POOL]])
         if voiced:  # the question names a speaker or faction: their passages get a vote
             for rank, h in enumerate(h for h in hits if h.chunk_id in voiced):
@@ -325,15 +309,114 @@ def _sentence_top(seg: Segment, q: np.ndarray, mask: np.ndarray | None) -> Ranke
     return chunks[first][:POOL], scores[first][:POOL]
 
 
-def _column_scores(m: sp.csc_matrix, cols: np.ndarray, vals: np.ndarray, n: int) -> np.ndarray:
-    """``m @ q`` for a sparse query, reading only the query's columns.
+def _pool(snap: Snapshot, lists: dict[str, Ranked]) -> np.ndarray:
+    """The candidates: every chunk a retriever listed (BM25 only where a term matched)."""
+    parts = [ids if name == "dense" else ids[sc > 0] for name, (ids, sc) in lists.items()]
+    return np.unique(np.concatenate([np.zeros(0, np.int64), *parts]))
 
-    scipy's column slice and product run in C: 2.3x faster than a numpy loop over the
-    columns at 100k chunks (4.8 vs 10.9 ms for a whole query, measured), same result.
+
+def _listed(pool: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """A retriever's score per candidate; one it did not list gets the list's last score.
+
+    That is an upper bound for the unlisted chunk (the list is the top POOL), and
+    costs nothing: no vector is read back for it.
     """
-    if len(cols) == 0:
-        return np.zeros(n, dtype=np.float32)
-    return np.asarray(m[:, np.asarray(cols)] @ np.asarray(vals, dtype=np.float32)).ravel()
+    out = np.full(len(pool), float(scores[-1]) if len(scores) else 0.0, dtype=np.float64)
+    if len(ids):
+        pos = np.searchsorted(pool, ids)
+        ok = (pos < len(pool)) & (pool[np.minimum(pos, len(pool) - 1)] == ids)
+        out[pos[ok]] = scores[ok]
+    return out
+
+
+def _row_values(
+    snap: Snapshot, pool: np.ndarray, values: Callable[[int, np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """Per candidate, ``values(segment index, rows)`` read from the segment holding it."""
+    out = np.zeros(len(pool), dtype=np.float64)
+    for i, (seg, alive) in enumerate(zip(snap.segments, snap.alive, strict=True)):
+        rows = seg.rows(pool)
+        found = rows >= 0
+        if alive is not None:
+            found[found] = alive[rows[found]]
+        if found.any():
+            out[found] = values(i, rows[found])
+    return out
+
+
+def _dense_query(q: tuple[np.ndarray, np.ndarray], snap: Snapshot) -> np.ndarray:
+    dim = max((s.sparse.shape[1] for s in snap.segments if s.sparse is not None), default=0)
+    out = np.zeros(dim, dtype=np.float32)
+    idx, val = q
+    keep = idx < dim
+    out[idx[keep]] = val[keep]
+    return out
+
+
+def _row_scores(m: sp.csr_matrix | None, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Latent-term score of the given rows only: the sparse head re-scores candidates.
+
+    Searching the whole matrix by column cost 50 ms at a million chunks (posting
+    lists of common latent terms are long); a few hundred rows cost well under one.
+    """
+    if m is None or len(rows) == 0:
+        return np.zeros(len(rows))
+    order = np.argsort(rows)  # read the memory map in file order
+    out = np.empty(len(rows))
+    out[order] = np.asarray(m[rows[order]] @ q).ravel()
+    return out
+
+
+def _fuse(
+    snap: Snapshot,
+    masks: list[np.ndarray | None],
+    pool: np.ndarray,
+    feats: dict[str, np.ndarray],
+    lists: dict[str, Ranked],
+    w: dict[str, float],
+) -> list[Hit]:
+    """Rank the candidates by the weighted sum of their standardised retriever scores.
+
+    Scores, not ranks: among many similar passages a retriever that is sure (BM25
+    far ahead on a rare word) outweighs several that only see "more of the same".
+    Standardising over the candidates puts cosines, latent-term and BM25 scores on
+    one scale. Quoted copies are folded into their original (best score per
+    retriever). ``Hit.score`` is then rank-based, so that the speaker and meeting
+    votes added later keep their weight.
+    """
+    if len(pool) == 0:
+        return []
+    ids = pool.tolist()
+    orig = [snap.dup.get(c, c) for c in ids]
+    # an original the filters exclude does not absorb its copy: the copy stands for itself
+    ok = [o == c or _is_allowed(snap, masks, o) for c, o in zip(ids, orig, strict=True)]
+    orig = [o if keep else c for c, o, keep in zip(ids, orig, ok, strict=True)]
+    keys, group = np.unique(np.asarray(orig, dtype=np.int64), return_inverse=True)
+    fused = np.zeros(len(keys))
+    raw: dict[str, np.ndarray] = {}
+    for name, v in feats.items():
+        g = np.full(len(keys), -np.inf)
+        np.maximum.at(g, group, v)
+        raw[name] = g
+        sd = float(g.std())
+        if sd > 0:
+            fused += w[name] * (g - g.mean()) / sd
+    total = sum(w[n] for n in feats)
+    order = np.argsort(-fused, kind="stable")
+    hits = [Hit(int(keys[j]), total / (RRF_K + rank + 1)) for rank, j in enumerate(order)]
+    by_id = {h.chunk_id: h for h in hits}
+    for rank, j in enumerate(order):
+        hits[rank].raw = {n: float(raw[n][j]) for n in raw}
+    folded = dict(zip(ids, orig, strict=True))
+    for c, o in folded.items():
+        if c != o:
+            by_id[o].duplicates.append(c)
+    for name, (lids, _sc) in lists.items():
+        for rank, c in enumerate(lids.tolist()):
+            h = by_id.get(folded.get(c, -1))
+            if h is not None and name not in h.ranks:
+                h.ranks[name] = rank
+    return hits
 
 
 def _top(ids: np.ndarray, scores: np.ndarray, allowed: np.ndarray | None) -> Ranked:

@@ -3,8 +3,8 @@
 Rebuilding every structure for a million chunks takes minutes (FAISS IVF
 training, BM25 tokenising, the sparse matrix), but a new 50-chunk document only
 needs its own small segment. A segment holds everything retrieval needs for
-its chunks — dense FAISS index, sentence index, sparse latent-term matrix in
-CSC form (a query reads only its terms' columns), BM25 — and the version stamp
+its chunks — dense FAISS index, sentence index, sparse latent-term matrix by
+row (retrieval re-scores only its candidates' rows), BM25 — and the version stamp
 of each document it covers, so a later refresh can tell which documents are
 new, changed or gone. Segments are written to a temporary folder and renamed,
 and never change afterwards; deletions live in the generation's tombstones.
@@ -42,7 +42,7 @@ class Segment:
     doc_of: np.ndarray  # document id per row
     public: np.ndarray  # bool per row
     dense: DenseIndex
-    sparse: sp.csc_matrix | None
+    sparse: sp.csr_matrix | None  # latent terms per row: a forward index, read by row
     lexical: LexicalIndex
     sentences: SentenceIndex | None
     stamps: dict[int, DocStamp]  # documents this segment covers
@@ -128,7 +128,7 @@ def build_segment(
             (np.concatenate(sp_val), np.concatenate(sp_idx), np.asarray(sp_ptr)),
             shape=(len(rows), sparse_dim),
             dtype=np.float32,
-        ).tocsc()
+        )
     del sp_idx, sp_val
     texts = [r[4] for r in rows]
     return Segment(
@@ -258,8 +258,8 @@ def load_segment(index_dir: Path, name: str) -> Segment:
         shape = tuple(json.loads((folder / "sparse_shape.json").read_text()))
         parts = [np.load(folder / f"sparse_{p}.npy", mmap_mode="r") for p in ("data", "indices")]
         indptr = np.load(folder / "sparse_indptr.npy")
-        # copy=False keeps the memory maps: only the columns a query touches are read
-        sparse = sp.csc_matrix((parts[0], parts[1], indptr), shape=shape, copy=False)
+        # copy=False keeps the memory maps: only the rows a query re-scores are read
+        sparse = sp.csr_matrix((parts[0], parts[1], indptr), shape=shape, copy=False)
     seg = Segment(
         name=name,
         ids=rows["ids"],

@@ -33,7 +33,7 @@ from index.schema import Chunk, Document, Reference
 from index.segments import Segment, build_segment, doc_stamps, load_segment, save_segment
 from index.store import Store
 
-FORMAT = 3
+FORMAT = 4  # 4: sparse rows (CSR) instead of columns
 MAX_SENTENCE_VECTORS = 2_000_000  # ~250k chunks; above, max-sim would need >3 GiB RAM
 REBUILD_BELOW = 5_000  # chunks: smaller corpora are rebuilt whole on every change
 MAX_DELTAS = 8
