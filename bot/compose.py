@@ -126,7 +126,7 @@ def compose(
     answer = Answer(result.question, result.language, abstained=True, sources=sources)
     if not sources:
         return answer
-    scored = score_sentences(store, embedder.info.key, result, views, sources)
+    scored = score_sentences(store, embedder.info.key, result, views, sources, embedder)
     answer.evidence = evidence_for(result, scored, sources, embedder)
     # a paper number asked for by name is answered from that paper's passages
     if not result.references and model.abstain(answer.evidence):
@@ -152,8 +152,14 @@ def score_sentences(
     result: SearchResult,
     views: dict[int, ChunkView],
     sources: list[Source],
+    embedder: Embedder | None = None,
 ) -> ScoredSentences:
-    """Every sentence of the top passages with its cached vectors' similarity."""
+    """Every sentence of the top passages with its cached vectors' similarity.
+
+    Minutes uploaded a moment ago may have no vectors at all yet (found by BM25,
+    index/sentence_fill.py): ``embedder`` then embeds their few candidate
+    sentences here, so quotes and the abstention evidence stay fair.
+    """
     cands: list[tuple[int, int, int]] = []
     for si, src in enumerate(sources[:SENTENCE_POOL]):
         v = views[src.chunk_id]
@@ -171,6 +177,15 @@ def score_sentences(
         if text_hash(t) in vecs
     }
     stand_in = store.chunk_vectors(embedder_key, sorted(waiting)) if waiting else {}
+    bare = {
+        i
+        for i, ((si, _a, _b), t) in enumerate(zip(cands, texts, strict=True))
+        if text_hash(t) not in vecs and sources[si].chunk_id not in stand_in
+    }
+    if bare and embedder is not None:
+        order = sorted(bare)
+        made = embedder.embed([texts[i] for i in order], query=False)
+        vecs.update({text_hash(texts[i]): (v, None) for i, v in zip(order, made, strict=True)})
     qv = result.query_vector
     dense, sparse = [], []
     for (si, _a, _b), t in zip(cands, texts, strict=True):

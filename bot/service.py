@@ -261,6 +261,8 @@ class Ratsbot:
                 corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
                 force=force,
                 on_committed=self._answerable_early,
+                on_chunk_vectors=self._semantic_early,
+                defer_up_to=self.settings.defer_vectors_max_chunks,
             )
             self.searcher.refresh()
             return report
@@ -272,6 +274,11 @@ class Ratsbot:
         build its whole index twice, once without and once with sentences.
         """
         if self.searcher.loaded and 0 < report.chunks_added <= EARLY_REFRESH_MAX_CHUNKS:
+            self.searcher.refresh()
+
+    def _semantic_early(self) -> None:
+        """Minutes committed before their chunk vectors: those are in, refresh again."""
+        if self.searcher.loaded:
             self.searcher.refresh()
 
     def reindex(

@@ -60,6 +60,9 @@ class Settings:
     telegram_webhook_secret: str | None = field(default=None, repr=False)
     flood_max_questions: int = 5  # per user within flood_window_seconds
     flood_window_seconds: float = 10.0
+    # an upload of at most this many passages is searchable by its words before the model
+    # has embedded it (index/sentence_fill.py); 0: only once its vectors are in
+    defer_vectors_max_chunks: int = 100
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -97,6 +100,7 @@ class Settings:
             max_upload = int(env.get("RATSBOT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
             flood_max = int(env.get("RATSBOT_FLOOD_MAX_QUESTIONS", "5"))
             flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
+            defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
@@ -121,6 +125,7 @@ class Settings:
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET") or None,
             flood_max_questions=flood_max,
             flood_window_seconds=flood_window,
+            defer_vectors_max_chunks=max(0, defer_max),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,

