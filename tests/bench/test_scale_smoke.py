@@ -33,5 +33,8 @@ def test_scale_benchmark_reports_every_figure() -> None:
     assert res["index_disk_mib"] > 0
     inc = res["incremental"]
     assert inc["answer_found"] and inc["full_rebuild_s"] > 0 and inc["answerable_s"] > 0
+    # committed before its vectors, it is found by its words, then with them
+    assert inc["found_by_words"] and inc["found_with_vectors"]
+    assert inc["words_s"] <= inc["vectors_s"] <= inc["ingest_s"]
     assert res["ann"]["ivf_sq8_rescored"]["recall@10"] >= 0.9
     assert res["embedding"]["bare_texts_per_s"] > 0

@@ -1,0 +1,102 @@
+"""The serving side of the scale benchmark: a fresh process that answers questions.
+
+Started by ``python -m bench.scale`` as ``python -m bench.scale --probe DATA``
+so that cold start and peak memory are this process's own: time to the first
+answer, warm latency per step over 200 questions, peak RSS, and hit@5 of the
+dev questions among the generated distractors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+_STRIP = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _norm(t: str) -> str:
+    return _STRIP.sub("", t.lower())
+
+
+def _peak_rss_mib() -> float:
+    """This process's own peak RSS.
+
+    Not ``getrusage``: its ``ru_maxrss`` survives fork and exec, so a probe started
+    by the benchmark would report the parent's peak (the index build, 20 GiB at 1M).
+    """
+    with open(f"/proc/{os.getpid()}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _pct(xs: list[float]) -> dict[str, float]:
+    a = np.array(xs) * 1000
+    return {f"p{q}": round(float(np.percentile(a, q)), 1) for q in (50, 95, 99)}
+
+
+def probe(data: Path, embedder: str, qfile: Path) -> dict:
+    """Serving process: cold start to first answer, warm latencies by step, RSS, hit@5."""
+    from bot.compose import compose
+    from bot.service import Ratsbot
+    from bot.settings import Settings
+
+    spec = json.loads(qfile.read_text())
+    bot = Ratsbot(Settings(data_dir=data, embedder=embedder, corpus_dirs=()))
+    bot.ask(spec["questions"][0])
+    first_answer = time.time()
+    steps: dict[str, list[float]] = {}
+    totals, retrieval = [], []
+    for q in spec["questions"]:
+        t0 = time.perf_counter()
+        res = bot.searcher.search(q, k=5)
+        t1 = time.perf_counter()
+        compose(bot.store, bot.embedder, res, k=5)
+        t2 = time.perf_counter()
+        for name, sec in res.timings.items():
+            steps.setdefault(name, []).append(sec)
+        steps.setdefault("compose", []).append(t2 - t1)
+        totals.append(t2 - t0)
+        retrieval.append(t1 - t0 - res.timings.get("embed", 0.0))
+    return {
+        "first_answer_epoch": first_answer,
+        "warm_ms": _pct(totals),
+        "retrieval_without_embedding_ms": _pct(retrieval),
+        "step_ms_p50": {k: round(float(np.median(v)) * 1000, 2) for k, v in steps.items()},
+        "step_ms_p95": {k: _pct(v)["p95"] for k, v in steps.items()},
+        "peak_rss_mib": _peak_rss_mib(),
+        "hit@5": _hit5(bot, spec["dev"]),
+        "segments": len(bot.searcher.snapshot.segments),
+        "sentence_index": bot.searcher.snapshot.use_sentences,
+        "dense_kind": bot.searcher.snapshot.segments[0].dense.kind,
+    }
+
+
+def _hit5(bot: object, dev: list[dict]) -> float | None:
+    """Share of dev questions whose evidence is in one of the top five chunks."""
+    if not dev:
+        return None
+    hits = 0
+    for d in dev:
+        res = bot.searcher.search(d["question"], k=5)  # type: ignore[attr-defined]
+        texts = _chunk_texts(bot, [h.chunk_id for h in res.hits[:5]])
+        ev = [_norm(e) for e in d["evidence"]]
+        hits += any(e in _norm(t) for t in texts for e in ev)
+    return round(hits / len(dev), 3)
+
+
+def _chunk_texts(bot: object, ids: list[int]) -> list[str]:
+    from sqlalchemy import select
+
+    from index.schema import Chunk
+
+    with bot.store.session() as s:  # type: ignore[attr-defined]
+        by_id = dict(s.execute(select(Chunk.id, Chunk.text).where(Chunk.id.in_(ids))).all())
+    return [by_id[i] for i in ids if i in by_id]  # in the order asked
