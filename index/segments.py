@@ -144,7 +144,7 @@ def build_segment(
         ids=ids,
         doc_of=np.array([r[1] for r in rows], dtype=np.int64),
         public=np.array([stamps[r[1]][1] for r in rows], dtype=bool),
-        dense=DenseIndex.build(ids[has_dense], dense_m[has_dense], dim, dense_kind),
+        dense=_dense_index(ids, dense_m, has_dense, dim, dense_kind),
         sparse=sparse,
         lexical=LexicalIndex.build(ids.tolist(), texts, vocabulary),
         sentences=_sentence_index(
@@ -152,6 +152,15 @@ def build_segment(
         ),
         stamps={d: stamps[d][0] for d in wanted},
     )
+
+
+def _dense_index(
+    ids: np.ndarray, vectors: np.ndarray, has: np.ndarray, dim: int, kind: str | None
+) -> DenseIndex:
+    """The dense index of the rows that have a vector; no copy when all have one (1.5 GB at 1M)."""
+    if has.all():
+        return DenseIndex.build(ids, vectors, dim, kind)
+    return DenseIndex.build(ids[has], vectors[has], dim, kind)
 
 
 def _chunk_rows(store: Store, doc_ids: list[int] | None) -> list[tuple]:
