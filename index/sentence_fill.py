@@ -42,16 +42,26 @@ def pending_documents(store: Store, s: Session | None = None) -> set[int]:
 
 
 def without_chunk_vectors(store: Store, key: str, doc_ids: set[int], s: Session) -> set[int]:
-    """Which of ``doc_ids`` have chunks with no dense vector yet (found by BM25 alone)."""
-    if not doc_ids:
-        return set()
-    cached = select(Embedding.content_hash).where(Embedding.embedder == key)
-    q = (
-        select(Chunk.document_id)
-        .where(Chunk.document_id.in_(sorted(doc_ids)), Chunk.content_hash.not_in(cached))
-        .distinct()
-    )
-    return {int(d) for d in s.scalars(q)}
+    """Which of ``doc_ids`` have chunks with no dense vector yet (found by BM25 alone).
+
+    Reads only those documents' chunk hashes and looks them up in the cache: a
+    NOT IN over the whole cache cost about a second per call at a million chunks.
+    """
+    ids = sorted(doc_ids)
+    rows: list[tuple[int, str]] = []
+    for i in range(0, len(ids), 500):
+        q = select(Chunk.document_id, Chunk.content_hash).where(
+            Chunk.document_id.in_(ids[i : i + 500])
+        )
+        rows.extend((int(d), h) for d, h in s.execute(q))
+    hashes = sorted({h for _d, h in rows})
+    have: set[str] = set()
+    for i in range(0, len(hashes), 500):
+        q = select(Embedding.content_hash).where(
+            Embedding.embedder == key, Embedding.content_hash.in_(hashes[i : i + 500])
+        )
+        have.update(s.scalars(q))
+    return {d for d, h in rows if h not in have}
 
 
 def mark_pending(store: Store, s: Session, doc_ids: set[int]) -> None:
