@@ -6,8 +6,8 @@ beside the index. A flat scan of a million 384-d vectors costs ~60 ms (memory
 bandwidth bound, a second core does not help), so above ``ANN_THRESHOLD``
 vectors the index becomes IVF with 8-bit scalar quantisation (a quarter of the
 memory). SQ8 alone loses a little recall (0.977 at 1M), so its candidates are
-re-scored exactly against the float32 vectors, which stay on disk and are
-memory-mapped: only the rows of the few hundred candidates are read. Filters
+re-scored exactly against the float32 vectors, which stay on disk: only the
+rows of the few hundred candidates are read (index/rowfile.py). Filters
 are applied inside the search with an ``IDSelectorBitmap`` (cheap to build per
 query, unlike a hash set of a million ids); a narrow filter scans every IVF
 list so it is never starved of candidates.
@@ -20,6 +20,8 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+
+from index.rowfile import RowFile
 
 ANN_THRESHOLD = 200_000  # vectors; below it exact search is fast enough
 NPROBE = 64  # lists probed at least; recall@10 0.9985 at 100k (32: 0.988, measured)
@@ -59,7 +61,7 @@ class DenseIndex:
         self.index = index
         self.dim = dim
         self.kind = kind
-        self.exact = exact  # float32 rows in id order (ANN kinds only), usually memory-mapped
+        self.exact = exact  # float32 rows in id order (ANN kinds only); on disk once loaded
         self.ids: np.ndarray | None = None  # sorted ids matching ``exact`` rows
 
     @classmethod
@@ -134,7 +136,9 @@ class DenseIndex:
             rows = np.searchsorted(self.ids, ids_)
             order = np.argsort(rows)  # read the memory map in file order
             exact = np.empty(len(rows), dtype=np.float32)
-            exact[order] = np.asarray(self.exact[rows[order]]) @ q[0]
+            ex = self.exact
+            got = ex.take(rows[order]) if isinstance(ex, RowFile) else np.asarray(ex[rows[order]])
+            exact[order] = got @ q[0]
             best = np.argsort(-exact, kind="stable")[:k]
             return ids_[best], exact[best]
         return ids_[:k], sc[:k]
@@ -168,7 +172,7 @@ class DenseIndex:
         out = cls(index, index.d, kind)
         vec_path = path.with_suffix(".vectors.npy")
         if kind != "flat" and vec_path.exists():
-            out.exact = np.load(vec_path, mmap_mode="r")
+            out.exact = RowFile(vec_path)  # type: ignore[assignment]
             out.ids = np.load(path.with_suffix(".ids.npy"))
         return out
 

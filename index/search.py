@@ -33,6 +33,7 @@ from index.language import detect_language
 from index.lexical import LexicalView
 from index.question_dates import NamedDate, dates_in
 from index.references import find_references
+from index.rowfile import SparseRows
 from index.segments import Segment
 from index.snapshot import (
     Snapshot,
@@ -353,7 +354,9 @@ def _dense_query(q: tuple[np.ndarray, np.ndarray], snap: Snapshot) -> np.ndarray
     return out
 
 
-def _row_scores(m: sp.csr_matrix | None, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+def _row_scores(
+    m: sp.csr_matrix | SparseRows | None, rows: np.ndarray, q: np.ndarray
+) -> np.ndarray:
     """Latent-term score of the given rows only: the sparse head re-scores candidates.
 
     Searching the whole matrix by column cost 50 ms at a million chunks (posting
@@ -361,9 +364,12 @@ def _row_scores(m: sp.csr_matrix | None, rows: np.ndarray, q: np.ndarray) -> np.
     """
     if m is None or len(rows) == 0:
         return np.zeros(len(rows))
-    order = np.argsort(rows)  # read the memory map in file order
+    order = np.argsort(rows)  # read the file in order
     out = np.empty(len(rows))
-    out[order] = np.asarray(m[rows[order]] @ q).ravel()
+    if isinstance(m, SparseRows):
+        out[order] = m.dot_rows(rows[order], q)
+    else:
+        out[order] = np.asarray(m[rows[order]] @ q).ravel()
     return out
 
 

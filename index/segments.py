@@ -28,6 +28,7 @@ from sqlalchemy import select
 from index.dense import DenseIndex, SentenceIndex
 from index.errors import IndexOutOfSync
 from index.lexical import LexicalIndex
+from index.rowfile import RowFile, SparseRows
 from index.schema import Chunk, Document, Embedding
 from index.sentence_fill import pending_documents, without_chunk_vectors
 from index.store import Store, text_hash
@@ -42,7 +43,7 @@ class Segment:
     doc_of: np.ndarray  # document id per row
     public: np.ndarray  # bool per row
     dense: DenseIndex
-    sparse: sp.csr_matrix | None  # latent terms per row: a forward index, read by row
+    sparse: sp.csr_matrix | SparseRows | None  # latent terms per row: a forward index
     lexical: LexicalIndex
     sentences: SentenceIndex | None
     stamps: dict[int, DocStamp]  # documents this segment covers
@@ -282,10 +283,10 @@ def load_segment(index_dir: Path, name: str) -> Segment:
     sparse = None
     if (folder / "sparse_shape.json").exists():
         shape = tuple(json.loads((folder / "sparse_shape.json").read_text()))
-        parts = [np.load(folder / f"sparse_{p}.npy", mmap_mode="r") for p in ("data", "indices")]
+        parts = [RowFile(folder / f"sparse_{p}.npy") for p in ("data", "indices")]
         indptr = np.load(folder / "sparse_indptr.npy")
-        # copy=False keeps the memory maps: only the rows a query re-scores are read
-        sparse = sp.csr_matrix((parts[0], parts[1], indptr), shape=shape, copy=False)
+        # rows are read with pread: only the candidates' rows a question re-scores
+        sparse = SparseRows(parts[0], parts[1], indptr, shape)
     seg = Segment(
         name=name,
         ids=rows["ids"],

@@ -13,6 +13,7 @@ from bot.service import Ratsbot
 from bot.settings import Settings
 from index.dense import DenseIndex, choose_kind
 from index.lexical import LexicalIndex, LexicalView
+from index.rowfile import RowFile
 from index.search import Searcher
 from tests.conftest import REPO
 
@@ -153,13 +154,13 @@ def test_dense_kind_is_automatic_and_overridable(monkeypatch: pytest.MonkeyPatch
     assert choose_kind(1_000) == "hnsw"
 
 
-def test_ivf_index_round_trips_with_memory_mapped_vectors(tmp_path: Path) -> None:
+def test_ivf_index_round_trips_with_its_vectors_left_on_disk(tmp_path: Path) -> None:
     vecs = _clustered(5_000, 16)
     ids = np.arange(5_000, dtype=np.int64) * 3
     ivf = DenseIndex.build(ids, vecs, 16, "ivf")
     ivf.save(tmp_path / "d.faiss")
     loaded = DenseIndex.load(tmp_path / "d.faiss")
-    assert loaded.kind == "ivf" and isinstance(loaded.exact, np.memmap)
+    assert loaded.kind == "ivf" and isinstance(loaded.exact, RowFile)  # read by row
     q = vecs[7]
     assert list(loaded.search(q, 5)[0]) == list(ivf.search(q, 5)[0])
     assert loaded.search(q, 1)[0][0] == ids[7]

@@ -1,0 +1,47 @@
+"""Rows read from disk with pread equal the in-memory arrays they were saved from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from index.rowfile import RowFile, SparseRows
+
+
+def test_rows_and_runs_equal_the_saved_array(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    m = rng.random((50, 7)).astype(np.float32)
+    np.save(tmp_path / "m.npy", m)
+    f = RowFile(tmp_path / "m.npy")
+    rows = np.array([49, 0, 3, 3, 17])
+    assert f.shape == (50, 7) and len(f) == 50
+    assert np.array_equal(f.take(rows), m[rows])
+    assert f.take(np.zeros(0, np.int64)).shape == (0, 7)
+    assert np.array_equal(np.asarray(f), m)
+    v = rng.integers(0, 1000, 30).astype(np.int32)
+    np.save(tmp_path / "v.npy", v)
+    g = RowFile(tmp_path / "v.npy")
+    got = g.runs(np.array([0, 5, 5, 20]), np.array([3, 5, 9, 30]))
+    assert np.array_equal(got, np.concatenate([v[0:3], v[5:9], v[20:30]]))
+
+
+def test_sparse_rows_dot_equals_the_matrix_product(tmp_path: Path) -> None:
+    m = sp.random(40, 300, density=0.05, format="csr", dtype=np.float32, random_state=2)
+    for part in ("data", "indices"):
+        np.save(tmp_path / f"{part}.npy", getattr(m, part))
+    rows_m = SparseRows(
+        RowFile(tmp_path / "data.npy"), RowFile(tmp_path / "indices.npy"), m.indptr, m.shape
+    )
+    q = np.random.default_rng(3).random(300).astype(np.float32)
+    rows = np.array([0, 7, 39, 12])
+    assert np.allclose(rows_m.dot_rows(rows, q), (m @ q)[rows], atol=1e-5)
+    assert np.array_equal(rows_m.data, m.data) and rows_m.shape == m.shape
+
+
+def test_an_empty_array_opens(tmp_path: Path) -> None:
+    np.save(tmp_path / "e.npy", np.zeros(0, np.float32))
+    f = RowFile(tmp_path / "e.npy")
+    assert len(f) == 0 and len(f.runs(np.zeros(0, np.int64), np.zeros(0, np.int64))) == 0
+    assert np.asarray(f).shape == (0,)
