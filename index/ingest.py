@@ -31,7 +31,7 @@ from index.parse import iter_source_files, parse_file
 from index.records import FileFailure, IngestReport
 from index.references import find_references
 from index.schema import Chunk, Document, Fingerprint, IngestRun, Reference, Speaker, utcnow
-from index.sentence_fill import fill_sentences, mark_pending
+from index.sentence_fill import embed_dense, fill_sentences, mark_pending
 from index.store import Store, bump_generation, delete_documents, fingerprint, text_hash
 from index.visibility import apply_folder_publicity
 
@@ -273,13 +273,7 @@ def _embed_missing(
     todo = [h for h in chunk_texts if h not in dense_known]
     if defer:  # committed with no vectors; index/sentence_fill.py embeds them next
         return [bool(mine - complete) for mine in per_doc]
-    for i in range(0, len(todo), EMBED_BATCH):
-        hs = todo[i : i + EMBED_BATCH]
-        dense = embedder.embed([chunk_texts[h] for h in hs], query=False)
-        store.put_embeddings(key, hs, dense, None)
-        reached("embedding")
-        if progress:
-            progress(i + len(hs), len(todo))
+    embed_dense(store, embedder, chunk_texts, todo, "embedding", progress, EMBED_BATCH)
     report.chunks_embedded = len(todo)
     return [bool(mine - complete) for mine in per_doc]
 

