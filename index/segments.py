@@ -103,9 +103,13 @@ def build_segment(
     max_sentences: int,
     dense_kind: str | None = None,
     vocabulary: frozenset[str] = frozenset(),
+    stamps: dict[int, tuple[DocStamp, bool]] | None = None,
 ) -> Segment:
-    """Build a segment from the store's cached vectors for ``doc_ids`` (None: all)."""
-    stamps = doc_stamps(store, embedder_key)
+    """Build a segment from the store's cached vectors for ``doc_ids`` (None: all).
+
+    ``stamps``: ``doc_stamps`` if the caller has just read them (a refresh does).
+    """
+    stamps = stamps if stamps is not None else doc_stamps(store, embedder_key)
     wanted = sorted(stamps) if doc_ids is None else sorted(set(doc_ids) & set(stamps))
     rows = _chunk_rows(store, wanted if doc_ids is not None else None)
     ids = np.array([r[0] for r in rows], dtype=np.int64)

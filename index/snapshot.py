@@ -139,7 +139,13 @@ def _with_facts(store: Store, gen: int, key: str, segs: list, dead: list) -> Sna
     return Snapshot(gen, key, segs, dead, docs, dup, mentions, papers)
 
 
-def _build(store: Store, embedder: Embedder, doc_ids: list[int] | None, known: frozenset[str]):
+def _build(
+    store: Store,
+    embedder: Embedder,
+    doc_ids: list[int] | None,
+    known: frozenset[str],
+    stamps: dict | None = None,
+):
     info = embedder.info
     return build_segment(
         store,
@@ -149,6 +155,7 @@ def _build(store: Store, embedder: Embedder, doc_ids: list[int] | None, known: f
         doc_ids,
         max_sentences=MAX_SENTENCE_VECTORS,
         vocabulary=known,
+        stamps=stamps,
     )
 
 
@@ -182,7 +189,7 @@ def update_snapshot(prev: Snapshot, store: Store, embedder: Embedder) -> Snapsho
                 dead[i] = np.union1d(dead[i], hit)
     segs = list(prev.segments)
     if new:
-        segs.append(_build(store, embedder, new, prev.lexical.vocabulary))
+        segs.append(_build(store, embedder, new, prev.lexical.vocabulary, stamps))
         dead.append(np.zeros(0, np.int64))
     keep = [0] + [i for i in range(1, len(segs)) if segs[i].size > len(dead[i])]  # no dead deltas
     segs, dead = [segs[i] for i in keep], [dead[i] for i in keep]
