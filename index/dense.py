@@ -136,9 +136,7 @@ class DenseIndex:
             rows = np.searchsorted(self.ids, ids_)
             order = np.argsort(rows)  # read the memory map in file order
             exact = np.empty(len(rows), dtype=np.float32)
-            ex = self.exact
-            got = ex.take(rows[order]) if isinstance(ex, RowFile) else np.asarray(ex[rows[order]])
-            exact[order] = got @ q[0]
+            exact[order] = np.asarray(self.exact[rows[order]]) @ q[0]
             best = np.argsort(-exact, kind="stable")[:k]
             return ids_[best], exact[best]
         return ids_[:k], sc[:k]

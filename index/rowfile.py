@@ -52,6 +52,10 @@ class RowFile:
         arr = np.load(self.path, mmap_mode="r") if len(self) else np.load(self.path)
         return arr if dtype is None else arr.astype(dtype)
 
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        """``array[rows]`` for an integer array of rows, as a loaded ndarray allows."""
+        return self.take(rows)
+
     def take(self, rows: np.ndarray) -> np.ndarray:
         """``array[rows]`` for a 2-d array."""
         rows = np.asarray(rows, dtype=np.int64)

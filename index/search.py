@@ -409,10 +409,11 @@ def _fuse(
             fused += w[name] * (g - g.mean()) / sd
     total = sum(w[n] for n in feats)
     order = np.argsort(-fused, kind="stable")
-    hits = [Hit(int(keys[j]), total / (RRF_K + rank + 1)) for rank, j in enumerate(order)]
+    hits = [
+        Hit(int(keys[j]), total / (RRF_K + rank + 1), raw={n: float(raw[n][j]) for n in raw})
+        for rank, j in enumerate(order)
+    ]
     by_id = {h.chunk_id: h for h in hits}
-    for rank, j in enumerate(order):
-        hits[rank].raw = {n: float(raw[n][j]) for n in raw}
     folded = dict(zip(ids, orig, strict=True))
     for c, o in folded.items():
         if c != o:
