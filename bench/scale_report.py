@@ -63,8 +63,9 @@ def write_results(res: dict) -> None:
         f"Which vectors are real: the {res['real_chunks']} chunks of the real documents, "
         f"the query vectors and the new document of the incremental test ({real}); the "
         f"{res['generated_chunks']:,} generated chunks carry vectors derived from the real "
-        "ones (bench/corpus_gen.py). Sentence vectors of generated chunks: "
-        f"{'derived' if res['generated_sentence_vectors'] else 'none (sentence index off)'}.",
+        "ones (bench/corpus_gen.py), their sentences too (cached as ingest caches them; "
+        "the sentence max-sim index is built only up to "
+        "index.snapshot.MAX_SENTENCE_VECTORS).",
         "",
         "| figure | value |",
         "|---|---|",
