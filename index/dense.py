@@ -16,6 +16,7 @@ list so it is never starved of candidates.
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -133,13 +134,45 @@ class DenseIndex:
         keep = ids[0] >= 0
         ids_, sc = ids[0][keep], scores[0][keep]
         if self.kind != "flat" and exact_rescore and self.exact is not None and len(ids_):
-            rows = np.searchsorted(self.ids, ids_)
-            order = np.argsort(rows)  # read the memory map in file order
-            exact = np.empty(len(rows), dtype=np.float32)
-            exact[order] = np.asarray(self.exact[rows[order]]) @ q[0]
+            exact = self.score(ids_, q[0]).astype(np.float32)
             best = np.argsort(-exact, kind="stable")[:k]
             return ids_[best], exact[best]
         return ids_[:k], sc[:k]
+
+    def score(self, ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Exact similarity of the vectors held under ``ids``; NaN for ids not held.
+
+        Re-scores an approximate search's candidates, and gives fusion every
+        candidate's own score rather than only the listed ones' (index/search.py).
+        """
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.full(len(ids), np.nan)
+        held, vectors = self._rows
+        if len(held) == 0 or len(ids) == 0:
+            return out
+        pos = np.minimum(np.searchsorted(held, ids), len(held) - 1)
+        ok = held[pos] == ids
+        rows = pos[ok]
+        order = np.argsort(rows)  # read the file in order
+        vals = np.empty(len(rows))
+        vals[order] = np.asarray(vectors[rows[order]]) @ np.asarray(query, dtype=np.float32)
+        out[ok] = vals
+        return out
+
+    @cached_property
+    def _rows(self) -> tuple[np.ndarray, np.ndarray | RowFile]:
+        """(sorted ids, their float32 rows): the exact copy, or a flat index's own storage."""
+        if self.exact is not None and self.ids is not None:
+            return self.ids, self.exact
+        inner = faiss.downcast_index(self.index.index) if hasattr(self.index, "index") else None
+        if not isinstance(inner, faiss.IndexFlat) or self.size == 0:
+            return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
+        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        vecs = faiss.rev_swig_ptr(inner.get_xb(), self.size * self.dim).reshape(-1, self.dim)
+        if len(ids) > 1 and not (np.diff(ids) > 0).all():  # built from sorted ids, but be safe
+            order = np.argsort(ids, kind="stable")
+            return ids[order], vecs[order]
+        return ids, vecs
 
     def _params(self, sel: faiss.IDSelector | None, narrow: bool) -> faiss.SearchParameters | None:
         if self.kind == "ivf":
@@ -193,6 +226,27 @@ class SentenceIndex:
     @property
     def size(self) -> int:
         return self.dense.size
+
+    def best(self, chunk_ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Per chunk, the exact score of its best sentence; NaN for chunks not held."""
+        chunk_ids = np.asarray(chunk_ids, dtype=np.int64)
+        by_chunk, order = self._by_chunk
+        lo = np.searchsorted(by_chunk, chunk_ids, "left")
+        hi = np.searchsorted(by_chunk, chunk_ids, "right")
+        out = np.full(len(chunk_ids), np.nan)
+        has = hi > lo
+        if not has.any():
+            return out
+        rows = np.concatenate([order[a:b] for a, b in zip(lo[has], hi[has], strict=True)])
+        scores = self.dense.score(rows, query)  # the FAISS ids are the sentence rows
+        starts = np.concatenate([[0], np.cumsum((hi - lo)[has])[:-1]])
+        out[has] = np.fmax.reduceat(scores, starts)
+        return out
+
+    @cached_property
+    def _by_chunk(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.chunk_of, kind="stable")
+        return self.chunk_of[order], order
 
     def save(self, folder: Path) -> None:
         self.dense.save(folder / "sentences.faiss")

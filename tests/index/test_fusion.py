@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
-from index.search import WEIGHTS, _fuse, _listed, _pool, _row_scores
+from index.dense import DenseIndex, SentenceIndex
+from index.search import WEIGHTS, _exact, _fuse, _pool, _row_scores
 
 
 @dataclass
@@ -32,11 +34,65 @@ def test_row_scores_equal_the_full_product_on_those_rows() -> None:
     assert len(_row_scores(None, rows, q)) == len(rows)
 
 
-def test_unlisted_candidate_gets_the_lists_last_score() -> None:
-    pool = np.array([1, 2, 5, 9])
-    ids, scores = np.array([9, 2]), np.array([0.9, 0.7])
-    assert _listed(pool, ids, scores).tolist() == [0.7, 0.7, 0.7, 0.9]
-    assert _listed(pool, np.zeros(0, np.int64), np.zeros(0)).tolist() == [0.0] * 4
+def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
+def test_dense_score_is_the_exact_product_and_nan_for_ids_not_held(kind: str, tmp_path) -> None:
+    vecs = _unit(2000)
+    ids = np.arange(2000, dtype=np.int64) * 3 + 5  # sorted, with gaps
+    q = _unit(1, seed=9)[0]
+    built = DenseIndex.build(ids, vecs, 16, kind)
+    built.save(tmp_path / "d.faiss")
+    asked = np.array([ids[1999], 6, ids[0], ids[700], ids[0]])  # unsorted, one not held, a repeat
+    want = np.r_[vecs[1999] @ q, np.nan, vecs[0] @ q, vecs[700] @ q, vecs[0] @ q]
+    for index in (built, DenseIndex.load(tmp_path / "d.faiss")):
+        assert np.allclose(index.score(asked, q), want, atol=1e-5, equal_nan=True)
+
+
+def test_best_sentence_is_the_maximum_over_the_chunks_own_sentences() -> None:
+    vecs = _unit(7, seed=2)
+    chunk_of = np.array([30, 10, 30, 20, 10, 30, 20], dtype=np.int64)  # rows not grouped
+    sents = SentenceIndex(DenseIndex.build(np.arange(7), vecs, 16, "flat"), chunk_of)
+    q = _unit(1, seed=4)[0]
+    got = sents.best(np.array([20, 99, 30, 10]), q)
+    s = vecs @ q
+    assert np.allclose(
+        got, [max(s[3], s[6]), np.nan, max(s[0], s[2], s[5]), max(s[1], s[4])], equal_nan=True
+    )
+
+
+@dataclass
+class _Seg:
+    ids: np.ndarray
+    dense: DenseIndex
+    sentences: SentenceIndex | None = None
+
+    def rows(self, chunk_ids: np.ndarray) -> np.ndarray:
+        pos = np.minimum(np.searchsorted(self.ids, chunk_ids), len(self.ids) - 1)
+        return np.where(self.ids[pos] == chunk_ids, pos, -1)
+
+
+@dataclass
+class _SegSnap:
+    segments: list[_Seg]
+    alive: list[np.ndarray | None]
+
+
+def test_every_candidate_gets_its_own_score_and_one_without_a_vector_the_bound() -> None:
+    """Not the listed few only: a filled-in value for the rest made hair-thin leads decisive."""
+    vecs = _unit(4, seed=5)
+    q = _unit(1, seed=6)[0]
+    ids = np.array([1, 2, 3, 4], dtype=np.int64)
+    # chunk 4 sits in the segment but has no vector yet (minutes uploaded a moment ago)
+    seg = _Seg(ids, DenseIndex.build(ids[:3], vecs[:3], 16, "flat"))
+    snap = _SegSnap([seg], [np.array([True, True, False, True])])  # chunk 3 is deleted
+    listed = (np.array([1]), np.array([0.25]))
+    got = _exact(snap, np.array([1, 2, 3, 4]), listed, "dense", q)  # type: ignore[arg-type]
+    assert np.allclose(got, [vecs[0] @ q, vecs[1] @ q, 0.25, 0.25])
+    assert np.allclose(_exact(snap, np.array([2]), listed, "sentence", q), [0.25])  # type: ignore[arg-type]
 
 
 def test_pool_leaves_out_lexical_rows_without_a_matching_term() -> None:
