@@ -3,8 +3,9 @@
 Three retrievers list the chunks the filters allow — whole chunks by dense
 vector, chunks by their best sentence's vector, BM25 — and their union is the
 candidate pool. The model's sparse latent terms then score each candidate by
-its own row (a forward index: the cost does not grow with the corpus), BM25
-gives every candidate its exact score, and the weighted sum of the
+its own row (a forward index: the cost does not grow with the corpus), BM25,
+the dense and the sentence vectors give every candidate its exact score too, and
+the weighted sum of the
 standardised scores ranks them (weights chosen on the dev and
 bench/qa_extra.jsonl questions, on the small corpus and among 100k generated
 distractors; see bench/RESULTS.md). BM25 only knows German words, so an English
