@@ -155,17 +155,23 @@ class Shell:
 def _sparse_mix(
     parts: list[tuple[tuple[np.ndarray, np.ndarray] | None, float]], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    acc: dict[int, float] = {}
+    """The sources' latent terms, jittered, each term at its largest weight; the top 256."""
+    terms, weights = [], []
     for spv, w in parts:
         if spv is None:
             continue
         jitter = rng.uniform(0.8, 1.2, len(spv[0]))
-        for i, val in zip(spv[0].tolist(), (spv[1] * jitter * w).tolist(), strict=True):
-            acc[i] = max(acc.get(i, 0.0), val)
-    if not acc:
+        terms.append(spv[0])
+        weights.append(spv[1] * jitter * w)
+    if not terms:
         return None
-    top = sorted(acc.items(), key=lambda kv: -kv[1])[:256]
-    return np.array([i for i, _ in top], np.int32), np.array([v for _, v in top], np.float32)
+    idx, val = np.concatenate(terms), np.concatenate(weights)
+    order = np.lexsort((-val, idx))  # by term, its largest weight first
+    idx, val = idx[order], val[order]
+    first = np.r_[True, idx[1:] != idx[:-1]]
+    idx, val = idx[first], np.maximum(val[first], 0.0)
+    top = np.argsort(-val, kind="stable")[:256]
+    return idx[top].astype(np.int32), val[top].astype(np.float32)
 
 
 def _vary(sentence: str, rng: np.random.Generator, paper: str) -> str:
