@@ -163,9 +163,9 @@ def _sparse_mix(
         jitter = rng.uniform(0.8, 1.2, len(spv[0]))
         terms.append(spv[0])
         weights.append(spv[1] * jitter * w)
-    if not terms:
+    idx, val = np.concatenate([np.zeros(0, np.int32), *terms]), np.concatenate([[], *weights])
+    if len(idx) == 0:
         return None
-    idx, val = np.concatenate(terms), np.concatenate(weights)
     order = np.lexsort((-val, idx))  # by term, its largest weight first
     idx, val = idx[order], val[order]
     first = np.r_[True, idx[1:] != idx[:-1]]
