@@ -76,13 +76,41 @@ class RowFile:
         return np.frombuffer(raw, dtype=self.dtype)
 
 
-class SparseRows:
-    """A CSR matrix on disk (data, indices; indptr in memory), read row by row."""
+class _InMemory:
+    """A loaded array with ``RowFile``'s ``runs``: a freshly built segment's sparse rows."""
 
-    def __init__(self, data: RowFile, indices: RowFile, indptr: np.ndarray, shape: tuple) -> None:
+    def __init__(self, a: np.ndarray) -> None:
+        self.a = a
+
+    def __array__(self, dtype: np.dtype | None = None, copy: bool | None = None) -> np.ndarray:
+        return self.a if dtype is None else self.a.astype(dtype)
+
+    def runs(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        lengths = np.asarray(ends, np.int64) - np.asarray(starts, np.int64)
+        first = np.cumsum(lengths) - lengths  # where each run begins in the output
+        return self.a[np.repeat(np.asarray(starts) - first, lengths) + np.arange(lengths.sum())]
+
+
+class SparseRows:
+    """A CSR matrix (data, indices on disk or in memory; indptr in memory), read row by row."""
+
+    def __init__(
+        self,
+        data: RowFile | _InMemory,
+        indices: RowFile | _InMemory,
+        indptr: np.ndarray,
+        shape: tuple,
+    ) -> None:
         self.data_file, self.indices_file = data, indices
         self.indptr = indptr
         self.shape = shape
+
+    @classmethod
+    def of(
+        cls, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple
+    ) -> SparseRows:
+        """Rows held in memory, as a segment has them before it is saved."""
+        return cls(_InMemory(data), _InMemory(indices), np.asarray(indptr), shape)
 
     @property
     def data(self) -> np.ndarray:
@@ -92,11 +120,19 @@ class SparseRows:
     def indices(self) -> np.ndarray:
         return np.asarray(self.indices_file)
 
-    def dot_rows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
-        """``(m @ q)[rows]`` for a dense query vector, reading only those rows."""
+    def dot_rows(self, rows: np.ndarray, query: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Each row's dot product with a sparse query (terms, weights), reading only those rows."""
         rows = np.asarray(rows, dtype=np.int64)
-        starts, ends = self.indptr[rows], self.indptr[rows + 1]
+        terms, weights = query
+        if len(rows) == 0 or len(terms) == 0:
+            return np.zeros(len(rows))
+        by_term = np.argsort(terms)
+        terms, weights = np.asarray(terms)[by_term], np.asarray(weights, np.float64)[by_term]
+        order = np.argsort(rows)  # read the files in order
+        starts, ends = self.indptr[rows[order]], self.indptr[rows[order] + 1]
         cols = self.indices_file.runs(starts, ends)
         vals = self.data_file.runs(starts, ends).astype(np.float64)
-        which = np.repeat(np.arange(len(rows)), ends - starts)
-        return np.bincount(which, weights=vals * q[cols], minlength=len(rows))
+        pos = np.minimum(np.searchsorted(terms, cols), len(terms) - 1)
+        prod = np.where(terms[pos] == cols, vals * weights[pos], 0.0)
+        which = np.repeat(order, ends - starts)
+        return np.bincount(which, weights=prod, minlength=len(rows))

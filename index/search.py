@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from index.dense import DenseIndex
 from index.embed import Embedder
@@ -207,9 +206,8 @@ class Searcher:
         t = time.perf_counter()
         feats["bm25"] = _row_values(snap, pool, lambda i, rows: np.asarray(bm25[i])[rows])
         if q_sparse is not None:
-            qdense = _dense_query(q_sparse, snap)
             feats["sparse"] = _row_values(
-                snap, pool, lambda i, rows: _row_scores(snap.segments[i].sparse, rows, qdense)
+                snap, pool, lambda i, rows: _row_scores(snap.segments[i].sparse, rows, q_sparse)
             )
             order = np.argsort(-feats["sparse"], kind="stable")[:POOL]
             lists["sparse"] = (pool[order], feats["sparse"][order])
@@ -367,32 +365,17 @@ def _row_values(
     return out
 
 
-def _dense_query(q: tuple[np.ndarray, np.ndarray], snap: Snapshot) -> np.ndarray:
-    dim = max((s.sparse.shape[1] for s in snap.segments if s.sparse is not None), default=0)
-    out = np.zeros(dim, dtype=np.float32)
-    idx, val = q
-    keep = idx < dim
-    out[idx[keep]] = val[keep]
-    return out
-
-
 def _row_scores(
-    m: sp.csr_matrix | SparseRows | None, rows: np.ndarray, q: np.ndarray
+    m: SparseRows | None, rows: np.ndarray, q: tuple[np.ndarray, np.ndarray]
 ) -> np.ndarray:
     """Latent-term score of the given rows only: the sparse head re-scores candidates.
 
     Searching the whole matrix by column cost 50 ms at a million chunks (posting
     lists of common latent terms are long); a few hundred rows cost well under one.
     """
-    if m is None or len(rows) == 0:
+    if m is None:
         return np.zeros(len(rows))
-    order = np.argsort(rows)  # read the file in order
-    out = np.empty(len(rows))
-    if isinstance(m, SparseRows):
-        out[order] = m.dot_rows(rows[order], q)
-    else:
-        out[order] = np.asarray(m[rows[order]] @ q).ravel()
-    return out
+    return m.dot_rows(rows, q)
 
 
 def _fuse(

@@ -22,7 +22,6 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 from sqlalchemy import select
 
 from index.dense import DenseIndex, SentenceIndex
@@ -43,7 +42,7 @@ class Segment:
     doc_of: np.ndarray  # document id per row
     public: np.ndarray  # bool per row
     dense: DenseIndex
-    sparse: sp.csr_matrix | SparseRows | None  # latent terms per row: a forward index
+    sparse: SparseRows | None  # latent terms per row: a forward index
     lexical: LexicalIndex
     sentences: SentenceIndex | None
     stamps: dict[int, DocStamp]  # documents this segment covers
@@ -137,10 +136,11 @@ def build_segment(
     del vecs  # at a million chunks the per-text dict alone holds several GiB
     sparse = None
     if sparse_dim and sp_idx:
-        sparse = sp.csr_matrix(
-            (np.concatenate(sp_val), np.concatenate(sp_idx), np.asarray(sp_ptr)),
-            shape=(len(rows), sparse_dim),
-            dtype=np.float32,
+        sparse = SparseRows.of(
+            np.concatenate(sp_val).astype(np.float32),
+            np.concatenate(sp_idx).astype(np.int32),
+            np.asarray(sp_ptr, dtype=np.int64),
+            (len(rows), sparse_dim),
         )
     del sp_idx, sp_val
     texts = [r[4] for r in rows]

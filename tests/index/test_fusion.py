@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from index.dense import DenseIndex, SentenceIndex
+from index.rowfile import SparseRows
 from index.search import WEIGHTS, _exact, _fuse, _pool, _row_scores
 
 
@@ -26,12 +27,15 @@ class _Snap:
 def test_row_scores_equal_the_full_product_on_those_rows() -> None:
     rng = np.random.default_rng(3)
     m = sp.random(200, 1000, density=0.02, format="csr", dtype=np.float32, random_state=4)
-    q = np.zeros(1000, dtype=np.float32)
-    q[rng.choice(1000, 30, replace=False)] = rng.random(30)
+    terms = rng.choice(1000, 30, replace=False)
+    weights = rng.random(30)
+    q = np.zeros(1000)
+    q[terms] = weights
     rows = np.array([150, 3, 77, 3, 199, 0])  # unsorted, with a repeat
     full = np.asarray(m @ q).ravel()
-    assert np.allclose(_row_scores(m, rows, q), full[rows], atol=1e-5)
-    assert len(_row_scores(None, rows, q)) == len(rows)
+    held = SparseRows.of(m.data, m.indices, m.indptr, m.shape)
+    assert np.allclose(_row_scores(held, rows, (terms, weights)), full[rows], atol=1e-5)
+    assert len(_row_scores(None, rows, (terms, weights))) == len(rows)
 
 
 def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

@@ -31,13 +31,24 @@ def test_sparse_rows_dot_equals_the_matrix_product(tmp_path: Path) -> None:
     m = sp.random(40, 300, density=0.05, format="csr", dtype=np.float32, random_state=2)
     for part in ("data", "indices"):
         np.save(tmp_path / f"{part}.npy", getattr(m, part))
-    rows_m = SparseRows(
+    on_disk = SparseRows(
         RowFile(tmp_path / "data.npy"), RowFile(tmp_path / "indices.npy"), m.indptr, m.shape
     )
-    q = np.random.default_rng(3).random(300).astype(np.float32)
-    rows = np.array([0, 7, 39, 12])
-    assert np.allclose(rows_m.dot_rows(rows, q), (m @ q)[rows], atol=1e-5)
-    assert np.array_equal(rows_m.data, m.data) and rows_m.shape == m.shape
+    in_memory = SparseRows.of(m.data, m.indices, m.indptr, m.shape)
+    rng = np.random.default_rng(3)
+    terms = rng.choice(300, 40, replace=False)
+    weights = rng.random(40)
+    q = np.zeros(300)
+    q[terms] = weights
+    rows = np.array([7, 0, 39, 12, 7])
+    for rows_m in (on_disk, in_memory):
+        assert np.allclose(rows_m.dot_rows(rows, (terms, weights)), (m @ q)[rows], atol=1e-5)
+        assert np.array_equal(rows_m.data, m.data) and rows_m.shape == m.shape
+        assert np.array_equal(
+            rows_m.indices_file.runs(m.indptr[[3, 9]], m.indptr[[5, 9]]),
+            m.indices[m.indptr[3] : m.indptr[5]],
+        )
+    assert on_disk.dot_rows(rows, (terms[:0], weights[:0])).tolist() == [0.0] * 5
 
 
 def test_an_empty_array_opens(tmp_path: Path) -> None:
