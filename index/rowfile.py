@@ -86,9 +86,14 @@ class _InMemory:
         return self.a if dtype is None else self.a.astype(dtype)
 
     def runs(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        lengths = np.asarray(ends, np.int64) - np.asarray(starts, np.int64)
-        first = np.cumsum(lengths) - lengths  # where each run begins in the output
-        return self.a[np.repeat(np.asarray(starts) - first, lengths) + np.arange(lengths.sum())]
+        return self.a[run_positions(starts, ends)]
+
+
+def run_positions(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(a, b) for a, b in zip(starts, ends)])`` without the loop."""
+    lengths = np.asarray(ends, np.int64) - np.asarray(starts, np.int64)
+    first = np.cumsum(lengths) - lengths  # where each run begins in the output
+    return np.repeat(np.asarray(starts, np.int64) - first, lengths) + np.arange(lengths.sum())
 
 
 class SparseRows:

@@ -195,7 +195,6 @@ class Searcher:
             _top(seg.ids, sc, m) for seg, sc, m in zip(snap.segments, bm25, masks, strict=True)
         )
         timings["bm25"] = time.perf_counter() - t
-        t = time.perf_counter()
         pool = _pool(snap, lists)
         feats: dict[str, np.ndarray] = {}
         for name in ("dense", "sentence"):
