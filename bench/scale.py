@@ -209,7 +209,8 @@ def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
     res["seed_hit@5"] = _hit5(bot, dev)
     n_gen = max(0, n_chunks - res["real_chunks"])
     cache = OUT / f"generated-{embedder}-{n_gen}-{_generator_key(embedder)}"
-    if not (cache / "made.json").exists():
+    res["generated_from_cache"] = (cache / "made.json").exists()
+    if not res["generated_from_cache"]:
         t = time.perf_counter()
         made = write_generated(bot.store, emb.info.key, generate(seed, n_gen))
         seconds = round(time.perf_counter() - t, 1)

@@ -113,7 +113,9 @@ def write_results(res: dict) -> None:
         f"| embedding: bare model / ingest pipeline (texts/s) | {emb['bare_texts_per_s']} / "
         f"{emb['pipeline_texts_per_s']} (pipeline overhead {emb['pipeline_overhead']:+.0%}) |",
         f"| initial build (s) / generate+write (s) | {res['initial_build_s']} / "
-        f"{res['generate_and_write_s']} |",
+        f"{res['generate_and_write_s']}"
+        f"{' (by an earlier run; its store was cached)' if res.get('generated_from_cache') else ''}"
+        " |",
         marker,
     ]
     section = "\n".join(lines)
