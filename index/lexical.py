@@ -8,14 +8,16 @@ random word tails). bm25s cannot add documents, so each index segment (see
 index/segments.py) has its own bm25s index and scores are made comparable by a
 shared IDF: bm25s stores idf·tf-part per posting, so a segment's postings are
 rescaled by idf(all segments) / idf(this segment). Scores are computed from the
-postings of the query's terms only, so a query costs what its posting lists
-cost, not what the corpus size costs (bm25s's own top-k scans every document).
+postings of the query's terms only, and the top rows found by MaxScore
+(index/postings.py), so a query costs what its posting lists cost, not what the
+corpus size costs (bm25s's own top-k scans every document).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +27,7 @@ import numpy as np
 import Stemmer
 
 from index.glossary import expand
+from index.postings import TermPostings
 
 _TOKEN = re.compile(r"[A-Za-zÄÖÜäöüß0-9]+(?:-[A-Za-zÄÖÜäöüß0-9]+)*")
 
@@ -167,21 +170,23 @@ class LexicalIndex:
         With ``idf`` computed from this segment alone the result equals bm25s's
         ``get_scores``; with an IDF over all segments scores become comparable.
         """
-        out = np.zeros(self.size, dtype=np.float32)
+        return self.postings(terms, idf).dense()
+
+    def postings(self, terms: Sequence[str], idf: dict[str, float]) -> TermPostings:
+        """The posting lists of ``terms``, each scaled to its IDF in ``idf``."""
         sc = self.retriever.scores
         data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
-        n = self.size
-        for t in terms:
+        lists = []
+        for t, times in Counter(terms).items():
             j = self.retriever.vocab_dict.get(t)
             if j is None:
                 continue
             a, b = int(indptr[j]), int(indptr[j + 1])
             if a == b:
                 continue
-            factor = idf[t] / lucene_idf(b - a, n)
-            rows = np.asarray(indices[a:b])
-            out[rows] += np.asarray(data[a:b], dtype=np.float32) * np.float32(factor)
-        return out
+            factor = np.float32(times * idf[t] / lucene_idf(b - a, self.size))
+            lists.append((np.asarray(indices[a:b]), np.asarray(data[a:b], np.float32) * factor))
+        return TermPostings(lists, self.size)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -227,8 +232,12 @@ class LexicalView:
 
     def segment_scores(self, tokens: list[str]) -> list[np.ndarray]:
         """Per segment, the BM25 score of every row (same order as ``parts``)."""
+        return [p.dense() for p in self.segment_postings(tokens)]
+
+    def segment_postings(self, tokens: list[str]) -> list[TermPostings]:
+        """Per segment, the query terms' postings: its top rows and any rows' scores."""
         idf = self.idfs(tokens)
-        return [p.term_scores(tokens, idf) for p in self.parts]
+        return [p.postings(tokens, idf) for p in self.parts]
 
     def query_terms(self, query: str) -> list[str]:
         return query_terms(query, self.vocabulary)

@@ -31,6 +31,7 @@ from index.embed import Embedder
 from index.glossary import german_words
 from index.language import detect_language
 from index.lexical import LexicalView
+from index.postings import TermPostings
 from index.question_dates import NamedDate, dates_in
 from index.references import find_references
 from index.rowfile import SparseRows
@@ -190,9 +191,9 @@ class Searcher:
         # English words alone finds only names
         words = f"{question} {german_words(question)}" if lang == "en" else question
         tokens = snap.lexical.query_tokens(words)
-        bm25 = snap.lexical.segment_scores(tokens)
+        bm25 = snap.lexical.segment_postings(tokens)
         lists["bm25"] = _merge(
-            _top(seg.ids, sc, m) for seg, sc, m in zip(snap.segments, bm25, masks, strict=True)
+            _bm25_top(seg.ids, sc, m) for seg, sc, m in zip(snap.segments, bm25, masks, strict=True)
         )
         timings["bm25"] = time.perf_counter() - t
         pool = _pool(snap, lists)
@@ -203,7 +204,7 @@ class Searcher:
                 feats[name] = _exact(snap, pool, lists[name], name, qv)
                 timings[name] += time.perf_counter() - t1
         t = time.perf_counter()
-        feats["bm25"] = _row_values(snap, pool, lambda i, rows: np.asarray(bm25[i])[rows])
+        feats["bm25"] = _row_values(snap, pool, lambda i, rows: bm25[i].at(rows))
         if q_sparse is not None:
             feats["sparse"] = _row_values(
                 snap, pool, lambda i, rows: _row_scores(snap.segments[i].sparse, rows, q_sparse)
@@ -430,17 +431,9 @@ def _fuse(
     return hits
 
 
-def _top(ids: np.ndarray, scores: np.ndarray, allowed: np.ndarray | None) -> Ranked:
-    scores = np.asarray(scores, dtype=np.float32).ravel()
-    if allowed is not None:
-        scores = np.where(allowed, scores, -np.inf)
-    n = min(POOL, len(scores))
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    idx = np.argpartition(-scores, n - 1)[:n]
-    idx = idx[np.argsort(-scores[idx], kind="stable")]
-    idx = idx[np.isfinite(scores[idx])]
-    return ids[idx], scores[idx]
+def _bm25_top(ids: np.ndarray, postings: TermPostings, allowed: np.ndarray | None) -> Ranked:
+    rows, scores = postings.top(POOL, allowed)
+    return ids[rows], scores
 
 
 def _is_allowed(snap: Snapshot, masks: list[np.ndarray | None], chunk_id: int) -> bool:
