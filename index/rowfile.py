@@ -57,23 +57,34 @@ class RowFile:
         return self.take(rows)
 
     def take(self, rows: np.ndarray) -> np.ndarray:
-        """``array[rows]`` for a 2-d array."""
+        """``array[rows]`` for a 2-d array; adjacent rows are read in one call."""
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) == 0:
             return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
-        fd, size, base = self._fd, self._row, self._offset
-        raw = b"".join(os.pread(fd, size, base + int(r) * size) for r in rows)
-        return np.frombuffer(raw, dtype=self.dtype).reshape(len(rows), *self.shape[1:])
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        new = np.concatenate([[True], np.diff(ordered) != 0])
+        held = ordered[new]  # the distinct rows, ascending
+        gap = np.flatnonzero(np.diff(held) != 1) + 1  # where a run of adjacent rows breaks
+        starts, ends = held[np.r_[0, gap]], held[np.r_[gap - 1, len(held) - 1]] + 1
+        raw = np.frombuffer(self._read(starts, ends), dtype=self.dtype)
+        block = raw.reshape(len(held), *self.shape[1:])
+        where = np.empty(len(rows), dtype=np.int64)
+        where[order] = np.cumsum(new) - 1  # each asked row's place among the distinct ones
+        return block[where]
 
     def runs(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """``concatenate([array[a:b] for a, b in zip(starts, ends)])`` for a 1-d array."""
-        size = self.dtype.itemsize
-        raw = b"".join(
-            os.pread(self._fd, (int(b) - int(a)) * size, self._offset + int(a) * size)
+        return np.frombuffer(self._read(starts, ends), dtype=self.dtype)
+
+    def _read(self, starts: np.ndarray, ends: np.ndarray) -> bytes:
+        """The bytes of rows ``a:b`` for each run, one ``pread`` per run."""
+        size, fd, base = self._row, self._fd, self._offset
+        return b"".join(
+            os.pread(fd, (int(b) - int(a)) * size, base + int(a) * size)
             for a, b in zip(starts, ends, strict=True)
             if b > a
         )
-        return np.frombuffer(raw, dtype=self.dtype)
 
 
 class _InMemory:

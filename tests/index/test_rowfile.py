@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from index.rowfile import RowFile, SparseRows
@@ -25,6 +27,25 @@ def test_rows_and_runs_equal_the_saved_array(tmp_path: Path) -> None:
     g = RowFile(tmp_path / "v.npy")
     got = g.runs(np.array([0, 5, 5, 20]), np.array([3, 5, 9, 30]))
     assert np.array_equal(got, np.concatenate([v[0:3], v[5:9], v[20:30]]))
+
+
+def test_adjacent_rows_are_read_in_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(4)
+    m = rng.random((200, 3)).astype(np.float32)
+    np.save(tmp_path / "m.npy", m)
+    f = RowFile(tmp_path / "m.npy")
+    for _ in range(50):  # any order, repeats and runs come back as asked
+        rows = rng.integers(0, 200, int(rng.integers(1, 40)))
+        assert np.array_equal(f.take(rows), m[rows])
+    calls = []
+    real = os.pread
+    monkeypatch.setattr(os, "pread", lambda *a: calls.append(a) or real(*a))
+    assert np.array_equal(
+        f.take(np.array([12, 10, 11, 40, 10, 41, 199])), m[[12, 10, 11, 40, 10, 41, 199]]
+    )
+    assert len(calls) == 3  # 10-12, 40-41, 199
 
 
 def test_sparse_rows_dot_equals_the_matrix_product(tmp_path: Path) -> None:
