@@ -136,20 +136,28 @@ class SparseRows:
     def indices(self) -> np.ndarray:
         return np.asarray(self.indices_file)
 
-    def dot_rows(self, rows: np.ndarray, query: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """Each row's dot product with a sparse query (terms, weights), reading only those rows."""
+    def dot_rows(self, rows: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+        """Each row's dot product with a ``query_lookup``, reading only those rows."""
         rows = np.asarray(rows, dtype=np.int64)
-        terms, weights = np.asarray(query[0]), np.asarray(query[1])
-        if len(rows) == 0 or len(terms) == 0:
-            return np.zeros(len(rows))
-        # a dense lookup over the vocabulary (1 MB) beats searching the query's terms
-        # for every stored entry: 0.3 against 3.5 ms for 300 rows of 200 terms
-        lookup = np.zeros(self.shape[1], dtype=np.float32)
-        keep = terms < self.shape[1]
-        lookup[terms[keep]] = weights[keep]
+        if len(rows) == 0:
+            return np.zeros(0)
         order = np.argsort(rows)  # read the files in order
         starts, ends = self.indptr[rows[order]], self.indptr[rows[order] + 1]
         cols = self.indices_file.runs(starts, ends)
         vals = self.data_file.runs(starts, ends).astype(np.float64)
         which = np.repeat(order, ends - starts)
         return np.bincount(which, weights=vals * lookup[cols], minlength=len(rows))
+
+
+def query_lookup(query: tuple[np.ndarray, np.ndarray], width: int) -> np.ndarray:
+    """A sparse query (terms, weights) as a dense array over the vocabulary (1 MB).
+
+    Indexing it with the stored entries' terms beats searching the query's terms
+    for every entry: 0.3 against 3.5 ms for 300 rows of 200 terms. Built once per
+    question, for all segments.
+    """
+    terms, weights = np.asarray(query[0]), np.asarray(query[1])
+    lookup = np.zeros(width, dtype=np.float32)
+    keep = terms < width
+    lookup[terms[keep]] = weights[keep]
+    return lookup

@@ -34,7 +34,7 @@ from index.lexical import LexicalView
 from index.postings import TermPostings
 from index.question_dates import NamedDate, dates_in
 from index.references import find_references
-from index.rowfile import SparseRows
+from index.rowfile import SparseRows, query_lookup
 from index.segments import Segment
 from index.snapshot import (
     Snapshot,
@@ -206,8 +206,10 @@ class Searcher:
         t = time.perf_counter()
         feats["bm25"] = _row_values(snap, pool, lambda i, rows: bm25[i].at(rows))
         if q_sparse is not None:
+            width = max(s.sparse.shape[1] for s in snap.segments if s.sparse is not None)
+            lookup = query_lookup(q_sparse, width)
             feats["sparse"] = _row_values(
-                snap, pool, lambda i, rows: _row_scores(snap.segments[i].sparse, rows, q_sparse)
+                snap, pool, lambda i, rows: _row_scores(snap.segments[i].sparse, rows, lookup)
             )
             order = np.argsort(-feats["sparse"], kind="stable")[:POOL]
             lists["sparse"] = (pool[order], feats["sparse"][order])
@@ -365,9 +367,7 @@ def _row_values(
     return out
 
 
-def _row_scores(
-    m: SparseRows | None, rows: np.ndarray, q: tuple[np.ndarray, np.ndarray]
-) -> np.ndarray:
+def _row_scores(m: SparseRows | None, rows: np.ndarray, lookup: np.ndarray) -> np.ndarray:
     """Latent-term score of the given rows only: the sparse head re-scores candidates.
 
     Searching the whole matrix by column cost 50 ms at a million chunks (posting
@@ -375,7 +375,7 @@ def _row_scores(
     """
     if m is None:
         return np.zeros(len(rows))
-    return m.dot_rows(rows, q)
+    return m.dot_rows(rows, lookup)
 
 
 def _fuse(

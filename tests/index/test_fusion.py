@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from index.dense import DenseIndex, SentenceIndex
-from index.rowfile import SparseRows
+from index.rowfile import SparseRows, query_lookup
 from index.search import WEIGHTS, _exact, _fuse, _pool, _row_scores
 
 
@@ -34,8 +34,10 @@ def test_row_scores_equal_the_full_product_on_those_rows() -> None:
     rows = np.array([150, 3, 77, 3, 199, 0])  # unsorted, with a repeat
     full = np.asarray(m @ q).ravel()
     held = SparseRows.of(m.data, m.indices, m.indptr, m.shape)
-    assert np.allclose(_row_scores(held, rows, (terms, weights)), full[rows], atol=1e-5)
-    assert len(_row_scores(None, rows, (terms, weights))) == len(rows)
+    lookup = query_lookup((terms, weights), 1000)
+    assert np.allclose(_row_scores(held, rows, lookup), full[rows], atol=1e-5)
+    assert len(_row_scores(None, rows, lookup)) == len(rows)
+    assert query_lookup((np.array([5, 2000]), np.array([1.0, 9.0])), 1000).sum() == 1.0
 
 
 def _unit(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

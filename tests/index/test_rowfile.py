@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from index.rowfile import RowFile, SparseRows
+from index.rowfile import RowFile, SparseRows, query_lookup
 
 
 def test_rows_and_runs_equal_the_saved_array(tmp_path: Path) -> None:
@@ -62,14 +62,15 @@ def test_sparse_rows_dot_equals_the_matrix_product(tmp_path: Path) -> None:
     q = np.zeros(300)
     q[terms] = weights
     rows = np.array([7, 0, 39, 12, 7])
+    lookup = query_lookup((terms, weights), 300)
     for rows_m in (on_disk, in_memory):
-        assert np.allclose(rows_m.dot_rows(rows, (terms, weights)), (m @ q)[rows], atol=1e-5)
+        assert np.allclose(rows_m.dot_rows(rows, lookup), (m @ q)[rows], atol=1e-5)
         assert np.array_equal(rows_m.data, m.data) and rows_m.shape == m.shape
         assert np.array_equal(
             rows_m.indices_file.runs(m.indptr[[3, 9]], m.indptr[[5, 9]]),
             m.indices[m.indptr[3] : m.indptr[5]],
         )
-    assert on_disk.dot_rows(rows, (terms[:0], weights[:0])).tolist() == [0.0] * 5
+    assert on_disk.dot_rows(rows, query_lookup((terms[:0], weights[:0]), 300)).tolist() == [0.0] * 5
 
 
 def test_an_empty_array_opens(tmp_path: Path) -> None:
