@@ -139,14 +139,15 @@ class SparseRows:
     def dot_rows(self, rows: np.ndarray, lookup: np.ndarray) -> np.ndarray:
         """Each row's dot product with a ``query_lookup``, reading only those rows."""
         rows = np.asarray(rows, dtype=np.int64)
-        if len(rows) == 0:
-            return np.zeros(0)
+        out = np.zeros(len(rows))
         order = np.argsort(rows)  # read the files in order
         starts, ends = self.indptr[rows[order]], self.indptr[rows[order] + 1]
-        cols = self.indices_file.runs(starts, ends)
-        vals = self.data_file.runs(starts, ends).astype(np.float64)
-        which = np.repeat(order, ends - starts)
-        return np.bincount(which, weights=vals * lookup[cols], minlength=len(rows))
+        prod = self.data_file.runs(starts, ends) * lookup[self.indices_file.runs(starts, ends)]
+        lengths = ends - starts
+        has = lengths > 0
+        if len(prod):  # each row's entries are one run of ``prod``: sum the runs
+            out[order[has]] = np.add.reduceat(prod, (np.cumsum(lengths) - lengths)[has])
+        return out
 
 
 def query_lookup(query: tuple[np.ndarray, np.ndarray], width: int) -> np.ndarray:

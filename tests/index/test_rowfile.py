@@ -78,3 +78,12 @@ def test_an_empty_array_opens(tmp_path: Path) -> None:
     f = RowFile(tmp_path / "e.npy")
     assert len(f) == 0 and len(f.runs(np.zeros(0, np.int64), np.zeros(0, np.int64))) == 0
     assert np.asarray(f).shape == (0,)
+
+
+def test_rows_without_entries_score_zero() -> None:
+    m = sp.csr_matrix(np.array([[0, 0, 0], [1, 0, 2], [0, 0, 0], [0, 3, 0]], dtype=np.float32))
+    rows_m = SparseRows.of(m.data, m.indices, m.indptr, m.shape)
+    lookup = query_lookup((np.array([0, 1, 2]), np.array([1.0, 10.0, 100.0])), 3)
+    assert rows_m.dot_rows(np.array([2, 1, 0, 3, 1]), lookup).tolist() == [0, 201, 0, 30, 201]
+    assert rows_m.dot_rows(np.array([0, 2]), lookup).tolist() == [0, 0]
+    assert rows_m.dot_rows(np.zeros(0, np.int64), lookup).tolist() == []
