@@ -137,3 +137,17 @@ def test_a_quoted_copy_is_folded_into_its_original_with_its_best_scores() -> Non
     assert hits[0].duplicates == [11]
     assert hits[0].raw == {"dense": 0.90, "bm25": 5.0}
     assert hits[0].ranks == {"dense": 0, "bm25": 0}
+
+
+def test_depth_keeps_the_same_first_hits() -> None:
+    rng = np.random.default_rng(8)
+    pool = np.arange(300)
+    feats = {"dense": rng.random(300), "bm25": rng.random(300) * 10}
+    lists = {n: (pool[np.argsort(-v)], np.sort(v)[::-1]) for n, v in feats.items()}
+    snap = _Snap(list(range(300)), dup={299: 0})
+    whole = _fuse(snap, [None], pool, feats, lists, WEIGHTS["de"])  # type: ignore[arg-type]
+    cut = _fuse(snap, [None], pool, feats, lists, WEIGHTS["de"], 50)  # type: ignore[arg-type]
+    assert len(cut) == 50
+    assert [(h.chunk_id, h.score, h.ranks) for h in cut] == [
+        (h.chunk_id, h.score, h.ranks) for h in whole[:50]
+    ]
