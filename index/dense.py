@@ -22,7 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.rowfile import RowFile, run_positions
+from index.rowfile import RowFile, positions, run_positions, run_starts
 
 ANN_THRESHOLD = 200_000  # vectors; below it exact search is fast enough
 NPROBE = 64  # lists probed at least; recall@10 0.9985 at 100k (32: 0.988, measured)
@@ -150,8 +150,8 @@ class DenseIndex:
         held, vectors = self._rows
         if len(held) == 0 or len(ids) == 0:
             return out
-        pos = np.minimum(np.searchsorted(held, ids), len(held) - 1)
-        ok = held[pos] == ids
+        pos = positions(held, ids)
+        ok = pos >= 0
         rows = pos[ok]
         order = np.argsort(rows)  # read the file in order
         vals = np.empty(len(rows))
@@ -239,8 +239,7 @@ class SentenceIndex:
             return out
         rows = order[run_positions(lo[has], hi[has])]
         scores = self.dense.score(rows, query)  # the FAISS ids are the sentence rows
-        starts = np.concatenate([[0], np.cumsum((hi - lo)[has])[:-1]])
-        out[has] = np.fmax.reduceat(scores, starts)
+        out[has] = np.fmax.reduceat(scores, run_starts((hi - lo)[has]))
         return out
 
     @cached_property

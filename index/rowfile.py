@@ -103,8 +103,23 @@ class _InMemory:
 def run_positions(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``concatenate([arange(a, b) for a, b in zip(starts, ends)])`` without the loop."""
     lengths = np.asarray(ends, np.int64) - np.asarray(starts, np.int64)
-    first = np.cumsum(lengths) - lengths  # where each run begins in the output
+    first = run_starts(lengths)
     return np.repeat(np.asarray(starts, np.int64) - first, lengths) + np.arange(lengths.sum())
+
+
+def run_starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each run begins when runs of ``lengths`` are laid end to end."""
+    lengths = np.asarray(lengths, np.int64)
+    return np.cumsum(lengths) - lengths
+
+
+def positions(held: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Index of each of ``ids`` in the sorted array ``held``, -1 where it is not held."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(held) == 0:
+        return np.full(len(ids), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(held, ids), len(held) - 1)
+    return np.where(held[pos] == ids, pos, -1)
 
 
 class SparseRows:
@@ -146,7 +161,7 @@ class SparseRows:
         lengths = ends - starts
         has = lengths > 0
         if len(prod):  # each row's entries are one run of ``prod``: sum the runs
-            out[order[has]] = np.add.reduceat(prod, (np.cumsum(lengths) - lengths)[has])
+            out[order[has]] = np.add.reduceat(prod, run_starts(lengths)[has])
         return out
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from index.dense import DenseIndex, SentenceIndex
 from index.errors import IndexOutOfSync
 from index.lexical import LexicalIndex
-from index.rowfile import RowFile, SparseRows
+from index.rowfile import RowFile, SparseRows, positions
 from index.schema import Chunk, Document, Embedding
 from index.sentence_fill import pending_documents, without_chunk_vectors
 from index.store import Store, text_hash
@@ -64,12 +64,7 @@ class Segment:
 
     def rows(self, chunk_ids: np.ndarray) -> np.ndarray:
         """Row of each chunk id, -1 where this segment does not hold it."""
-        chunk_ids = np.asarray(chunk_ids, dtype=np.int64)
-        if self.size == 0:
-            return np.full(len(chunk_ids), -1, dtype=np.int64)
-        pos = np.searchsorted(self.ids, chunk_ids)
-        pos = np.minimum(pos, self.size - 1)
-        return np.where(self.ids[pos] == chunk_ids, pos, -1)
+        return positions(self.ids, chunk_ids)
 
 
 def doc_stamps(store: Store, key: str) -> dict[int, tuple[DocStamp, bool]]:
