@@ -164,16 +164,12 @@ class LexicalIndex:
         indptr = self.retriever.scores["indptr"]
         return int(indptr[j + 1] - indptr[j])
 
-    def term_scores(self, terms: Sequence[str], idf: dict[str, float]) -> np.ndarray:
-        """BM25 score of every row for ``terms`` (repeats count), with the given IDFs.
+    def postings(self, terms: Sequence[str], idf: dict[str, float]) -> TermPostings:
+        """The posting lists of ``terms`` (repeats count), each scaled to its IDF in ``idf``.
 
-        With ``idf`` computed from this segment alone the result equals bm25s's
+        With ``idf`` computed from this segment alone the scores equal bm25s's
         ``get_scores``; with an IDF over all segments scores become comparable.
         """
-        return self.postings(terms, idf).dense()
-
-    def postings(self, terms: Sequence[str], idf: dict[str, float]) -> TermPostings:
-        """The posting lists of ``terms``, each scaled to its IDF in ``idf``."""
         sc = self.retriever.scores
         data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
         lists = []
