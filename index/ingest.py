@@ -32,7 +32,14 @@ from index.records import FileFailure, IngestReport
 from index.references import find_references
 from index.schema import Chunk, Document, Fingerprint, IngestRun, Reference, Speaker, utcnow
 from index.sentence_fill import embed_dense, fill_sentences, mark_pending
-from index.store import Store, bump_generation, delete_documents, fingerprint, text_hash
+from index.store import (
+    Store,
+    bump_generation,
+    delete_documents,
+    fingerprint,
+    in_batches,
+    text_hash,
+)
 from index.visibility import apply_folder_publicity
 
 log = logging.getLogger(__name__)
@@ -369,11 +376,9 @@ def link_duplicates(s: Session, chunk_ids: list[int]) -> None:
         return
     others: dict[int, set[str]] = defaultdict(set)
     hl = list(all_hashes)
-    for i in range(0, len(hl), 500):
+    for part in in_batches(hl):
         for cid, h in s.execute(
-            select(Fingerprint.chunk_id, Fingerprint.hash).where(
-                Fingerprint.hash.in_(hl[i : i + 500])
-            )
+            select(Fingerprint.chunk_id, Fingerprint.hash).where(Fingerprint.hash.in_(part))
         ):
             others[cid].add(h)
     involved = set(others) | set(mine)

@@ -30,7 +30,7 @@ from index.lexical import LexicalIndex
 from index.rowfile import RowFile, SparseRows, positions
 from index.schema import Chunk, Document, Embedding
 from index.sentence_fill import pending_documents, without_chunk_vectors
-from index.store import Store, text_hash
+from index.store import Store, in_batches, text_hash
 
 DocStamp = str  # content hash + ingest time: changes whenever a document is rewritten
 
@@ -178,8 +178,8 @@ def _chunk_rows(store: Store, doc_ids: list[int] | None) -> list[tuple]:
         if doc_ids is None:
             out = [tuple(r) for r in s.execute(select(*cols).order_by(Chunk.id))]
         else:
-            for i in range(0, len(doc_ids), 500):
-                q = select(*cols).where(Chunk.document_id.in_(doc_ids[i : i + 500]))
+            for part in in_batches(doc_ids):
+                q = select(*cols).where(Chunk.document_id.in_(part))
                 out.extend(tuple(r) for r in s.execute(q))
             out.sort(key=lambda r: r[0])
     return out

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from index.embed import Embedder
 from index.killpoints import reached
 from index.schema import Chunk
-from index.store import Store, bump_generation, text_hash
+from index.store import Store, bump_generation, in_batches, text_hash
 
 PENDING = "sentences_pending"
 EMBED_BATCH = 32
@@ -49,10 +49,8 @@ def without_chunk_vectors(store: Store, key: str, doc_ids: set[int], s: Session)
     """
     ids = sorted(doc_ids)
     rows: list[tuple[int, str]] = []
-    for i in range(0, len(ids), 500):
-        q = select(Chunk.document_id, Chunk.content_hash).where(
-            Chunk.document_id.in_(ids[i : i + 500])
-        )
+    for part in in_batches(ids):
+        q = select(Chunk.document_id, Chunk.content_hash).where(Chunk.document_id.in_(part))
         rows.extend((int(d), h) for d, h in s.execute(q))
     have = store.cached_hashes(key, sorted({h for _d, h in rows}))
     return {d for d, h in rows if h not in have}
@@ -90,9 +88,9 @@ def _pending_texts(store: Store, doc_ids: set[int]) -> tuple[dict[str, str], set
     chunks: set[str] = set()
     ids = sorted(doc_ids)
     with store.session() as s:
-        for i in range(0, len(ids), 500):
+        for part in in_batches(ids):
             q = select(Chunk.text, Chunk.sentences, Chunk.embed_text).where(
-                Chunk.document_id.in_(ids[i : i + 500])
+                Chunk.document_id.in_(part)
             )
             for text, sentences, embed_text in s.execute(q):
                 h = text_hash(embed_text)

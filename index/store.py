@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import Engine, create_engine, delete, event, func, select
@@ -35,6 +36,20 @@ def _embedding_rows(s: Session, embedder: str, hashes: list[str]) -> dict[str, E
     """The cached vector rows of ``hashes``, for updating in place."""
     q = select(Embedding).where(Embedding.embedder == embedder, Embedding.content_hash.in_(hashes))
     return {e.content_hash: e for e in s.scalars(q)}
+
+
+IN_BATCH = 500
+T = TypeVar("T")
+
+
+def in_batches(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """Slices of ``values`` for ``IN (...)`` lists.
+
+    SQLite caps the bound parameters of one statement; PostgreSQL plans long IN
+    lists badly. 500 is well inside both.
+    """
+    for i in range(0, len(values), IN_BATCH):
+        yield values[i : i + IN_BATCH]
 
 
 def text_hash(text: str) -> str:
@@ -184,10 +199,9 @@ class Store:
         """Hashes that have vectors already (with a sparse one, if ``sparse``)."""
         found: set[str] = set()
         with self.session() as s:
-            for i in range(0, len(hashes), 500):
+            for part in in_batches(hashes):
                 q = select(Embedding.content_hash).where(
-                    Embedding.embedder == embedder,
-                    Embedding.content_hash.in_(hashes[i : i + 500]),
+                    Embedding.embedder == embedder, Embedding.content_hash.in_(part)
                 )
                 if sparse:
                     q = q.where(Embedding.sparse_idx.is_not(None))
