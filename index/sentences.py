@@ -15,6 +15,8 @@ ABBREVIATIONS = frozenset(
     nr nrn dr prof abs art bzw ca vgl ggf evtl u.a z.b d.h usw etc inkl zzgl ff s str tel rm
     stv hr fr sog mio mrd tsd bspw insb jh gem lt max min mind vs z.z zt z.t abt dez stadtr
     frau herr o.g u.ä i.v sb se bm jan feb mär apr jun jul aug sep sept okt nov dez
+    fa techn städt ziff anl gez kap std bzgl ggü ggfs lfd betr einschl zzt i.d.r u.u v.a
+    o.ä dipl dipl.-ing abb tab anm hrsg verw stellv allg jährl mtl ehem zust i.a i.v.m abzügl
     """.split()
 )
 

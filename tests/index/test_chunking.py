@@ -54,3 +54,17 @@ def test_a_chunk_mostly_without_speaker_names_none() -> None:
     (chunk,) = chunk_document(doc)
     assert chunk.speaker is None
     assert chunk.spans[1][3] == "Herr A"  # the block keeps its speaker for quotes
+
+
+def test_abbreviations_of_council_papers_end_no_sentence() -> None:
+    t = (
+        "Das System enaio OS|ECM (Fa. Optimal Systems) ist die zentrale Plattform. "
+        "Homeoffice-Arbeitsplätze für städt. Mitarbeitende sind bzgl. Ziff. 3 geplant. "
+        "Die Kosten abzügl. Erträge folgen."
+    )
+    sents = [t[a:b] for a, b in split_sentences(t)]
+    assert sents == [
+        "Das System enaio OS|ECM (Fa. Optimal Systems) ist die zentrale Plattform.",
+        "Homeoffice-Arbeitsplätze für städt. Mitarbeitende sind bzgl. Ziff. 3 geplant.",
+        "Die Kosten abzügl. Erträge folgen.",
+    ]
