@@ -137,6 +137,10 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
         # (a long line) follows it; short lines in a row are table rows and stay together.
         if ends_sentence(prev) or prev.endswith(":"):
             return True
+        if _is_short_label(line.text) and not prev.endswith((",", "-")):
+            # a form's next row ("14.570.389 Euro" / "jährlich (Investitionen):"): joined,
+            # the value would read as belonging to the label that follows it
+            return True
         first = line.text[:1]
         return (first.isupper() or first.isdigit()) and len(line.text) >= 0.7 * width
     return False

@@ -154,3 +154,21 @@ def test_two_documents_restart_pages():
     assert [d.meta.own_numbers for d in docs] == [["11111-21"], ["11112-21"]]
     for doc in docs:
         assert [b.page for b in doc.blocks] == [1, 1, 2]
+
+
+def test_a_form_label_after_a_value_starts_a_new_row():
+    # PDF text of a Karlsruhe Beschlussvorlage's "Finanzielle Auswirkungen" form: the
+    # label under a value must not be joined to it ("14.570.389 Euro jährlich (…):")
+    text = (
+        "Die Verwaltung legt dem Gemeinderat das Konzept zur Digitalisierung der Schulen vor,\n"
+        "das in den kommenden fünf Jahren schrittweise umgesetzt werden soll und alle Schulen\n"
+        "der Stadt mit Geräten, Netzen und Fortbildung für die Lehrkräfte ausstatten wird.\n"
+        "einmalig (Investitionen):\n"
+        "14.570.389 Euro verteilt auf 5 Jahre\n"
+        "jährlich (Investitionen):\n"
+        "2.580.000 Euro\n"
+    )
+    [doc] = parse_text(text, "x.txt")
+    blocks = [doc.text[b.start : b.end] for b in doc.blocks]
+    assert "14.570.389 Euro verteilt auf 5 Jahre" in blocks
+    assert not any("5 Jahre jährlich" in b for b in blocks)
