@@ -84,6 +84,7 @@ _PERIODS = (
     (re.compile(r"^\s*(?:pro|je|im|per)\s+Monat\b|^\s*monatlich", re.I), "pro Monat"),
     (re.compile(r"^\s*einmalig", re.I), "einmalig"),
 )
+_LABEL_AFTER = re.compile(r"^\s*[\wäöü]+\s*(?:\([^()]{0,40}\)\s*:|:\s*\d)")
 _PERIODS_BEFORE = (
     (re.compile(r"\bjährlich\w*\b|\bjährliche\b|\bpro Jahr\b", re.I), "pro Jahr"),
     (re.compile(r"\bmonatlich\w*\b", re.I), "pro Monat"),
@@ -145,9 +146,12 @@ def _figure(sentence: str, m: re.Match[str], prev_end: int) -> FoundFigure | Non
 
 
 def _period(before: str, after: str) -> str | None:
-    for regex, label in _PERIODS:
-        if regex.search(after[:20]):
-            return label
+    # "14.570.389 Euro jährlich (Investitionen): 2.580.000 Euro": a period word that
+    # opens a label names the next value's period, not this one's
+    if not _LABEL_AFTER.match(after):
+        for regex, label in _PERIODS:
+            if regex.search(after[:20]):
+                return label
     clause = re.split(r"[.;]\s", before[-60:])[-1]
     for regex, label in _PERIODS_BEFORE:
         if regex.search(clause):

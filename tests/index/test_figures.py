@@ -125,3 +125,21 @@ def test_karlsruhe_documents_give_exact_money_and_counts(tmp_path: Path) -> None
 def test_about_keeps_the_years_of_its_clause() -> None:
     (fig,) = find_figures("Die Hundesteuer steigt ab 2021 auf 180 Euro pro Jahr.")
     assert fig.about == "Die Hundesteuer steigt ab 2021 auf"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "periods"),
+    [
+        # a form's rows: "jährlich (…):" is the label of the value after it
+        (
+            "14.570.389 Euro jährlich (Investitionen): 2.580.000 Euro jährlich "
+            "(Betriebskosten): 165.644 Euro",
+            [None, "pro Jahr", "pro Jahr"],
+        ),
+        ("14.570.389 Euro jährlich (Investitionen):", [None]),
+        ("Die Kosten betragen 3 Mio. Euro jährlich (ab 2022).", ["pro Jahr"]),
+        ("Es sind 2.580.000 Euro jährlich: davon entfallen zwei Drittel auf Geräte.", ["pro Jahr"]),
+    ],
+)
+def test_a_period_word_opening_a_label_belongs_to_the_next_value(sentence, periods) -> None:
+    assert [f.period for f in find_figures(sentence)] == periods
