@@ -276,8 +276,8 @@ def choose_quotes(
     for i in order:
         if len(chosen) >= MAX_QUOTES or score[i] < best - QUOTE_MARGIN:
             break
-        if any(texts[i] == texts[j] for j in chosen):
-            continue
+        if any(_words(texts[i]) == _words(texts[j]) for j in chosen):
+            continue  # the same sentence in two passages (Anfrage and Stellungnahme)
         same_source = sum(1 for j in chosen if cands[j][0] == cands[i][0])
         if same_source and score[i] - w["diversity"] * same_source < best - QUOTE_MARGIN:
             continue  # a second quote from the same passage must be clearly good
@@ -288,7 +288,8 @@ def choose_quotes(
 
 _TYPE_CUES = {
     "number": re.compile(
-        r"\b(wie ?viele?|wieviele?|how (many|much)|kost\w*|cost\w*|betr[äa]g\w*|höhe|anzahl)\b",
+        r"\b(wie ?viele?|wieviele?|wie (hoch|groß|lange?)|how (many|much|high|large|big|long)"
+        r"|kost\w*|cost\w*|betr[äa]g\w*|höhe|anzahl|summe)\b",
         re.I,
     ),
     "date": re.compile(
@@ -324,6 +325,11 @@ def answer_type(question: str) -> str | None:
 
 def _has_type(sentence: str, kind: str) -> bool:
     return bool(_HAS[kind].search(sentence))
+
+
+def _words(sentence: str) -> tuple[str, ...]:
+    """A sentence's words, case folded: quoted twice it would say nothing new."""
+    return tuple(re.findall(r"\w+", sentence.casefold()))
 
 
 def _overlap(groups: list[frozenset[str]], weights: list[float], tokens: set[str]) -> float:

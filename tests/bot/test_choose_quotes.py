@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
+import pytest
 
-from bot.compose import ScoredSentences, choose_quotes, make_sources
+from bot.compose import ScoredSentences, answer_type, choose_quotes, make_sources
 from index.search import Hit, SearchResult
 from index.views import ChunkView
 
@@ -50,3 +52,40 @@ def test_a_sentence_that_asks_is_not_the_answer() -> None:
 def test_the_named_factions_speaker_label_counts_for_an_english_question() -> None:
     quotes = _quotes("Which proposal did the SPD make about the motion?", "en")
     assert quotes[0] == "Er schlägt vor, den Antrag zu überweisen."
+
+
+def _choose(question: str, sentences: list[str]) -> list[str]:
+    """Quotes among ``sentences`` of one passage, every sentence vector tied."""
+    text = " ".join(sentences)
+    spans, start = [], 0
+    for s in sentences:
+        spans.append([start, start + len(s)])
+        start += len(s) + 1
+    view = replace(_view(), text=text, sentences=spans, spans=[[0, len(text), 1, None, None]])
+    result = SearchResult(question, "de", [Hit(1, 1.0)], [], {})
+    sources = make_sources(result, {1: view}, 5)
+    cands = [(0, a, b) for a, b in spans]
+    scored = ScoredSentences(
+        cands, sentences, np.zeros(len(spans), np.float32), [None] * len(spans)
+    )
+    return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+
+
+def test_the_same_sentence_twice_is_quoted_once() -> None:
+    same = "In welcher Form werden digitale Akten in den Dienststellen genutzt."
+    quotes = _choose("Wie werden digitale Akten genutzt?", [same, same.lower()])
+    assert len(quotes) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie hoch sind die einmaligen Investitionen für die Schulen?",
+        "Wie groß ist das Einsparpotenzial?",
+        "How high is the grant for the WiFi?",
+        "How large was the improvement potential?",
+        "In welcher Höhe wird gefördert?",
+    ],
+)
+def test_questions_for_an_amount_want_a_number(question: str) -> None:
+    assert answer_type(question) == "number"
