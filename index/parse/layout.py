@@ -102,6 +102,11 @@ def _is_short_label(text: str) -> bool:
     return text.endswith(":") and len(text) <= 40
 
 
+def _is_value(text: str, width: int) -> bool:
+    """A form's value under its label: an amount or count, not a numbered item."""
+    return text[:1].isdigit() and len(text) < 0.7 * width and not is_list_start(text)
+
+
 def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
     """Whether ``line`` starts a new paragraph after ``para``."""
     prev = para.lines[-1].text
@@ -127,6 +132,15 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
     if structural and (ends_sentence(prev) or prev.endswith((":", ";", ")"))):
         return True
     if _is_short_label(prev):
+        # a form row ("einmalig (Investitionen):" / "14.570.389 Euro") stays one line
+        return not _is_value(line.text, width)
+    if (
+        _is_short_label(line.text)
+        and (len(prev) < 0.7 * width or ends_sentence(prev))
+        and not prev.endswith((",", "-"))
+    ):
+        # a form's next row ("14.570.389 Euro" / "jährlich (Investitionen):"): joined,
+        # the value would read as belonging to the label that follows it
         return True
     if wrapped and ends_sentence(prev) and _heading_like(line.text, width):
         return True
@@ -136,10 +150,6 @@ def _boundary(para: Paragraph, line: Line, wrapped: bool, width: int) -> bool:
         # A short line ends a paragraph if it ends a sentence, or if running text
         # (a long line) follows it; short lines in a row are table rows and stay together.
         if ends_sentence(prev) or prev.endswith(":"):
-            return True
-        if _is_short_label(line.text) and not prev.endswith((",", "-")):
-            # a form's next row ("14.570.389 Euro" / "jährlich (Investitionen):"): joined,
-            # the value would read as belonging to the label that follows it
             return True
         first = line.text[:1]
         return (first.isupper() or first.isdigit()) and len(line.text) >= 0.7 * width
