@@ -101,6 +101,11 @@ personnel costs/staff costs = Personalkosten
 cost/costs/price/prices/expense/expenses/expenditure/spend/spent = Kosten kostet Preis Ausgaben Aufwand Aufwendungen
 money/funds/funding/finance/finances/financial/budget/budgets = Mittel Haushalt Finanzen finanziell Budget Haushaltsmittel
 budget consolidation/consolidation = Haushaltskonsolidierung Konsolidierung
+package/packages/bundle = Paket Pakete Maßnahmenpaket
+financial implications/financial impact/financial effects = finanzielle Auswirkungen Kosten
+implication/implications/impact/impacts/effect/effects/consequence/consequences = Auswirkungen Folgen
+improve/improved/improvement/improvements = Verbesserung verbessern verbessert
+identify/identified/determine/determined = identifiziert ermittelt festgestellt
 savings/save/saving = Einsparung Einsparungen einsparen
 investment/investments/invest = Investition Investitionen investieren
 one-off/one-time = einmalig einmalige
@@ -257,7 +262,11 @@ def expand(question: str) -> list[tuple[str, tuple[str, ...]]]:
     without an entry comes back with no alternatives, standing for itself.
     """
     table, longest = _table()
-    words = [w for w in _WORD.findall(question.lower())]
+    words: list[str] = []
+    for w in _WORD.findall(question.lower()):
+        # "budget-consolidation" is looked up as its words unless listed whole ("one-off")
+        parts = w.split("-")
+        words.extend(parts if len(parts) > 1 and _key([w]) not in table else [w])
     stems = [_stem_en(w) for w in words]
     out: list[tuple[str, tuple[str, ...]]] = []
     i = 0

@@ -19,6 +19,14 @@ def test_inflected_english_words_find_their_entry() -> None:
     assert "Hundesteuer" in german_words("What are the dog taxes?")
 
 
+def test_hyphenated_words_are_looked_up_as_words_unless_listed_whole() -> None:
+    terms = dict(expand("Was the budget-consolidation package one-off or barrier-free?"))
+    assert "Haushaltskonsolidierung" in terms["budget consolidation"]
+    assert "einmalig" in terms["one-off"] and "barrierefrei" in terms["barrier-free"]
+    assert ("covid-19", ()) not in expand("What did covid-19 change?")
+    assert ("covid", ()) in expand("What did covid-19 change?")
+
+
 def test_unknown_words_stand_for_themselves() -> None:
     assert ("databox", ()) in expand("Is the Databox a US cloud provider?")
 
