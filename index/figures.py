@@ -84,7 +84,7 @@ _PERIODS = (
     (re.compile(r"^\s*(?:pro|je|im|per)\s+Monat\b|^\s*monatlich", re.I), "pro Monat"),
     (re.compile(r"^\s*einmalig", re.I), "einmalig"),
 )
-_LABEL_AFTER = re.compile(r"^\s*[\wäöü]+\s*(?:\([^()]{0,40}\)\s*:|:\s*\d)")
+_LABEL_AFTER = re.compile(r"^\s*\w+\s*(?:\([^()]{0,40}\)\s*:|:\s*\d)")
 _PERIODS_BEFORE = (
     (re.compile(r"\bjährlich\w*\b|\bjährliche\b|\bpro Jahr\b", re.I), "pro Jahr"),
     (re.compile(r"\bmonatlich\w*\b", re.I), "pro Monat"),
