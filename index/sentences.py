@@ -30,7 +30,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        if text[m.start()] == "." and _is_abbreviation(text[start : m.start() + 1]):
+        if text[m.start()] == "." and ends_with_abbreviation(text[start : m.start() + 1]):
             continue
         spans.append((start, end))
         start = end
@@ -46,7 +46,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _is_abbreviation(before: str) -> bool:
+def ends_with_abbreviation(before: str) -> bool:
+    """Whether the dot that ends ``before`` belongs to an abbreviation, ordinal or number."""
     tail = before.rstrip(".").split()
     if not tail:
         return False

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from index.parse.clean import join_wrapped, page_marker, strip_markdown, tidy_line
+from index.sentences import ends_with_abbreviation, split_sentences
 from index.speakers import find_speaker, is_label_only
 
 _NEW_DOC_RE = re.compile(r"^Erstellt am:?\s*\d")
@@ -25,12 +27,6 @@ _LIST_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-z][.)]|[-–])\s+\S")
 _MULTILEVEL_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÄÖÜ„\"]")
 _DATE_START_RE = re.compile(rf"^\d{{1,2}}\.\s+(?:{_MONTHS})\b")
 _SENTENCE_END_RE = re.compile(r"[.!?][“”\"')]*$")
-_ABBREVIATIONS = {
-    "dr", "nr", "prof", "st", "z", "b", "bzw", "ca", "vgl", "ggf", "u", "a", "e", "v",
-    "abs", "art", "str", "gem", "inkl", "evtl", "mio", "mrd", "tsd", "bspw", "ff", "lt",
-    "sog", "d", "h", "s", "o", "i", "bzgl", "usw", "etc", "ggü", "zzgl", "max", "min",
-}  # fmt: skip
-_SPLIT_RE = re.compile(r"(?<=[.!?])(?P<close>[“”\"')]*)\s+(?=[A-ZÄÖÜ„\"(])")
 # Dortmund documents are separated by their running header plus a new "Erstellt am".
 _MIN_LINES_BEFORE_SPLIT = 5
 
@@ -95,7 +91,11 @@ def is_list_start(text: str) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END_RE.search(text))
+    """A line ending a sentence; "Nr." or "Fa." at its end does not (sentences' list)."""
+    m = _SENTENCE_END_RE.search(text)
+    return bool(m) and not (
+        text[m.start()] == "." and ends_with_abbreviation(text[: m.start() + 1])
+    )
 
 
 def _is_short_label(text: str) -> bool:
@@ -193,13 +193,18 @@ def build_paragraphs(lines: list[Line], wrapped: bool | None = None) -> list[Par
 
 
 def _sentence_end_before(text: str, start: int, limit: int) -> tuple[int, int] | None:
-    """(end of the last safe sentence in ``text[start:limit]``, start of the next one)."""
+    """(end of the last sentence in ``text[start:]`` whose successor starts by ``limit``,
+    start of that successor).
+
+    The sentence splitter decides, so a page cut never falls inside what quoting
+    later treats as one sentence.
+    """
     best = None
-    for m in _SPLIT_RE.finditer(text, start, limit + 1):
-        word = re.search(r"(\w+)\W*$", text[start : m.start()])
-        if word and (word[1].lower() in _ABBREVIATIONS or word[1].isdigit()):
-            continue
-        best = (m.start() + len(m["close"]), m.end())
+    spans = split_sentences(text[start:])
+    for (_, end), (nxt, _) in pairwise(spans):
+        if start + nxt > limit:
+            break
+        best = (start + end, start + nxt)
     return best
 
 

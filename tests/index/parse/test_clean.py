@@ -174,3 +174,25 @@ def test_a_form_row_is_its_label_and_its_value():
         "einmalig (Investitionen): 14.570.389 Euro verteilt auf 5 Jahre",
         "jährlich (Investitionen): 2.580.000 Euro",
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # the line before the page break ends in an abbreviation, not a sentence
+        (
+            "- Anträge, Formulare oder Bescheide, die in Papierform eingereicht werden (z. B.",
+            "Sozialleistungen, Fördermittel)",
+        ),
+        # the paragraph runs on over the break; its page cut must not fall after "Fa."
+        (
+            "Die Verwaltung hat den Auftrag für die Einführung der E-Akte an die Fa.",
+            "Optimal Systems vergeben, die ihn bis Ende des Jahres ausführt.",
+        ),
+    ],
+)
+def test_an_abbreviation_before_a_page_break_ends_no_block(before, after):
+    [doc] = parse_text(f"Erster Absatz.\n\n{before}\n \n – 2 – \n{after}\n", "x.txt")
+    last = doc.blocks[-1]
+    assert doc.text[last.start : last.end] == f"{before} {after}"
+    assert last.page == 2
