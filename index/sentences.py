@@ -16,7 +16,7 @@ ABBREVIATIONS = frozenset(
     stv hr fr sog mio mrd tsd bspw insb jh gem lt max min mind vs z.z zt z.t abt dez stadtr
     frau herr o.g u.ä i.v sb se bm jan feb mär apr jun jul aug sep sept okt nov dez
     fa techn städt ziff anl gez kap std bzgl ggü ggfs lfd betr einschl zzt i.d.r u.u v.a
-    o.ä dipl dipl.-ing abb tab anm hrsg verw stellv allg jährl mtl ehem zust i.a i.v.m abzügl
+    o.ä dipl dipl.-ing abb tab anm hrsg verw stellv allg jährl mtl ehem zust i.a i.v.m abzügl st
     """.split()
 )
 

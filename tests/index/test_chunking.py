@@ -48,7 +48,7 @@ def test_speaker_change_closes_a_full_chunk() -> None:
         [  # abbreviations of council papers end no sentence
             "Das System enaio OS|ECM (Fa. Optimal Systems) ist die zentrale Plattform.",
             "Homeoffice-Arbeitsplätze für städt. Mitarbeitende sind bzgl. Ziff. 3 geplant.",
-            "Die Kosten abzügl. Erträge folgen.",
+            "Die Kosten abzügl. Erträge für 5 St. Geräte folgen.",
         ],
     ],
 )
