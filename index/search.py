@@ -34,7 +34,7 @@ from index.lexical import LexicalView
 from index.postings import TermPostings
 from index.question_dates import NamedDate, dates_in
 from index.references import find_references
-from index.rowfile import SparseRows, query_lookup
+from index.rowfile import SparseRows, positions, query_lookup
 from index.segments import Segment
 from index.snapshot import (
     Snapshot,
@@ -341,15 +341,27 @@ def _exact(
     apart on a cosine difference of 0.003, and that channel decided the ranking
     (dev hit@5 among 100k distractors 0.77; with exact scores 0.85). A candidate
     with no vector yet (minutes uploaded a moment ago) still gets that bound.
+
+    The listed candidates keep the list's score: it is already exact (flat search,
+    or an approximate one re-scored from the stored rows; a chunk's first sentence
+    hit is its best sentence), so only the others are read back from disk.
     """
+    order = np.argsort(listed[0], kind="stable")
+    listed_ids, listed_scores = listed[0][order], listed[1][order]
 
     def scores(i: int, rows: np.ndarray) -> np.ndarray:
         seg = snap.segments[i]
+        ids = seg.ids[rows]
+        pos = positions(listed_ids, ids)
+        known = pos >= 0
+        out = np.full(len(ids), np.nan)
+        out[known] = listed_scores[pos[known]]
+        rest = ids[~known]
         if name == "dense":
-            return seg.dense.score(seg.ids[rows], qv)
-        if seg.sentences is None:
-            return np.full(len(rows), np.nan)
-        return seg.sentences.best(seg.ids[rows], qv)
+            out[~known] = seg.dense.score(rest, qv)
+        elif seg.sentences is not None:
+            out[~known] = seg.sentences.best(rest, qv)
+        return out
 
     out = _row_values(snap, pool, scores, missing=np.nan)
     bound = float(listed[1][-1]) if len(listed[1]) else 0.0

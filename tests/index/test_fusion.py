@@ -95,9 +95,10 @@ def test_every_candidate_gets_its_own_score_and_one_without_a_vector_the_bound()
     # chunk 4 sits in the segment but has no vector yet (minutes uploaded a moment ago)
     seg = _Seg(ids, DenseIndex.build(ids[:3], vecs[:3], 16, "flat"))
     snap = _SegSnap([seg], [np.array([True, True, False, True])])  # chunk 3 is deleted
+    # a listed chunk keeps the list's score (exact already; its row is not read again)
     listed = (np.array([1]), np.array([0.25]))
     got = _exact(snap, np.array([1, 2, 3, 4]), listed, "dense", q)  # type: ignore[arg-type]
-    assert np.allclose(got, [vecs[0] @ q, vecs[1] @ q, 0.25, 0.25])
+    assert np.allclose(got, [0.25, vecs[1] @ q, 0.25, 0.25])
     assert np.allclose(_exact(snap, np.array([2]), listed, "sentence", q), [0.25])  # type: ignore[arg-type]
 
 
