@@ -101,12 +101,14 @@ def probe(data: Path, embedder: str, qfile: Path) -> dict:
     first = _timed_pass(bot, spec["questions"])
     page_cache = _read_into_page_cache(data / "index")
     cached = _timed_pass(bot, spec["questions"])
+    hit5, missed = _dev_ranks(bot, spec["dev"])
     return {
         "first_answer_epoch": first_answer,
         **first,
         "cached": {**cached, "index_read_into_page_cache": page_cache},
         "peak_rss_mib": _peak_rss_mib(),
-        "hit@5": _hit5(bot, spec["dev"]),
+        "hit@5": hit5,
+        "dev_missed": missed,  # question id: evidence rank in the top 30, or None
         "segments": len(bot.searcher.snapshot.segments),
         "sentence_index": bot.searcher.snapshot.use_sentences,
         "dense_kind": bot.searcher.snapshot.segments[0].dense.kind,
@@ -115,15 +117,31 @@ def probe(data: Path, embedder: str, qfile: Path) -> dict:
 
 def _hit5(bot: object, dev: list[dict]) -> float | None:
     """Share of dev questions whose evidence is in one of the top five chunks."""
+    return _dev_ranks(bot, dev)[0]
+
+
+def _dev_ranks(bot: object, dev: list[dict]) -> tuple[float | None, dict[str, int | None]]:
+    """hit@5, and for each question that misses the rank of its evidence in the top 30.
+
+    The misses are looked up with a second, deeper search (``k`` sets the fusion
+    depth, so hit@5 keeps the ``k=5`` search the answers use); None is deeper still.
+    """
     if not dev:
-        return None
-    hits = 0
+        return None, {}
+    hits, missed = 0, {}
     for d in dev:
-        res = bot.searcher.search(d["question"], k=5)  # type: ignore[attr-defined]
-        texts = _chunk_texts(bot, [h.chunk_id for h in res.hits[:5]])
         ev = [_norm(e) for e in d["evidence"]]
-        hits += any(e in _norm(t) for t in texts for e in ev)
-    return round(hits / len(dev), 3)
+        if _rank(bot, d["question"], ev, 5) is not None:
+            hits += 1
+        else:
+            missed[d.get("id", d["question"])] = _rank(bot, d["question"], ev, 30)
+    return round(hits / len(dev), 3), missed
+
+
+def _rank(bot: object, question: str, evidence: list[str], k: int) -> int | None:
+    res = bot.searcher.search(question, k=k)  # type: ignore[attr-defined]
+    texts = _chunk_texts(bot, [h.chunk_id for h in res.hits[:k]])
+    return next((i + 1 for i, t in enumerate(texts) if any(e in _norm(t) for e in evidence)), None)
 
 
 def _chunk_texts(bot: object, ids: list[int]) -> list[str]:

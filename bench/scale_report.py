@@ -45,6 +45,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}"
 
 
+def _missed(serving: dict) -> str:
+    """ "; missed: d07 at 6, d13 below 30" for the questions whose evidence is not in the top 5."""
+    missed = serving.get("dev_missed") or {}
+    if not missed:
+        return ""
+    where = [f"{q} at {r}" if r else f"{q} below 30" for q, r in missed.items()]
+    return "; missed: " + ", ".join(where)
+
+
 def write_results(res: dict) -> None:
     """Replace (or append) this size's section of bench/RESULTS.md between its markers."""
     marker = f"<!-- scale-{res['chunks_requested']} -->"
@@ -99,7 +108,7 @@ def write_results(res: dict) -> None:
         f"{'on' if s['sentence_index'] else 'off'} |",
         f"| dev hit@5 with distractors (seed-only corpus: {res.get('seed_hit@5')}; "
         f"distractors made from {res['distractor_source_chunks']} chunks of the real "
-        f"documents no dev question asks about) | {s['hit@5']} |",
+        f"documents no dev question asks about) | {s['hit@5']}{_missed(s)} |",
         f"| new document: chunks / texts embedded | {inc['new_document_chunks']} / "
         f"{inc['texts_embedded']} |",
         f"| new document answered (s from ingest start): committed before any vector, by "

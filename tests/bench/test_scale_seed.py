@@ -1,4 +1,4 @@
-"""The scale benchmark's seed cache: reused while the parsing code is the same, re-indexed when not."""
+"""The scale benchmark's seed cache: reused while the parsing code stays, re-indexed if not."""
 
 from __future__ import annotations
 

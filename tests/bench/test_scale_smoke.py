@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import scale_report
+from bench import scale, scale_report
 from tests.conftest import REPO
 
 
@@ -33,6 +33,11 @@ def test_scale_benchmark_reports_every_figure(
     for q in ("p50", "p95", "p99"):
         assert serving["warm_ms"][q] > 0 and cached["warm_ms"][q] > 0
     assert cached["index_read_into_page_cache"]["mib"] > 0
+    missed = serving["dev_missed"]  # each miss with its rank below 5, or None
+    assert all(r is None or 5 < r <= 30 for r in missed.values())
+    dev = [d for d in scale._dev() if d.get("kind") != "abstain" and d.get("evidence")]
+    if dev:
+        assert serving["hit@5"] == round(1 - len(missed) / len(dev), 3)
     for step in ("embed", "dense", "sparse", "bm25", "fusion", "compose"):
         assert step in serving["step_ms_p50"]
     assert serving["cold_start_s"] > 0 and serving["peak_rss_mib"] > 0
