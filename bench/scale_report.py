@@ -91,13 +91,14 @@ def write_results(res: dict) -> None:
         "| per step p95 (ms) | "
         + ", ".join(f"{k} {v}" for k, v in s["step_ms_p95"].items())
         + " |",
-        f"| the same 200 questions again, index files ({c['index_read_into_page_cache']['mib']} "
-        f"MiB) read into the OS page cache first: warm p50 / p95 / p99 (ms) | "
+        f"| 200 other questions of the same kind, index files "
+        f"({c['index_read_into_page_cache']['mib']} MiB) read into the OS page cache first: "
+        f"warm p50 / p95 / p99 (ms) | "
         f"{c['warm_ms']['p50']} / {c['warm_ms']['p95']} / {c['warm_ms']['p99']} |",
-        f"| the same, retrieval without query embedding p50 / p95 (ms) | "
+        f"| those 200: retrieval without query embedding p50 / p95 (ms) | "
         f"{c['retrieval_without_embedding_ms']['p50']} / "
         f"{c['retrieval_without_embedding_ms']['p95']} |",
-        "| the same, per step p50 (ms) | "
+        "| those 200: per step p50 (ms) | "
         + ", ".join(f"{k} {v}" for k, v in c["step_ms_p50"].items())
         + " |",
         f"| cold start, process start to first answer (s) | {s['cold_start_s']} |",
