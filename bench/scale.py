@@ -142,6 +142,26 @@ def _cut_questions(seed_texts: list[str], n: int, seed: int) -> list[str]:
     return qs
 
 
+def _matter(name: str) -> str:
+    """A file's paper: "ka_2017-0637" of "ka_2017-0637_protokoll-gr-2017-11-21-top9.txt"."""
+    return "_".join(name.split("_")[:2])
+
+
+def _held_out(asked: set[str]) -> frozenset[str]:
+    """The real files no distractor is made from: those the dev questions ask about,
+    and every other file on the same paper ("seed" is the bundled corpus).
+
+    The minutes of a matter repeat its Vorlage ("tagt viermal im Jahr"): generated
+    from them, distractors would carry the answer itself under invented numbers.
+    """
+    real = [*(REPO / "corpus").glob("*.txt"), *REALDOCS.glob("ka_*.txt")]
+    names = {a for a in asked if a != "seed"}
+    if "seed" in asked:
+        names |= {f.name for f in (REPO / "corpus").glob("*")}
+    matters = {_matter(n) for n in names}
+    return frozenset(names | {f.name for f in real if _matter(f.name) in matters})
+
+
 def _dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
@@ -235,11 +255,7 @@ def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
     bot = Ratsbot(settings)
     ensure_knowledge(bot.store)  # a seed cache built before facts were marked at ingest
     emb = get_embedder(embedder)
-    # distractors are made from the real documents no dev question asks about
-    asked = {d.get("doc", "") for d in _dev()}
-    held_out = frozenset(
-        {f.name for f in (REPO / "corpus").glob("*") if "seed" in asked} | asked - {"seed"}
-    )
+    held_out = _held_out({d.get("doc", "") for d in _dev()})
     seed = load_seed(bot.store, emb.info.key, held_out) or load_seed(bot.store, emb.info.key)
     res["held_out"] = sorted(held_out)
     res["distractor_source_chunks"] = len(seed)

@@ -1,4 +1,4 @@
-"""The scale benchmark's seed cache: reused while the parsing code stays, re-indexed if not."""
+"""The scale benchmark's real documents: the seed cache, and which files seed no distractor."""
 
 from __future__ import annotations
 
@@ -37,3 +37,13 @@ def test_seed_cache_follows_the_parsing_code(
     assert db.stat().st_mtime_ns != built
     assert _documents(tmp_path / "c" / "ratsbot.sqlite3") == n
     assert not (tmp_path / "out" / "seed-fake.building").exists()
+
+
+def test_distractors_leave_out_every_file_on_an_asked_paper() -> None:
+    """The minutes of a matter repeat its Vorlage: they must not seed distractors either."""
+    if not (scale.REALDOCS / "ka_2017-0637_protokoll-gr-2017-11-21-top9.txt").exists():
+        pytest.skip("../shared/realdocs/ is not here")
+    held = scale._held_out({"ka_2017-0637_beschlussvorlage.txt", "seed"})
+    assert "ka_2017-0637_protokoll-gr-2017-11-21-top9.txt" in held
+    assert {f.name for f in (scale.REPO / "corpus").glob("*")} <= held
+    assert not any(n.startswith("ka_2023-0904") for n in held)
