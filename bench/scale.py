@@ -100,11 +100,13 @@ def _seed_ingest(folder: Path, embedder: str, *, full: bool) -> None:
     bot.close()
 
 
-def _generator_key(embedder: str) -> str:
-    """What the generated store depends on: the generator's code and the seed store."""
+def _generator_key(embedder: str, held_out: frozenset[str]) -> str:
+    """What the generated store depends on: the generator's code, the seed store and
+    the files left out of it."""
     h = hashlib.sha256((REPO / "bench" / "corpus_gen.py").read_bytes())
     db = OUT / f"seed-{embedder}" / "data" / "ratsbot.sqlite3"
     h.update(f"{db.stat().st_size}-{db.stat().st_mtime_ns}".encode())
+    h.update("\n".join(sorted(held_out)).encode())
     return h.hexdigest()[:12]
 
 
@@ -266,7 +268,7 @@ def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
     others = [q for q in _cut_questions(seed_texts, 400, 12) if q not in set(questions)][:200]
     res["seed_hit@5"] = _hit5(bot, dev)
     n_gen = max(0, n_chunks - res["real_chunks"])
-    cache = OUT / f"generated-{embedder}-{n_gen}-{_generator_key(embedder)}"
+    cache = OUT / f"generated-{embedder}-{n_gen}-{_generator_key(embedder, held_out)}"
     res["generated_from_cache"] = (cache / "made.json").exists()
     if not res["generated_from_cache"]:
         t = time.perf_counter()
