@@ -25,6 +25,7 @@ from index.references import find_references
 from index.search import SearchResult
 from index.speakers_lookup import named_keys, speaker_keys
 from index.store import Store, text_hash
+from index.threads import one_thread
 from index.views import ChunkView, load_chunks
 
 MAX_QUOTES = 3
@@ -119,6 +120,19 @@ def compose(
     selector: QuoteSelector | None = None,
 ) -> Answer:
     """Quote the sentences that answer ``result.question``, or abstain."""
+    with one_thread():  # index/threads.py: spinning BLAS workers slowed the embedding
+        return _compose(store, embedder, result, k=k, model=model, selector=selector)
+
+
+def _compose(
+    store: Store,
+    embedder: Embedder,
+    result: SearchResult,
+    *,
+    k: int = 5,
+    model: AbstainModel | None = None,
+    selector: QuoteSelector | None = None,
+) -> Answer:
     model = model or AbstainModel()
     selector = selector or choose_quotes
     views = load_chunks(store, [h.chunk_id for h in result.hits[: max(k, SENTENCE_POOL)]])

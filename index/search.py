@@ -45,6 +45,7 @@ from index.snapshot import (
 )
 from index.speakers_lookup import SpeakerLookup
 from index.store import Store
+from index.threads import one_thread
 
 RRF_K = 20
 # candidates taken from each retriever (dense, BM25): re-scoring is exact and the
@@ -155,6 +156,12 @@ class Searcher:
         k: int = 5,
         filters: Filters | None = None,
         language: str | None = None,
+    ) -> SearchResult:
+        with one_thread():  # index/threads.py: spinning BLAS workers slowed the embedding
+            return self._search(question, k, filters, language)
+
+    def _search(
+        self, question: str, k: int, filters: Filters | None, language: str | None
     ) -> SearchResult:
         snap = self.snapshot
         t0 = time.perf_counter()

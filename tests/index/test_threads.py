@@ -1,0 +1,24 @@
+"""A question runs BLAS and OpenMP on one thread; the process gets its threads back after."""
+
+from __future__ import annotations
+
+import faiss  # noqa: F401  (its OpenMP and OpenBLAS are among the limited libraries)
+import numpy as np  # noqa: F401
+from threadpoolctl import threadpool_info
+
+from index.threads import one_thread
+
+
+def _threads() -> list[int]:
+    return [lib["num_threads"] for lib in threadpool_info()]
+
+
+def test_limits_hold_until_the_last_question_is_done() -> None:
+    before = _threads()
+    assert before  # numpy's BLAS at least
+    with one_thread():
+        assert set(_threads()) == {1}
+        with one_thread():  # a second question at the same time
+            assert set(_threads()) == {1}
+        assert set(_threads()) == {1}  # the first is still running
+    assert _threads() == before
