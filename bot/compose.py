@@ -121,19 +121,13 @@ def compose(
 ) -> Answer:
     """Quote the sentences that answer ``result.question``, or abstain."""
     with one_thread():  # index/threads.py: spinning BLAS workers slowed the embedding
-        return _compose(store, embedder, result, k=k, model=model, selector=selector)
+        return _compose(store, embedder, result, k, model or AbstainModel(), selector)
 
 
 def _compose(
-    store: Store,
-    embedder: Embedder,
-    result: SearchResult,
-    *,
-    k: int = 5,
-    model: AbstainModel | None = None,
-    selector: QuoteSelector | None = None,
-) -> Answer:
-    model = model or AbstainModel()
+    store: Store, embedder: Embedder, result: SearchResult, k: int, model: AbstainModel,
+    selector: QuoteSelector | None,
+) -> Answer:  # fmt: skip
     selector = selector or choose_quotes
     views = load_chunks(store, [h.chunk_id for h in result.hits[: max(k, SENTENCE_POOL)]])
     sources = make_sources(result, views, k)
