@@ -8,6 +8,8 @@ doubled the query embedding (p50 109 ms against 37 ms) and the whole search
 (141 against 60 ms). A single question's products are small, so one thread
 loses nothing there. Batch work (index builds, ingest) keeps every thread
 except while a question is being answered, since the limits are per process.
+Only numpy's and FAISS's libraries are limited: torch (a sentence-transformers
+embedder) embeds the question with its own threads.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ def one_thread() -> Iterator[None]:
     """Limit BLAS and OpenMP to one thread until the last concurrent question is done."""
     with _lock:
         if _state["depth"] == 0:
-            if _state["controller"] is None:  # made late: it sees the libraries loaded by then
-                _state["controller"] = ThreadpoolController()
+            if _state["controller"] is None:  # made late: numpy and FAISS are loaded by then
+                _state["controller"] = _numpy_and_faiss()
             _state["limiter"] = _state["controller"].limit(limits=1)
         _state["depth"] += 1
     try:
@@ -39,3 +41,14 @@ def one_thread() -> Iterator[None]:
             if _state["depth"] == 0:
                 _state["limiter"].restore_original_limits()
                 _state["limiter"] = None
+
+
+def _numpy_and_faiss() -> ThreadpoolController:
+    """The thread pools of numpy's and FAISS's own libraries (their wheels bundle them)."""
+    everything = ThreadpoolController()
+    paths = [i["filepath"] for i in everything.info() if _ours(i["filepath"])]
+    return everything.select(filepath=paths)
+
+
+def _ours(path: str) -> bool:
+    return any(part in path for part in ("numpy", "faiss", "scipy"))

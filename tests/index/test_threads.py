@@ -6,11 +6,12 @@ import faiss  # noqa: F401  (its OpenMP and OpenBLAS are among the limited libra
 import numpy as np  # noqa: F401
 from threadpoolctl import threadpool_info
 
-from index.threads import one_thread
+from index.threads import _ours, one_thread
 
 
 def _threads() -> list[int]:
-    return [lib["num_threads"] for lib in threadpool_info()]
+    """numpy's and FAISS's pools (a torch another test loaded keeps its own threads)."""
+    return [lib["num_threads"] for lib in threadpool_info() if _ours(lib["filepath"])]
 
 
 def test_limits_hold_until_the_last_question_is_done() -> None:
