@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import scale
+from tests.conftest import TEST_DATABASE_URL
 
 
 def _documents(db: Path) -> int:
@@ -16,6 +17,7 @@ def _documents(db: Path) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="the bench's seed cache is a SQLite file")
 def test_seed_cache_follows_the_parsing_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
