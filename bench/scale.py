@@ -266,7 +266,8 @@ def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
     seed_texts = [" ".join(s.sentences) for s in seed]
     questions, dev = _questions(seed_texts)
     # the second serving pass asks others, so it gains nothing from rows the first read
-    others = [q for q in _cut_questions(seed_texts, 400, 12) if q not in set(questions)][:200]
+    asked = set(questions)
+    others = [q for q in _cut_questions(seed_texts, 400, 12) if q not in asked][:200]
     res["seed_hit@5"] = _hit5(bot, dev)
     n_gen = max(0, n_chunks - res["real_chunks"])
     cache = OUT / f"generated-{embedder}-{n_gen}-{_generator_key(embedder, held_out)}"
