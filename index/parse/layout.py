@@ -192,19 +192,22 @@ def build_paragraphs(lines: list[Line], wrapped: bool | None = None) -> list[Par
     return paras
 
 
-def _sentence_end_before(text: str, start: int, limit: int) -> tuple[int, int] | None:
-    """(end of the last sentence in ``text[start:]`` whose successor starts by ``limit``,
-    start of that successor).
+def _sentence_end_before(
+    spans: list[tuple[int, int]], start: int, limit: int
+) -> tuple[int, int] | None:
+    """(end of the last sentence from ``start`` on whose successor starts by ``limit``,
+    start of that successor), among the paragraph's sentence ``spans``.
 
     The sentence splitter decides, so a page cut never falls inside what quoting
     later treats as one sentence.
     """
     best = None
-    spans = split_sentences(text[start:])
-    for (_, end), (nxt, _) in pairwise(spans):
-        if start + nxt > limit:
+    for (s, end), (nxt, _) in pairwise(spans):
+        if s < start:
+            continue
+        if nxt > limit:
             break
-        best = (start + end, start + nxt)
+        best = (end, nxt)
     return best
 
 
@@ -216,9 +219,12 @@ def page_segments(para: Paragraph) -> list[tuple[int, int, int]]:
     break goes with the later page (where it is completed).
     """
     segments: list[tuple[int, int, int]] = []
+    if not para.page_changes:
+        return [(0, len(para.text), para.page)] if para.text else []
+    spans = split_sentences(para.text)  # once: every cut is a sentence start
     start, page = 0, para.page
     for offset, new_page in para.page_changes:
-        cut = _sentence_end_before(para.text, start, offset)
+        cut = _sentence_end_before(spans, start, offset)
         if cut is not None and cut[0] > start:
             segments.append((start, cut[0], page))
             start = cut[1]
