@@ -8,12 +8,15 @@ doubled the query embedding (p50 109 ms against 37 ms) and the whole search
 (141 against 60 ms). A single question's products are small, so one thread
 loses nothing there. Batch work (index builds, ingest) keeps every thread
 except while a question is being answered, since the limits are per process.
-Only numpy's and FAISS's libraries are limited: torch (a sentence-transformers
-embedder) embeds the question with its own threads.
+Only numpy's, scipy's and FAISS's libraries are limited: torch (a
+sentence-transformers embedder) embeds the question with its own threads. The
+libraries are looked up again whenever a module was imported since the last
+look (about 1 ms), so one loaded after the first question is limited too.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 from threadpoolctl import ThreadpoolController
 
 _lock = threading.Lock()
-_state: dict = {"controller": None, "limiter": None, "depth": 0}
+_state: dict = {"controller": None, "limiter": None, "depth": 0, "modules": 0}
 
 
 @contextmanager
@@ -29,8 +32,9 @@ def one_thread() -> Iterator[None]:
     """Limit BLAS and OpenMP to one thread until the last concurrent question is done."""
     with _lock:
         if _state["depth"] == 0:
-            if _state["controller"] is None:  # made late: numpy and FAISS are loaded by then
-                _state["controller"] = _numpy_and_faiss()
+            if _state["controller"] is None or _state["modules"] != len(sys.modules):
+                _state["modules"] = len(sys.modules)  # an import may have loaded a library
+                _state["controller"] = _array_libraries()
             _state["limiter"] = _state["controller"].limit(limits=1)
         _state["depth"] += 1
     try:
@@ -43,8 +47,9 @@ def one_thread() -> Iterator[None]:
                 _state["limiter"] = None
 
 
-def _numpy_and_faiss() -> ThreadpoolController:
-    """The thread pools of numpy's and FAISS's own libraries (their wheels bundle them)."""
+def _array_libraries() -> ThreadpoolController:
+    """The thread pools of numpy's, scipy's and FAISS's own libraries (their wheels
+    bundle them)."""
     everything = ThreadpoolController()
     paths = [i["filepath"] for i in everything.info() if _ours(i["filepath"])]
     return everything.select(filepath=paths)
