@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select
 
-from index.schema import Chunk, Document, Embedding, Reference
+from index.schema import Chunk, Document, Embedding, Reference, Speaker
 from index.store import Store, bump_generation, text_hash
 
 GREMIEN = [
@@ -187,6 +187,7 @@ class GenChunk:
     dense: np.ndarray
     sparse: tuple[np.ndarray, np.ndarray] | None
     sentences: list[tuple[str, np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]]
+    speaker: tuple[str, str] | None = None  # (name, faction) of the "Herr X (Fraktion): " prefix
 
 
 def generate(
@@ -217,10 +218,11 @@ def generate(
                 src = seed[int(rng.integers(len(seed)))]
                 first = int(rng.integers(len(src.sentences)))
                 picks.extend((src, i) for i in range(first, min(first + 3, len(src.sentences))))
-            speaker = ""
+            speaker, voice = "", None
             if rng.random() < 0.4:
                 name = SURNAMES[int(rng.integers(len(SURNAMES)))]
-                speaker = f"Herr {name} ({FACTIONS[int(rng.integers(len(FACTIONS)))]}): "
+                voice = (f"Herr {name}", FACTIONS[int(rng.integers(len(FACTIONS)))])
+                speaker = f"{voice[0]} ({voice[1]}): "
             text, spans, sents = speaker, [], []
             parts, lengths, sparse_parts = [], [], []
             for src, i in picks:
@@ -241,7 +243,7 @@ def generate(
                 sents.append((sent, *derived))
             dense = chunk_shell.derive(parts, lengths, rng, KEEP_CHUNK)
             sparse = _sparse_mix(sparse_parts, rng)
-            chunks.append(GenChunk(text, spans, dense, sparse, sents))
+            chunks.append(GenChunk(text, spans, dense, sparse, sents, voice))
         made += len(chunks)
         yield meta, chunks
 
@@ -253,11 +255,17 @@ def write_generated(
     *,
     batch: int = 2000,
 ) -> int:
-    """Insert generated documents, chunks and cached vectors in bulk; returns chunk count."""
+    """Insert generated documents, chunks and cached vectors in bulk; returns chunk count.
+
+    A generated speech is attributed to its speaker as an ingested one is (speaker
+    row, chunk speaker, span), so a question naming a faction ("the SPD") gives
+    the generated speeches the same vote as the real ones.
+    """
     total = 0
     with store.session() as s:
         next_doc = int(s.scalar(select(func.max(Document.id))) or 0) + 1
         next_chunk = int(s.scalar(select(func.max(Chunk.id))) or 0) + 1
+    speakers = _speaker_ids(store)
     pending: dict[str, list[dict]] = {"doc": [], "chunk": [], "ref": [], "emb": []}
 
     def flush() -> None:
@@ -311,6 +319,8 @@ def write_generated(
         pos = 0
         for seq, c in enumerate(chunks):
             h = text_hash(c.text)
+            name, faction = c.speaker or (None, None)
+            page = 1 + seq // 4
             pending["chunk"].append(
                 {
                     "id": next_chunk,
@@ -319,11 +329,12 @@ def write_generated(
                     "text": c.text,
                     "start": pos,
                     "end": pos + len(c.text),
-                    "page": 1 + seq // 4,
-                    "kind": "paragraph",
+                    "page": page,
+                    "kind": "speech" if c.speaker else "paragraph",
+                    "speaker_id": speakers[c.speaker] if c.speaker else None,
                     "content_hash": h,
                     "embed_text": c.text,
-                    "spans": [[0, len(c.text), 1 + seq // 4, None, None]],
+                    "spans": [[0, len(c.text), page, name, faction]],
                     "sentences": [list(sp) for sp in c.spans],
                 }
             )
@@ -340,3 +351,16 @@ def write_generated(
     with store.session() as s:
         bump_generation(s)
     return total
+
+
+def _speaker_ids(store: Store) -> dict[tuple[str, str], int]:
+    """Speaker rows for every generated (name, faction), reusing rows the store has."""
+    with store.session() as s:
+        have = {(sp.name, sp.faction): sp.id for sp in s.scalars(select(Speaker))}
+        for voice in ((f"Herr {n}", f) for n in SURNAMES for f in FACTIONS):
+            if voice not in have:
+                row = Speaker(name=voice[0], faction=voice[1])
+                s.add(row)
+                s.flush()
+                have[voice] = row.id
+    return have
