@@ -218,6 +218,8 @@ class Searcher:
                 timings[name] += time.perf_counter() - t1
         t = time.perf_counter()
         feats["bm25"] = _row_values(snap, pool, lambda i, rows: bm25[i].at(rows))
+        timings["bm25"] += time.perf_counter() - t
+        t = time.perf_counter()
         if q_sparse is not None:
             width = max(s.sparse.shape[1] for s in snap.segments if s.sparse is not None)
             lookup = query_lookup(q_sparse, width)

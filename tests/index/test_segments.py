@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from bot.service import Ratsbot
 from bot.settings import Settings
 from index.dense import DenseIndex, choose_kind
 from index.lexical import LexicalIndex, LexicalView
+from index.postings import TermPostings
 from index.rowfile import RowFile
 from index.search import Searcher
 from tests.conftest import REPO
@@ -170,3 +172,17 @@ def test_deltas_merge_when_they_grow(bot: Ratsbot, corpus_dir: Path, monkeypatch
     monkeypatch.setattr(snapshot_mod, "MERGE_SHARE", 0.01)
     _add_fixture(bot, corpus_dir)
     assert len(bot.searcher.snapshot.segments) == 1
+
+
+def test_bm25_rescoring_is_timed_as_bm25(bot: Ratsbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pool's exact BM25 scores were counted in the sparse head's step
+    real = TermPostings.at
+
+    def slow(self: TermPostings, rows: np.ndarray) -> np.ndarray:
+        time.sleep(0.2)
+        return real(self, rows)
+
+    monkeypatch.setattr(TermPostings, "at", slow)
+    timings = bot.searcher.search(DOG_TAX, k=5).timings
+    assert timings["bm25"] >= 0.2
+    assert timings.get("sparse", 0.0) < 0.2
