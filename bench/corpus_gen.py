@@ -6,11 +6,15 @@ scale benchmark embeds only the real documents (the bundled corpus and
 strings together runs of one to three consecutive sentences from two to four
 real chunks, with Gremium, date, speakers, amounts and paper numbers varied
 (recombining whole chunks would give each real chunk thousands of near-copies
-at a million chunks, which no real corpus has). Its dense vector takes the
-topic of its sentences' real vectors, each generated sentence that of its
-source sentence, turned part of the way towards another real text (see
-``Shell``); sparse vectors take the sources' latent terms, re-weighted by a
-random factor. Generated rows are written straight into the store (documents,
+at a million chunks, which no real corpus has). A generated document follows
+one real document from a random place on, as minutes follow their agenda
+item: its chunks draw mostly on the real chunks near the current place, so
+neighbouring chunks share a topic as in real minutes (a document drawing every
+chunk from anywhere would make every generated document about everything).
+Its dense vector takes the topic of its sentences' real vectors, each generated
+sentence that of its source sentence, turned part of the way towards another
+real text (see ``Shell``); sparse vectors take the sources' latent terms,
+re-weighted by a random factor. Generated rows are written straight into the store (documents,
 chunks, a paper number per document, cached vectors), bypassing parsing and
 embedding; everything is deterministic for a given seed.
 """
@@ -58,6 +62,7 @@ _PERSON = re.compile(r"\b(Herr|Frau|Herrn)\s+[A-ZÄÖÜ][a-zäöüß]+")
 class SeedChunk:
     """A real chunk with its real vectors."""
 
+    doc: int  # the real document it comes from: generated documents follow one
     sentences: list[str]
     dense: np.ndarray
     sparse: tuple[np.ndarray, np.ndarray] | None
@@ -73,12 +78,14 @@ def load_seed(store: Store, key: str, held_out: frozenset[str] = frozenset()) ->
     thousands of copies of the answer passage with its figures changed.
     """
     with store.session() as s:
-        q = select(Chunk.text, Chunk.embed_text, Chunk.sentences, Document.source_path).join(
-            Document, Chunk.document_id == Document.id
+        q = (
+            select(Chunk.text, Chunk.embed_text, Chunk.sentences, Document.source_path, Document.id)
+            .join(Document, Chunk.document_id == Document.id)
+            .order_by(Document.id, Chunk.seq)
         )
         rows = s.execute(q).all()
     out = []
-    for text, embed_text, spans, source in rows:
+    for text, embed_text, spans, source, doc_id in rows:
         if Path(source).name in held_out:
             continue
         sents = [text[a:b] for a, b in spans or []]
@@ -91,6 +98,7 @@ def load_seed(store: Store, key: str, held_out: frozenset[str] = frozenset()) ->
         sv = [vecs.get(text_hash(x)) for x in sents]
         out.append(
             SeedChunk(
+                doc_id,
                 sents,
                 own[0],
                 own[1],
@@ -190,11 +198,23 @@ class GenChunk:
     speaker: tuple[str, str] | None = None  # (name, faction) of the "Herr X (Fraktion): " prefix
 
 
+NEAR = 2  # a generated chunk draws on the real chunks this close to its document's place
+STRAY = 0.2  # share of runs drawn from anywhere: minutes digress, quote and compare
+
+
 def generate(
     seed: list[SeedChunk], n_chunks: int, rng_seed: int = 7, per_doc: int = 50
 ) -> Iterator[tuple[dict, list[GenChunk]]]:
-    """Documents (metadata dict, chunks) until ``n_chunks`` chunks have been made."""
+    """Documents (metadata dict, chunks) until ``n_chunks`` chunks have been made.
+
+    ``seed`` is in document order (``load_seed``): each generated document walks
+    through one real document's chunks, wrapping round at its end.
+    """
     rng = np.random.default_rng(rng_seed)
+    bounds: dict[int, list[int]] = {}  # real document -> [first, end) in seed
+    for i, c in enumerate(seed):
+        bounds.setdefault(c.doc, [i, i])[1] = i + 1
+    spans_of = list(bounds.values())
     chunk_shell = Shell.of(np.stack([c.dense for c in seed]))
     sent_shell = Shell.of(np.stack([v for c in seed for v in c.sent_dense if v is not None]))
     made = doc_no = 0
@@ -209,21 +229,27 @@ def generate(
             "date": date,
             "top": f"{int(rng.integers(1, 20))}.{int(rng.integers(1, 9))}",
         }
+        lo, hi = spans_of[int(rng.integers(len(spans_of)))]
+        place = int(rng.integers(hi - lo))
         chunks = []
         for _ in range(min(per_doc, n_chunks - made)):
             # runs of 1-3 consecutive sentences from 2-4 real chunks: every generated
             # chunk is new text on council topics, not a near-copy of one real chunk
             picks: list[tuple[SeedChunk, int]] = []
             for _run in range(int(rng.integers(2, 5))):
-                src = seed[int(rng.integers(len(seed)))]
+                if rng.random() < STRAY:
+                    src = seed[int(rng.integers(len(seed)))]
+                else:
+                    near = place + int(rng.integers(-NEAR, NEAR + 1))
+                    src = seed[lo + near % (hi - lo)]
                 first = int(rng.integers(len(src.sentences)))
                 picks.extend((src, i) for i in range(first, min(first + 3, len(src.sentences))))
-            speaker, voice = "", None
+            place = (place + 1) % (hi - lo)
+            voice = None
             if rng.random() < 0.4:
                 name = SURNAMES[int(rng.integers(len(SURNAMES)))]
                 voice = (f"Herr {name}", FACTIONS[int(rng.integers(len(FACTIONS)))])
-                speaker = f"{voice[0]} ({voice[1]}): "
-            text, spans, sents = speaker, [], []
+            text, spans, sents = f"{voice[0]} ({voice[1]}): " if voice else "", [], []
             parts, lengths, sparse_parts = [], [], []
             for src, i in picks:
                 sent = _vary(src.sentences[i], rng, paper)
@@ -357,10 +383,12 @@ def _speaker_ids(store: Store) -> dict[tuple[str, str], int]:
     """Speaker rows for every generated (name, faction), reusing rows the store has."""
     with store.session() as s:
         have = {(sp.name, sp.faction): sp.id for sp in s.scalars(select(Speaker))}
-        for voice in ((f"Herr {n}", f) for n in SURNAMES for f in FACTIONS):
-            if voice not in have:
-                row = Speaker(name=voice[0], faction=voice[1])
-                s.add(row)
-                s.flush()
-                have[voice] = row.id
+        new = {
+            v: Speaker(name=v[0], faction=v[1])
+            for v in ((f"Herr {n}", f) for n in SURNAMES for f in FACTIONS)
+            if v not in have
+        }
+        s.add_all(new.values())
+        s.flush()
+        have.update((v, row.id) for v, row in new.items())
     return have

@@ -1,7 +1,8 @@
-"""Generated distractors carry their speakers as ingested speeches do."""
+"""Generated distractors: speakers as ingested speeches have them; coherent documents."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,10 @@ from index.schema import Chunk, Speaker
 from index.speakers_lookup import SpeakerLookup
 from index.store import Store
 
+TOPICS = ["Radwegen", "Schulen", "Bädern", "Parks"]
 
-def _seed(n: int = 20) -> list[SeedChunk]:
+
+def _seed(n: int = 20, docs: int = 4) -> list[SeedChunk]:
     rng = np.random.default_rng(1)
 
     def unit() -> np.ndarray:
@@ -22,7 +25,11 @@ def _seed(n: int = 20) -> list[SeedChunk]:
 
     return [
         SeedChunk(
-            [f"Der Antrag {i} wird beraten.", f"Der Ausschuss stimmt dem Antrag {i} zu."],
+            i * docs // n,
+            [
+                f"Der Antrag {i} zu {TOPICS[i * docs // n]} wird beraten.",
+                f"Der Ausschuss stimmt dem Antrag {i} zu.",
+            ],
             unit(),
             None,
             [unit(), unit()],
@@ -52,3 +59,15 @@ def test_a_generated_speech_gets_the_faction_vote(tmp_path: Path) -> None:
     voted = SpeakerLookup(store).chunks_for("Was schlägt die SPD vor?", [r.id for r in rows])
     assert voted == spd
     store.close()
+
+
+def test_a_generated_document_keeps_to_one_real_document() -> None:
+    # neighbouring chunks of real minutes share their agenda item; a generated
+    # document drawing every chunk from anywhere would be about everything
+    seed = _seed(40, docs=4)  # each real document has its topic
+    shares = []
+    for _meta, chunks in generate(seed, 400, per_doc=50):
+        docs = [m for c in chunks for m in re.findall(r" zu (\w+) wird", c.text)]
+        shares.append(max(docs.count(d) for d in set(docs)) / len(docs))
+    assert len(shares) == 8
+    assert min(shares) > 0.6  # mostly one real document: about 80 % by construction
