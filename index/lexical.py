@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,13 +72,39 @@ def tokenize(text: str, vocabulary: frozenset[str] | None = None) -> list[str]:
     """Stems of ``text`` plus compound parts found in ``vocabulary`` (a set of stems)."""
     out: list[str] = []
     for w in _words(text):
-        if w in STOPWORDS_DE or w in STOPWORDS_EN or (len(w) < 2 and not w.isdigit()):
-            continue
-        st = _stem(w)
-        out.append(st)
-        if vocabulary and len(w) >= 9 and not w.isdigit():
-            out.extend(_tail(w, vocabulary))
+        out.extend(_word_tokens(w, vocabulary))
     return out
+
+
+def _word_tokens(w: str, vocabulary: frozenset[str] | None) -> tuple[str, ...]:
+    if w in STOPWORDS_DE or w in STOPWORDS_EN or (len(w) < 2 and not w.isdigit()):
+        return ()
+    st = _stem(w)
+    if vocabulary and len(w) >= 9 and not w.isdigit():
+        return (st, *_tail(w, vocabulary))
+    return (st,)
+
+
+def _memo_tokenizer(vocabulary: frozenset[str] | None) -> Callable[[str], list[str]]:
+    """``tokenize`` with each distinct word's tokens worked out once.
+
+    Indexing looks up every long word's compound tail (up to a dozen stems and
+    set lookups a word); a corpus repeats its words, so a build that memoises
+    them per vocabulary tokenises several times faster. The memo lives as long
+    as the build.
+    """
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def tok(text: str) -> list[str]:
+        out: list[str] = []
+        for w in _words(text):
+            t = memo.get(w)
+            if t is None:
+                t = memo[w] = _word_tokens(w, vocabulary)
+            out.extend(t)
+        return out
+
+    return tok
 
 
 def query_terms(query: str, vocabulary: frozenset[str]) -> list[str]:
@@ -137,11 +163,13 @@ class LexicalIndex:
     ) -> LexicalIndex:
         """Index ``texts``; ``known`` adds other segments' words for compound tails."""
         seen: set[str] = set()  # streamed: a million token lists held twice cost gigabytes
+        stems = _memo_tokenizer(None)
         for t in texts:
-            seen.update(tokenize(t))
+            seen.update(stems(t))
         vocab = frozenset(seen)
         tails = vocab | known if known else vocab
-        corpus = [tokenize(t, tails) for t in texts]
+        tok = _memo_tokenizer(tails)
+        corpus = [tok(t) for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(corpus if corpus else [[""]], show_progress=False)
         return cls(np.asarray(ids, dtype=np.int64), retriever, vocab)

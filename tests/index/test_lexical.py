@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from index.language import detect_language
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, _memo_tokenizer, tokenize
 
 
 def test_compounds_and_hyphens_meet_their_parts() -> None:
@@ -29,3 +31,15 @@ def test_language() -> None:
     assert detect_language("What is the status of the e-file?") == "en"
     assert detect_language("How many new posts for digitalisation were discussed?") == "en"
     assert detect_language("Wann öffnet das Hallenbad?") == "de"
+
+
+def test_the_build_tokeniser_gives_what_tokenize_gives() -> None:
+    # the build memoises each word's stems and compound tail; it must not change them
+    texts = [p.read_text() for p in sorted((Path(__file__).parents[2] / "corpus").glob("*.txt"))]
+    texts += ["Planstellen, E-Akte und Digitalisierungsstrategie: Planstellen!", "a 1 x-y"]
+    vocab = frozenset(w for t in texts for w in tokenize(t))
+    for vocabulary in (None, vocab):
+        memo = _memo_tokenizer(vocabulary)
+        for t in texts + texts:  # the second time from the memo
+            assert memo(t) == tokenize(t, vocabulary)
+    assert "stell" in _memo_tokenizer(vocab)("Planstellen")
