@@ -218,9 +218,9 @@ def page_segments(para: Paragraph) -> list[tuple[int, int, int]]:
     at the last sentence end before the break; the sentence that straddles the
     break goes with the later page (where it is completed).
     """
-    segments: list[tuple[int, int, int]] = []
     if not para.page_changes:
         return [(0, len(para.text), para.page)] if para.text else []
+    segments: list[tuple[int, int, int]] = []
     spans = split_sentences(para.text)  # once: every cut is a sentence start
     start, page = 0, para.page
     for offset, new_page in para.page_changes:
