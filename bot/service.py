@@ -22,15 +22,10 @@ from bot.audience import Audience
 from bot.compose import compose
 from bot.knowledge_data import FigureList, PaperStatus
 from bot.settings import Settings
-from bot.status_answers import (
-    figure_line,
-    is_figure_question,
-    is_status_question,
-    status_answer,
-    wanted_kind,
-)
+from bot.status_answers import figure_line, is_status_question, status_answer
 from index.embed import get_embedder
 from index.errors import IndexOutOfSync, RatsbotError
+from index.figures import is_figure_question, wanted_kind
 from index.ingest import check_embedder, ingest_paths
 from index.integrity import (
     CheckReport,

@@ -17,6 +17,7 @@ from bot.answer import Answer, Quote, Source
 from bot.compose import source_from_view
 from bot.knowledge_data import FigureItem, KnowledgeCitation, PaperStatus
 from bot.knowledge_queries import papers_by_title, papers_for_documents
+from index.figures import FIGURE_CUE, wanted_kind
 from index.language import detect_language
 from index.lexical import tokenize
 from index.references import find_references
@@ -31,23 +32,6 @@ _STATUS_CUE = re.compile(
     r"was\s+(?:wurde|hat\s+(?:der|die|das)\s+\w+)\s+.*beschlossen|wie\s+wurde\s+.*entschieden|"
     r"what\s+did\s+the\s+\w+\s+decide|what\s+was\s+decided)\b",
     re.I,
-)
-_FIGURE_CUE = re.compile(
-    r"\b(?:wie\s?viele?|wieviele?|how\s+(?:many|much)|was\s+kostet|kosten|kostet|cost\w*|"
-    r"anzahl|höhe\s+der|wie\s+hoch)\b",
-    re.I,
-)
-_KIND_CUES = (
-    (
-        "stellen",
-        re.compile(
-            r"\b(?:plan|personal|vollzeit)?stellen?\b|\bposten|\bposts?\b|\bpositions?|"
-            r"\bpersonal\b|\bstaff|\bvzä|\bvollzeit",
-            re.I,
-        ),
-    ),
-    ("euro", re.compile(r"kost|cost|euro|geld|money|budget|much|hoch|mittel", re.I)),
-    ("prozent", re.compile(r"prozent|percent|anteil|share", re.I)),
 )
 MAX_PAPERS = 3
 MAX_FIGURES = 3
@@ -102,17 +86,6 @@ def _topic_words(question: str) -> list[str]:
     return tokenize(_QUESTION_WORDS.sub(" ", question))
 
 
-def wanted_kind(question: str) -> str | None:
-    for kind, cue in _KIND_CUES:
-        if cue.search(question):
-            return kind
-    return None
-
-
-def is_figure_question(question: str) -> bool:
-    return bool(_FIGURE_CUE.search(question))
-
-
 def figures_answer(
     bot: Ratsbot,
     question: str,
@@ -125,7 +98,7 @@ def figures_answer(
     found for the question), so a figure is never offered for a question the
     documents do not cover.
     """
-    if not _FIGURE_CUE.search(question):
+    if not FIGURE_CUE.search(question):
         return None
     lang = language or detect_language(question)
     kind = wanted_kind(question) or "anzahl"
@@ -134,7 +107,7 @@ def figures_answer(
         found = [f for f in found if f.citation.chunk_id in within_chunks]
     if not found:
         return None
-    words = set(tokenize(_FIGURE_CUE.sub(" ", question)))
+    words = set(tokenize(FIGURE_CUE.sub(" ", question)))
     ranked = sorted(found, key=lambda f: -_overlap(words, f))
     best = [f for f in ranked if _overlap(words, f) == _overlap(words, ranked[0])][:MAX_FIGURES]
     lines = [figure_line(f) for f in best]

@@ -17,6 +17,36 @@ from enum import StrEnum
 
 from index.numbers import NUMBER_PATTERN, SCALE_PATTERN, parse_german_number
 
+# a question asking for a figure: "Wie viele Stellen …?", "How much does … cost?"
+FIGURE_CUE = re.compile(
+    r"\b(?:wie\s?viele?|wieviele?|how\s+(?:many|much)|was\s+kostet|kosten|kostet|cost\w*|"
+    r"anzahl|höhe\s+der|wie\s+hoch)\b",
+    re.I,
+)
+_KIND_CUES = (
+    (
+        "stellen",
+        re.compile(
+            r"\b(?:plan|personal|vollzeit)?stellen?\b|\bposten|\bposts?\b|\bpositions?|"
+            r"\bpersonal\b|\bstaff|\bvzä|\bvollzeit",
+            re.I,
+        ),
+    ),
+    ("euro", re.compile(r"kost|cost|euro|geld|money|budget|much|hoch|mittel", re.I)),
+    ("prozent", re.compile(r"prozent|percent|anteil|share", re.I)),
+)
+
+
+def wanted_kind(question: str) -> str | None:
+    for kind, cue in _KIND_CUES:
+        if cue.search(question):
+            return kind
+    return None
+
+
+def is_figure_question(question: str) -> bool:
+    return bool(FIGURE_CUE.search(question))
+
 
 class FigureKind(StrEnum):
     STELLEN = "stellen"

@@ -28,6 +28,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.embed import Embedder
+from index.figure_lookup import figure_chunks
 from index.glossary import german_words
 from index.language import detect_language
 from index.lexical import LexicalView
@@ -56,7 +57,8 @@ POOL = 300
 SENTENCE_HITS = 400  # sentences searched; their chunks join the pool
 VOTE_DEPTH = 100  # fused hits the speaker and meeting votes look at
 OVERFETCH_MAX = 2_000  # rows a mask may exclude before it becomes a FAISS id selector
-_VOTES = {"speaker": 1.0, "meeting": 1.0}  # metadata votes: a named speaker, a named meeting
+# metadata votes: a named speaker, a named meeting, a figure about what "how many" asks
+_VOTES = {"speaker": 1.0, "meeting": 1.0, "figure": 1.0}
 WEIGHTS = {  # of standardised scores; chosen on the dev and extra questions, small and 100k
     "de": {"dense": 0.5, "sentence": 1.0, "sparse": 0.5, "bm25": 1.5, **_VOTES},
     "en": {"dense": 0.5, "sentence": 1.0, "sparse": 0.5, "bm25": 0.8, **_VOTES},
@@ -244,6 +246,12 @@ class Searcher:
             for rank, h in enumerate(h for h in hits if h.chunk_id in dated):
                 h.ranks["meeting"] = rank
                 h.score += w["meeting"] / (RRF_K + rank + 1)
+            hits.sort(key=lambda h: -h.score)
+        counted = figure_chunks(self.store, question, tokens, _ids(hits[:VOTE_DEPTH]))
+        if counted:  # "how many …": passages stating a figure about it get a vote
+            for rank, h in enumerate(h for h in hits if h.chunk_id in counted):
+                h.ranks["figure"] = rank
+                h.score += w["figure"] / (RRF_K + rank + 1)
             hits.sort(key=lambda h: -h.score)
         evidence = _evidence(lists, hits)
         timings["fusion"] = time.perf_counter() - t
@@ -527,6 +535,8 @@ def _evidence(lists: dict, hits: list[Hit]) -> dict[str, float]:
             ev[f"{name}_gap"] = float(scores[0] - np.mean(scores[:50]))
     if hits:
         top = hits[0]
-        ev["agree"] = float(sum(1 for r in top.ranks.values() if r < 5))
+        # the figure vote says only that a passage states some figure of the kind
+        # asked for: not evidence that the documents cover the question
+        ev["agree"] = float(sum(1 for n, r in top.ranks.items() if r < 5 and n != "figure"))
         ev["fused_top"] = top.score
     return ev

@@ -8,7 +8,8 @@ import pytest
 
 from bot.service import Ratsbot
 from bot.settings import Settings
-from bot.status_answers import figures_answer, is_status_question, status_answer, wanted_kind
+from bot.status_answers import figures_answer, is_status_question, status_answer
+from index.figures import wanted_kind
 
 
 @pytest.fixture
