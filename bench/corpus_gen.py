@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select
 
+from index.figures import find_figures
+from index.knowledge_schema import Figure
 from index.schema import Chunk, Document, Embedding, Reference, Speaker
 from index.store import Store, bump_generation, text_hash
 
@@ -285,14 +287,16 @@ def write_generated(
 
     A generated speech is attributed to its speaker as an ingested one is (speaker
     row, chunk speaker, span), so a question naming a faction ("the SPD") gives
-    the generated speeches the same vote as the real ones.
+    the generated speeches the same vote as the real ones; the figures its
+    sentences state are read out as ingest reads them, so a "how many" question
+    votes for generated passages too.
     """
     total = 0
     with store.session() as s:
         next_doc = int(s.scalar(select(func.max(Document.id))) or 0) + 1
         next_chunk = int(s.scalar(select(func.max(Chunk.id))) or 0) + 1
     speakers = _speaker_ids(store)
-    pending: dict[str, list[dict]] = {"doc": [], "chunk": [], "ref": [], "emb": []}
+    pending: dict[str, list[dict]] = {"doc": [], "chunk": [], "ref": [], "emb": [], "fig": []}
 
     def flush() -> None:
         with store.session() as s:
@@ -300,6 +304,7 @@ def write_generated(
                 ("doc", Document),
                 ("chunk", Chunk),
                 ("ref", Reference),
+                ("fig", Figure),
             ):
                 if pending[name]:
                     s.execute(insert(table), pending[name])
@@ -365,6 +370,7 @@ def write_generated(
                 }
             )
             next_chunk += 1
+            pending["fig"].extend(_figure_rows(doc_id, next_chunk - 1, pos, page, c, meta))
             pos += len(c.text) + 2
             pending["emb"].append(emb(h, c.dense, c.sparse))
             for sent, sd, ss in c.sentences:  # cached as ingest would; compose reads them
@@ -377,6 +383,35 @@ def write_generated(
     with store.session() as s:
         bump_generation(s)
     return total
+
+
+def _figure_rows(
+    doc_id: int, chunk_id: int, pos: int, page: int, c: GenChunk, meta: dict
+) -> list[dict]:
+    """The figures of a generated chunk's sentences, as ingest's extraction stores them."""
+    rows = []
+    for (a, b), (sent, _d, _s) in zip(c.spans, c.sentences, strict=True):
+        for f in find_figures(sent):
+            rows.append(
+                {
+                    "document_id": doc_id,
+                    "chunk_id": chunk_id,
+                    "value": f.value,
+                    "text": f.text[:256],
+                    "unit": f.unit[:64],
+                    "kind": str(f.kind),
+                    "about": f.about,
+                    "period": f.period,
+                    "paper": meta["paper"],
+                    "mentions": [],
+                    "date": meta["date"],
+                    "sentence": sent,
+                    "start": pos + a,
+                    "end": pos + b,
+                    "page": page,
+                }
+            )
+    return rows
 
 
 def _speaker_ids(store: Store) -> dict[tuple[str, str], int]:

@@ -9,6 +9,7 @@ import numpy as np
 from sqlalchemy import select
 
 from bench.corpus_gen import SeedChunk, generate, write_generated
+from index.knowledge_schema import Figure
 from index.schema import Chunk, Speaker
 from index.speakers_lookup import SpeakerLookup
 from index.store import Store
@@ -71,3 +72,18 @@ def test_a_generated_document_keeps_to_one_real_document() -> None:
         shares.append(max(docs.count(d) for d in set(docs)) / len(docs))
     assert len(shares) == 8
     assert min(shares) > 0.6  # mostly one real document: about 80 % by construction
+
+
+def test_generated_figures_are_read_out_as_ingest_reads_them(tmp_path: Path) -> None:
+    # without figure rows a "how many" question would vote for real passages only
+    seed = _seed()
+    seed[0].sentences[1] = "Dafür werden 24 Maßnahmen und 38,5 Planstellen vorgeschlagen."
+    store = Store(f"sqlite:///{tmp_path / 'gen.sqlite3'}")
+    write_generated(store, "fake-key", generate(seed, 300))
+    with store.session() as s:
+        chunks = dict(s.execute(select(Chunk.id, Chunk.text)).all())
+        figs = s.execute(select(Figure.chunk_id, Figure.text, Figure.kind)).all()
+    stating = {c for c, t in chunks.items() if "Maßnahmen" in t}
+    assert stating and {c for c, t, _k in figs if t.endswith("Maßnahmen")} == stating
+    assert {k for _c, _t, k in figs} == {"anzahl", "stellen"}
+    store.close()
