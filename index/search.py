@@ -55,7 +55,7 @@ RRF_K = 20
 # sentence index was 0.77; with 300, 0.92; the small corpus lost nothing)
 POOL = 300
 SENTENCE_HITS = 400  # sentences searched; their chunks join the pool
-VOTE_DEPTH = 100  # fused hits the speaker and meeting votes look at
+VOTE_DEPTH = 100  # fused hits the speaker, meeting and figure votes look at
 OVERFETCH_MAX = 2_000  # rows a mask may exclude before it becomes a FAISS id selector
 # metadata votes: a named speaker, a named meeting, a figure about what "how many" asks
 _VOTES = {"speaker": 1.0, "meeting": 1.0, "figure": 1.0}
