@@ -92,6 +92,9 @@ class Store:
         try:
             self.engine = engine or make_engine(url)
             Base.metadata.create_all(self.engine)
+            for table in Base.metadata.sorted_tables:  # indexes added after a store was made
+                for ix in table.indexes:
+                    ix.create(self.engine, checkfirst=True)
         except SQLAlchemyError as e:
             raise IndexStoreError(
                 f"cannot open the database ({_safe(url)}): {e.__class__.__name__}"
