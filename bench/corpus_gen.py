@@ -14,9 +14,10 @@ chunk from anywhere would make every generated document about everything).
 Its dense vector takes the topic of its sentences' real vectors, each generated
 sentence that of its source sentence, turned part of the way towards another
 real text (see ``Shell``); sparse vectors take the sources' latent terms,
-re-weighted by a random factor. Generated rows are written straight into the store (documents,
-chunks, a paper number per document, cached vectors), bypassing parsing and
-embedding; everything is deterministic for a given seed.
+re-weighted by a random factor. Generated rows are written straight into the
+store (documents, chunks, a paper number per document, speakers, figures,
+cached vectors), bypassing parsing and embedding; everything is deterministic
+for a given seed.
 """
 
 from __future__ import annotations

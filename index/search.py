@@ -234,25 +234,15 @@ class Searcher:
         t = time.perf_counter()
         # votes lift only hits among the first VOTE_DEPTH: deeper ones are never returned
         hits = _fuse(snap, masks, pool, feats, lists, w, max(VOTE_DEPTH, 4 * max(k, 1)))
+        # the question names a speaker or faction, a meeting day or month, or asks
+        # "how many …": the passages with that voice, date or figure get a vote
         voiced = self.speakers.chunks_for(question, _ids(hits[:VOTE_DEPTH]))
-        if voiced:  # the question names a speaker or faction: their passages get a vote
-            for rank, h in enumerate(h for h in hits if h.chunk_id in voiced):
-                h.ranks["speaker"] = rank
-                h.score += w["speaker"] / (RRF_K + rank + 1)
-            hits.sort(key=lambda h: -h.score)
+        _vote(hits, voiced, "speaker", w)
         named = dates_in(question)
         dated = self._dated(snap, named, _ids(hits[:VOTE_DEPTH])) if named else set()
-        if dated:  # the question names a meeting day or month: its passages get a vote
-            for rank, h in enumerate(h for h in hits if h.chunk_id in dated):
-                h.ranks["meeting"] = rank
-                h.score += w["meeting"] / (RRF_K + rank + 1)
-            hits.sort(key=lambda h: -h.score)
+        _vote(hits, dated, "meeting", w)
         counted = figure_chunks(self.store, question, tokens, _ids(hits[:VOTE_DEPTH]))
-        if counted:  # "how many …": passages stating a figure about it get a vote
-            for rank, h in enumerate(h for h in hits if h.chunk_id in counted):
-                h.ranks["figure"] = rank
-                h.score += w["figure"] / (RRF_K + rank + 1)
-            hits.sort(key=lambda h: -h.score)
+        _vote(hits, counted, "figure", w)
         evidence = _evidence(lists, hits)
         timings["fusion"] = time.perf_counter() - t
         return SearchResult(
@@ -466,6 +456,16 @@ def _fuse(
             if h is not None and name not in h.ranks:
                 h.ranks[name] = rank
     return hits
+
+
+def _vote(hits: list[Hit], chosen: set[int], name: str, w: dict[str, float]) -> None:
+    """A reciprocal-rank vote, in hit order, for the ``chosen`` hits; re-sorts ``hits``."""
+    if not chosen:
+        return
+    for rank, h in enumerate(h for h in hits if h.chunk_id in chosen):
+        h.ranks[name] = rank
+        h.score += w[name] / (RRF_K + rank + 1)
+    hits.sort(key=lambda h: -h.score)
 
 
 def _ids(hits: list[Hit]) -> list[int]:
