@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select
 
+from index import chunking
 from index.figures import find_figures
 from index.knowledge_schema import Figure
 from index.schema import Chunk, Document, Embedding, Reference, Speaker
@@ -66,6 +67,7 @@ class SeedChunk:
     """A real chunk with its real vectors."""
 
     doc: int  # the real document it comes from: generated documents follow one
+    title: str  # that document's title: a generated document takes it as its agenda item
     sentences: list[str]
     dense: np.ndarray
     sparse: tuple[np.ndarray, np.ndarray] | None
@@ -82,13 +84,20 @@ def load_seed(store: Store, key: str, held_out: frozenset[str] = frozenset()) ->
     """
     with store.session() as s:
         q = (
-            select(Chunk.text, Chunk.embed_text, Chunk.sentences, Document.source_path, Document.id)
+            select(
+                Chunk.text,
+                Chunk.embed_text,
+                Chunk.sentences,
+                Document.source_path,
+                Document.id,
+                Document.title,
+            )
             .join(Document, Chunk.document_id == Document.id)
             .order_by(Document.id, Chunk.seq)
         )
         rows = s.execute(q).all()
     out = []
-    for text, embed_text, spans, source, doc_id in rows:
+    for text, embed_text, spans, source, doc_id, title in rows:
         if Path(source).name in held_out:
             continue
         sents = [text[a:b] for a, b in spans or []]
@@ -102,6 +111,7 @@ def load_seed(store: Store, key: str, held_out: frozenset[str] = frozenset()) ->
         out.append(
             SeedChunk(
                 doc_id,
+                title or "",
                 sents,
                 own[0],
                 own[1],
@@ -194,6 +204,7 @@ def _vary(sentence: str, rng: np.random.Generator, paper: str) -> str:
 @dataclass
 class GenChunk:
     text: str
+    embed_text: str  # as ingest makes it: agenda item, end of the chunk before, the text
     spans: list[tuple[int, int]]
     dense: np.ndarray
     sparse: tuple[np.ndarray, np.ndarray] | None
@@ -233,8 +244,9 @@ def generate(
             "top": f"{int(rng.integers(1, 20))}.{int(rng.integers(1, 9))}",
         }
         lo, hi = spans_of[int(rng.integers(len(spans_of)))]
+        meta["title"] = seed[lo].title  # the agenda item it follows, as a real one names it
         place = int(rng.integers(hi - lo))
-        chunks = []
+        chunks: list[GenChunk] = []
         for _ in range(min(per_doc, n_chunks - made)):
             # runs of 1-3 consecutive sentences from 2-4 real chunks: every generated
             # chunk is new text on council topics, not a near-copy of one real chunk
@@ -272,7 +284,11 @@ def generate(
                 sents.append((sent, *derived))
             dense = chunk_shell.derive(parts, lengths, rng, KEEP_CHUNK)
             sparse = _sparse_mix(sparse_parts, rng)
-            chunks.append(GenChunk(text, spans, dense, sparse, sents, voice))
+            before = [t for t, *_ in chunks[-1].sentences] if chunks else []
+            topic = "" if meta["title"] in text else meta["title"]
+            context = chunking.tail(before, chunking.context_words(text))
+            embedded = chunking.embed_text(topic, context, text)
+            chunks.append(GenChunk(text, embedded, spans, dense, sparse, sents, voice))
         made += len(chunks)
         yield meta, chunks
 
@@ -335,7 +351,7 @@ def write_generated(
                 "part": 0,
                 "content_hash": digest,
                 "file_hash": digest,
-                "title": f"Niederschrift TOP {meta['top']}",
+                "title": meta.get("title") or f"Niederschrift TOP {meta['top']}",
                 "gremium": meta["gremium"],
                 "meeting_date": meta["date"],
                 "session_kind": "öffentlich",
@@ -350,7 +366,7 @@ def write_generated(
         )
         pos = 0
         for seq, c in enumerate(chunks):
-            h = text_hash(c.text)
+            h = text_hash(c.embed_text)
             name, faction = c.speaker or (None, None)
             page = 1 + seq // 4
             pending["chunk"].append(
@@ -365,7 +381,7 @@ def write_generated(
                     "kind": "speech" if c.speaker else "paragraph",
                     "speaker_id": speakers[c.speaker] if c.speaker else None,
                     "content_hash": h,
-                    "embed_text": c.text,
+                    "embed_text": c.embed_text,
                     "spans": [[0, len(c.text), page, name, faction]],
                     "sentences": [list(sp) for sp in c.spans],
                 }

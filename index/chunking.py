@@ -13,6 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from index.model import Block, BlockKind, ParsedDocument
+from index.parse.blocks import agenda_item
 from index.sentences import split_sentences
 
 MIN_WORDS = 80
@@ -37,11 +38,18 @@ class ChunkDraft:
     spans: list[list] = field(default_factory=list)  # [rs, re, page, speaker, faction]
     sentences: list[list[int]] = field(default_factory=list)  # [rs, re]
     context: str = ""  # end of the previous chunk: embedded and indexed with it, not quoted
+    topic: str = ""  # the agenda item it belongs to: embedded and indexed with it, not quoted
 
     @property
     def embed_text(self) -> str:
-        """What the models see: the chunk with a little of what came before it."""
-        return f"{self.context}\n{self.text}" if self.context else self.text
+        """What the models see: the chunk with its agenda item and a little of what came
+        before it, so that a passage deep in a debate is still about the debate's subject."""
+        return embed_text(self.topic, self.context, self.text)
+
+
+def embed_text(topic: str, context: str, text: str) -> str:
+    """The text that is embedded and BM25-indexed for a chunk (the generator's too)."""
+    return "\n".join(p for p in (topic, context, text) if p)
 
 
 def _words(text: str) -> int:
@@ -95,9 +103,32 @@ def chunk_document(doc: ParsedDocument) -> list[ChunkDraft]:
         groups.append(cur)
     drafts = [_draft(doc, i, g) for i, g in enumerate(groups)]
     for prev, d in itertools.pairwise(drafts):
-        # enough to say what a passage is about, never enough to drown a short one
-        d.context = _tail(prev, min(CONTEXT_WORDS, max(_words(d.text) // 2, 8)))
+        d.context = tail([prev.text[a:b] for a, b in prev.sentences], context_words(d.text))
+    for d, topic in zip(drafts, _topics(doc, groups), strict=True):
+        d.topic = "" if topic in d.text else topic  # a header or heading names it already
     return drafts
+
+
+def context_words(text: str) -> int:
+    """Enough to say what a passage is about, never enough to drown a short one."""
+    return min(CONTEXT_WORDS, max(_words(text) // 2, 8))
+
+
+def _topics(doc: ParsedDocument, groups: list[list[Block]]) -> list[str]:
+    """The agenda item of each chunk: the document's title until a heading opens another.
+
+    Minutes often hold several items ("Tagesordnungspunkt Memorandum …"); a speech in
+    the middle of one rarely names its subject, but the question asking for it does.
+    """
+    current = (doc.meta.title or "").strip()
+    out = []
+    for g in groups:
+        items = [agenda_item(doc.text[b.start : b.end]) for b in g]
+        if items[0]:
+            current = items[0]
+        out.append(current)
+        current = next((t for t in reversed(items[1:]) if t), current)
+    return out
 
 
 def _trailing_lines(pieces: list[Block]) -> set[int]:
@@ -126,12 +157,11 @@ def _trailing_lines(pieces: list[Block]) -> set[int]:
     return out
 
 
-def _tail(prev: ChunkDraft, words: int = CONTEXT_WORDS) -> str:
-    """The last sentences of the previous chunk, up to ``words`` words."""
+def tail(sentences: list[str], words: int = CONTEXT_WORDS) -> str:
+    """The last of ``sentences`` (a previous chunk's), up to ``words`` words."""
     out: list[str] = []
     n = 0
-    for rs, re_ in reversed(prev.sentences):
-        sent = prev.text[rs:re_]
+    for sent in reversed(sentences):
         n += _words(sent)
         if out and n > words:
             break

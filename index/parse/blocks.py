@@ -30,7 +30,19 @@ _KNOWN_HEADINGS = re.compile(
 _HEADING_MAX_CHARS = 70
 _HEADING_MAX_WORDS = 8
 
+_AGENDA_ITEM = re.compile(
+    r"^(?:Tagesordnungspunkt|TOP|Punkt\s+\d+(?:\.\d+)*\s+der\s+Tagesordnung)"
+    r"(?:\s+\d{1,3}(?:\.\d{1,2})*\.?)?\s*:?\s+(?P<title>[„\"]?[^\W\d_].*)$"
+)
+
 Kind = tuple[BlockKind, str | None, str | None]
+
+
+def agenda_item(text: str) -> str | None:
+    """The title of the agenda item a heading opens ("Tagesordnungspunkt Memorandum …",
+    "TOP 4.1.2 Antrag …"), or None for any other line."""
+    m = _AGENDA_ITEM.match(text.strip())
+    return m["title"].strip() if m and is_heading(text.strip()) else None
 
 
 def is_heading(text: str) -> bool:

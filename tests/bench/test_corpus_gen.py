@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def _seed(n: int = 20, docs: int = 4) -> list[SeedChunk]:
     return [
         SeedChunk(
             i * docs // n,
+            f"Beratung über {TOPICS[i * docs // n]}",
             [
                 f"Der Antrag {i} zu {TOPICS[i * docs // n]} wird beraten.",
                 f"Der Ausschuss stimmt dem Antrag {i} zu.",
@@ -87,3 +89,25 @@ def test_generated_figures_are_read_out_as_ingest_reads_them(tmp_path: Path) -> 
     assert stating and {c for c, t, _k in figs if t.endswith("Maßnahmen")} == stating
     assert {k for _c, _t, k in figs} == {"anzahl", "stellen"}
     store.close()
+
+
+def test_a_generated_chunk_is_indexed_as_ingest_indexes_a_real_one(tmp_path: Path) -> None:
+    # real chunks are embedded and BM25-indexed with their agenda item and the end of
+    # the chunk before; distractors without them would lose every question that
+    # names a debate's subject, a handicap no real corpus gives its other papers
+    store = Store(f"sqlite:///{tmp_path / 'gen.sqlite3'}")
+    write_generated(store, "fake-key", generate(_seed(), 60, per_doc=10))
+    with store.session() as s:
+        rows = s.execute(select(Chunk.document_id, Chunk.seq, Chunk.text, Chunk.embed_text))
+        by_doc: dict[int, list] = {}
+        for r in rows:
+            by_doc.setdefault(r.document_id, []).append(r)
+    for chunks in by_doc.values():
+        chunks.sort(key=lambda r: r.seq)
+        topic = chunks[0].embed_text.split("\n")[0]
+        assert topic.startswith("Beratung über ")
+        for prev, c in itertools.pairwise(chunks):
+            assert c.embed_text.startswith(topic + "\n")
+            assert c.embed_text.endswith("\n" + c.text)
+            context = c.embed_text[len(topic) + 1 : -len(c.text) - 1]
+            assert context and prev.text.endswith(context)

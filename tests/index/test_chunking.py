@@ -63,3 +63,29 @@ def test_a_chunk_mostly_without_speaker_names_none() -> None:
     (chunk,) = chunk_document(doc)
     assert chunk.speaker is None
     assert chunk.spans[1][3] == "Herr A"  # the block keeps its speaker for quotes
+
+
+def test_a_chunk_is_embedded_with_the_agenda_item_it_belongs_to() -> None:
+    # a speech deep in a debate rarely names its subject ("Er schlägt vor, den Antrag
+    # an den Rat zu überweisen"); the question asking for it does ("the motion on the
+    # memorandum"), so the item's title travels with the chunk, unquoted
+    speech = " ".join(["Herr A spricht lange über Haushalt und Personal."] * 12)
+    doc = _doc(
+        [
+            (speech, "Herr A"),
+            ("Tagesordnungspunkt Memorandum zur Digitalisierung", None),
+            (speech.replace("Herr A", "Herr B"), "Herr B"),
+            ("Er schlägt vor, den Antrag an den Rat zu überweisen.", "Herr C"),
+        ]
+    )
+    blocks = list(doc.blocks)
+    blocks[1] = Block(blocks[1].start, blocks[1].end, 1, BlockKind.HEADING)
+    doc = ParsedDocument("x.txt", 0, doc.text, blocks, DocumentMeta(title="Masterplan 4.0"))
+    chunks = chunk_document(doc)
+    assert [c.topic for c in chunks] == ["Masterplan 4.0", "", "Memorandum zur Digitalisierung"]
+    assert chunks[1].text.startswith("Tagesordnungspunkt Memorandum")  # named there already
+    last = chunks[-1]
+    assert last.text == "Er schlägt vor, den Antrag an den Rat zu überweisen."
+    assert last.embed_text.startswith("Memorandum zur Digitalisierung\n")
+    assert last.embed_text.endswith("\n" + last.text)
+    assert "Memorandum" not in last.text

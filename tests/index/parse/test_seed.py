@@ -137,3 +137,30 @@ def test_headings_and_list_items(docs):
     assert any(t.startswith("1. Der Rat der Stadt Dortmund beschließt") for t in items)
     assert any(t.startswith("- Erste Stadtämter arbeiten") for t in items)
     assert len([t for t in items if t.startswith("- ")]) == 8
+
+
+def test_the_memorandum_debate_is_embedded_with_its_agenda_item(docs):
+    from index.chunking import chunk_document
+
+    for doc in docs:
+        chunks = chunk_document(doc)
+        [proposal] = [c for c in chunks if "Er schlägt vor, den Antrag an den Rat" in c.text]
+        assert proposal.topic == "Memorandum zur Digitalisierung 2020 bis 2025"
+        assert chunks[1].topic == "Masterplan „Digitale Verwaltung - Arbeiten 4.0“"
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("Tagesordnungspunkt Memorandum zur Digitalisierung", "Memorandum zur Digitalisierung"),
+        ("TOP 4.1.2 Antrag der CDU-Fraktion", "Antrag der CDU-Fraktion"),
+        ("Punkt 3 der Tagesordnung: KA-WLAN", "KA-WLAN"),
+        ("TOP 4.1.2", None),
+        ("Beschlussvorschlag", None),
+        ("Herr Vogeler erläutert TOP 4.1.2 ausführlich und lange.", None),
+    ],
+)
+def test_agenda_item_headings(line: str, item: str | None) -> None:
+    from index.parse.blocks import agenda_item
+
+    assert agenda_item(line) == item
