@@ -413,12 +413,8 @@ def _figure_rows(
                 {
                     "document_id": doc_id,
                     "chunk_id": chunk_id,
-                    "value": f.value,
-                    "text": f.text[:256],
-                    "unit": f.unit[:64],
-                    "kind": str(f.kind),
+                    **f.columns(),
                     "about": f.about,
-                    "period": f.period,
                     "paper": meta["paper"],
                     "mentions": [],
                     "date": meta["date"],

@@ -69,6 +69,17 @@ class FoundFigure:
     end: int
     anaphoric: bool = False  # "Die Kosten hierfür …": about refers to the sentence before
 
+    def columns(self) -> dict:
+        """Its columns of a ``figures`` row, cut to the columns' sizes (ingest's and the
+        benchmark generator's rows must agree, or the figure vote treats them apart)."""
+        return {
+            "value": self.value,
+            "text": self.text[:256],
+            "unit": self.unit[:64],
+            "kind": str(self.kind),
+            "period": self.period,
+        }
+
 
 _STELLEN = (
     r"(?:Planstellen?|Stellen?|Vollzeitstellen?|Personalstellen|Stellenanteile|VZÄ|"

@@ -157,12 +157,8 @@ def _write_figures(s: Session, doc: Document, sentences: list[_Sentence], own: l
                 Figure(
                     document_id=doc.id,
                     chunk_id=sent.chunk.id,
-                    value=f.value,
-                    text=f.text[:256],
-                    unit=f.unit[:64],
-                    kind=str(f.kind),
+                    **f.columns(),
                     about=about,
-                    period=f.period,
                     paper=own[0] if own else None,
                     mentions=list(dict.fromkeys(refs)),
                     date=date,
