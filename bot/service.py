@@ -42,6 +42,7 @@ from index.search import Filters
 from index.sentence_fill import fill_sentences
 from index.serving import ServingSearcher
 from index.store import Store
+from index.threads import one_thread
 from index.visibility import public_document_ids, publicly_known_numbers, visible_stats
 
 log = logging.getLogger(__name__)
@@ -165,8 +166,9 @@ class Ratsbot:
                 status.notice = "\n".join(n for n in (notice, status.notice) if n) or None
                 return status
         filters = replace(filters or Filters(), public_only=audience.public_only)
-        result = self.searcher.search(question, k=k, filters=filters, language=lang)
-        answer = compose(self.store, self.embedder, result, k=k)
+        with one_thread():  # one limit for both steps; the two inside are then nested
+            result = self.searcher.search(question, k=k, filters=filters, language=lang)
+            answer = compose(self.store, self.embedder, result, k=k)
         answer.notice = notice
         if not answer.abstained and is_figure_question(question):
             self._figure_first(answer, question)

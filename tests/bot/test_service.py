@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,26 @@ def test_figure_question_gets_the_figure_first_only_when_retrieved(bot: Ratsbot)
     assert "38,5" in ans.quotes[0].text
     off = bot.ask("Wie viele Hunde gibt es in Dortmund?")
     assert off.abstained and not off.notice
+
+
+def test_a_question_limits_the_thread_pools_once(
+    bot: Ratsbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # search and composition each limit the pools; nested in one limit for the whole
+    # question, the pools are set and restored once, not twice
+    import index.threads as threads
+
+    bot.ask("Wie viele Planstellen?")  # the index is built outside the count
+    limits: list[int] = []
+    controller = threads._array_libraries()
+    real = controller.limit
+
+    def counted(**kw: object) -> object:
+        limits.append(1)
+        return real(**kw)
+
+    monkeypatch.setattr(controller, "limit", counted)
+    monkeypatch.setitem(threads._state, "controller", controller)
+    monkeypatch.setitem(threads._state, "modules", len(sys.modules))
+    bot.ask("Wie ist der Stand der E-Akte?")
+    assert limits == [1]
