@@ -14,6 +14,7 @@ metadata the words do not show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -44,6 +45,13 @@ def figure_chunks(
             for chunk_id, f_kind, unit, about in s.execute(q):
                 if chunk_id in out:
                     continue
-                if (kind and f_kind == kind) or wanted & set(tokenize(f"{unit} {about}")):
+                if (kind and f_kind == kind) or wanted & _terms(f"{unit} {about}"):
                     out.add(chunk_id)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """A figure's unit and subject as BM25 terms, tokenised once: the same ones recur in
+    every pool ("Euro", "Stellen"), and tokenising takes about 12 µs a row."""
+    return frozenset(tokenize(text))
