@@ -285,9 +285,8 @@ def generate(
             dense = chunk_shell.derive(parts, lengths, rng, KEEP_CHUNK)
             sparse = _sparse_mix(sparse_parts, rng)
             before = [t for t, *_ in chunks[-1].sentences] if chunks else []
-            topic = "" if meta["title"] in text else meta["title"]
             context = chunking.tail(before, chunking.context_words(text))
-            embedded = chunking.embed_text(topic, context, text)
+            embedded = chunking.embed_text(chunking.own_item(meta["title"], text), context, text)
             chunks.append(GenChunk(text, embedded, spans, dense, sparse, sents, voice))
         made += len(chunks)
         yield meta, chunks

@@ -105,8 +105,14 @@ def chunk_document(doc: ParsedDocument) -> list[ChunkDraft]:
     for prev, d in itertools.pairwise(drafts):
         d.context = tail([prev.text[a:b] for a, b in prev.sentences], context_words(d.text))
     for d, topic in zip(drafts, _topics(doc, groups), strict=True):
-        d.topic = "" if topic in d.text else topic  # a header or heading names it already
+        d.topic = own_item(topic, d.text)
     return drafts
+
+
+def own_item(item: str, text: str) -> str:
+    """The agenda item a chunk carries: none when its text names it already (a header,
+    the heading itself); the generator's chunks follow the same rule."""
+    return "" if item in text else item
 
 
 def context_words(text: str) -> int:
