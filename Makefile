@@ -19,9 +19,12 @@ install-test: $(PY)
 run: install
 	$(VENV)/bin/ratsbot run
 
+# ruff, the type checker, and the package map's import contracts (pyproject.toml)
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 fix:
 	$(VENV)/bin/ruff check --fix .

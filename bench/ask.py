@@ -66,7 +66,7 @@ def run(with_realdocs: bool) -> dict:
 
     from sqlalchemy import select
 
-    from index.schema import Chunk
+    from index.store.tables import Chunk
 
     with bot.store.session() as s:
         rows = list(s.execute(select(Chunk.embed_text, Chunk.text, Chunk.sentences)))

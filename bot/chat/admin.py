@@ -19,7 +19,7 @@ from bot.chat.cards import document_paragraphs
 from bot.chat.messages import Paragraph, Span, Upload
 from bot.chat.texts import Lang, plain, rich
 from bot.chat.turn import Turn
-from index.records import IngestReport
+from index.store import IngestReport
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,10 @@ user's language; quotes and document text stay as they are (German).
 
 from __future__ import annotations
 
-from bot.answer import Answer, Source
+from bot.answer import Answer, Source, frame
 from bot.chat.fit import cut, escaped_len
 from bot.chat.messages import Paragraph, Span
-from bot.render import frame
-from index.records import DocumentInfo
+from index.store import DocumentInfo
 
 SOURCE_TEXT_LIMIT = 3500  # one source passage fits one (editable) message
 

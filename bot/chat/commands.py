@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.chat.fit import plain_paragraphs
 from bot.chat.texts import Lang, plain, rich
 from bot.chat.turn import Turn
+from bot.knowledge import render_figures, render_status
 
 FIGURE_KINDS = {"stellen", "euro", "prozent", "anzahl"}
 FIGURES_SHOWN = 15
@@ -50,7 +51,7 @@ async def paper_status(turn: Turn) -> None:
         return
     async with turn.outbox.typing():
         status = await turn.blocking(turn.service.status, number, audience=turn.audience)
-    await turn.send(plain_paragraphs(status.render_plain(turn.lang.value)), kind="status")
+    await turn.send(plain_paragraphs(render_status(status, turn.lang.value)), kind="status")
 
 
 async def figures(turn: Turn) -> None:
@@ -60,5 +61,5 @@ async def figures(turn: Turn) -> None:
     topic = " ".join(words).strip() or None
     async with turn.outbox.typing():
         found = await turn.blocking(turn.service.figures, topic, kind, audience=turn.audience)
-    text = found.render_plain(turn.lang.value, limit=FIGURES_SHOWN)
+    text = render_figures(found, turn.lang.value, limit=FIGURES_SHOWN)
     await turn.send(plain_paragraphs(text), kind="figures")

@@ -23,16 +23,14 @@ and nothing else happens.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from bot.chat import admin, commands, questions
 from bot.chat.access import PlatformAccess, access_for
-from bot.chat.messages import Incoming, Reply
+from bot.chat.messages import Incoming, Outbox
 from bot.chat.state import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, FloodGuard
 from bot.chat.texts import ADMIN_MENU, MENU, Lang, MenuEntry, pick_language
 from bot.chat.turn import Turn
@@ -45,21 +43,6 @@ logger = logging.getLogger(__name__)
 
 COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:\s+(.*))?", re.S)
 Handler = Callable[[Turn], Awaitable[None]]
-
-
-class Outbox(Protocol):
-    """Where a front end receives the replies for one event."""
-
-    async def send(self, reply: Reply) -> None: ...
-
-    def typing(self) -> AbstractAsyncContextManager[None]:
-        """Shows "typing …" in the chat while the block runs (a no-op where unsupported)."""
-        ...
-
-
-@contextlib.asynccontextmanager
-async def no_typing() -> AsyncIterator[None]:
-    yield
 
 
 async def _ask(turn: Turn) -> None:

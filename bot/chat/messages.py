@@ -10,11 +10,13 @@ on its own: renderers escape every span.
 
 from __future__ import annotations
 
+import contextlib
 import html
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 Tag = Literal["b", "i", "code", "blockquote"]
 
@@ -116,3 +118,18 @@ class Reply:
     file: tuple[str, bytes] | None = None  # a document to send (name, bytes)
     alert: bool = False  # a short notice about a pressed button (Telegram: a pop-up)
     extra: dict[str, object] = field(default_factory=dict)  # e.g. the Answer, for cards
+
+
+class Outbox(Protocol):
+    """Where a front end receives the replies for one event."""
+
+    async def send(self, reply: Reply) -> None: ...
+
+    def typing(self) -> AbstractAsyncContextManager[None]:
+        """Shows "typing …" in the chat while the block runs (a no-op where unsupported)."""
+        ...
+
+
+@contextlib.asynccontextmanager
+async def no_typing() -> AsyncIterator[None]:
+    yield

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.audience import Audience
 from bot.chat.access import PlatformAccess
-from bot.chat.messages import Action, Incoming, Paragraph, Reply, ReplyKind
+from bot.chat.messages import Action, Incoming, Outbox, Paragraph, Reply, ReplyKind
 from bot.chat.state import ChatState
 from bot.chat.texts import Lang, rich
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.chat.conversation import Outbox
     from bot.service import RatsbotService
 
 T = TypeVar("T")

@@ -7,3 +7,13 @@ does not have) to reactions and text replies; ``events`` decides whether a
 group message addressed the bot. End-to-end encryption is not enabled (see the
 README): the bot reads and writes unencrypted rooms only.
 """
+
+from __future__ import annotations
+
+from bot.matrix.app import run_matrix
+from bot.matrix.login import check_settings
+
+__all__ = [
+    "check_settings",
+    "run_matrix",
+]

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from bot.chat.messages import Action, Paragraph, Span
+from bot.chat import Action, Paragraph, Span
 
 K = TypeVar("K")
 V = TypeVar("V")

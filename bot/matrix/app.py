@@ -38,9 +38,7 @@ from nio import (
     WhoamiResponse,
 )
 
-from bot.chat.access import access_for
-from bot.chat.conversation import Outbox
-from bot.chat.messages import Incoming, Reply, Span, Upload
+from bot.chat import Incoming, Outbox, Reply, Span, Upload, access_for
 from bot.matrix.actions import ActionMemory, Lru, UserReaction, by_key, match
 from bot.matrix.events import (
     BotIdentity,
@@ -141,12 +139,12 @@ class MatrixBot:
         first = await self.client.sync(timeout=0, sync_filter=FIRST_SYNC_FILTER)
         if not isinstance(first, SyncResponse):
             raise MatrixError(f"first sync failed: {first.status_code}")
-        self.client.add_event_callback(self._on_text, RoomMessageText)  # type: ignore[arg-type]
-        self.client.add_event_callback(self._on_file, RoomMessageFile)  # type: ignore[arg-type]
-        self.client.add_event_callback(self._on_reaction, ReactionEvent)  # type: ignore[arg-type]
-        self.client.add_event_callback(self._on_redaction, RedactionEvent)  # type: ignore[arg-type]
-        self.client.add_event_callback(self._on_invite, InviteMemberEvent)  # type: ignore[arg-type]
-        self.client.add_event_callback(self._on_encrypted, MegolmEvent)  # type: ignore[arg-type]
+        self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_file, RoomMessageFile)
+        self.client.add_event_callback(self._on_reaction, ReactionEvent)
+        self.client.add_event_callback(self._on_redaction, RedactionEvent)
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_event_callback(self._on_encrypted, MegolmEvent)
         for room_id, info in first.rooms.invite.items():  # invited while the bot was down
             for event in info.invite_state:
                 if isinstance(event, InviteMemberEvent):
@@ -211,12 +209,11 @@ class MatrixBot:
             return  # an edited question is not asked again
         private = await self._private(room)
         body = strip_reply_fallback(event.body) if rel.reply_to else event.body
-        if rel.reply_to in self.memory.posted:
+        candidates: list[str] = []
+        if rel.reply_to is not None and rel.reply_to in self.memory.posted:
             candidates = [rel.reply_to]
         elif private and rel.reply_to is None:  # "quellen" alone: a recent message's button
             candidates = self.memory.recent(room.room_id)
-        else:
-            candidates = []
         said = body if private else cut_mention(body, self.identity)
         for pressed in candidates:
             if self._press_by_text(room, event, private, pressed, said):

@@ -23,7 +23,7 @@ from typing import Any
 
 from nio import AsyncClient, RoomRedactResponse, RoomSendResponse, UploadResponse
 
-from bot.chat.messages import Action, Paragraph, Reply
+from bot.chat import Action, Paragraph, Reply
 from bot.matrix import render
 from bot.matrix.actions import ActionMemory, Posted, hint, reaction_key
 

@@ -18,8 +18,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.chat.fit import split_plain
-from bot.chat.messages import Paragraph, Span
+from bot.chat import Paragraph, Span, split_plain
 
 HTML_FORMAT = "org.matrix.custom.html"
 ALLOWED_TAGS = frozenset({"p", "br", "b", "i", "code", "blockquote"})

@@ -22,16 +22,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from microsoft_teams.api import (
-    Attachment,
-    MessageActivity,
-    MessageActivityInput,
-    TypingActivityInput,
-)
+from microsoft_teams.api.activities.message import MessageActivity, MessageActivityInput
+from microsoft_teams.api.activities.typing import TypingActivityInput
+from microsoft_teams.api.models.attachment import Attachment
 from microsoft_teams.apps import ActivityContext, App
 
-from bot.chat.conversation import Outbox
-from bot.chat.messages import Incoming, Reply, plain_text
+from bot.chat import Incoming, Outbox, Reply, plain_text
 from bot.settings import Settings
 from bot.teams.incoming import incoming_from
 from bot.teams.render import CARD, cards_for, escape_md

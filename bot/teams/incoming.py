@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from microsoft_teams.api import MessageActivity
+from microsoft_teams.api.activities.message import MessageActivity
 
-from bot.chat.messages import Incoming, Upload
+from bot.chat import Incoming, Upload
 from bot.teams.render import PAYLOAD_KEY
 
 FILE_INFO = "application/vnd.microsoft.teams.file.download.info"

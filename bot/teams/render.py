@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.chat.messages import Action, Paragraph, Reply, Span, plain_text
+from bot.chat import Action, Paragraph, Reply, Span, plain_text
 
 CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"

@@ -26,8 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.chat.conversation import Conversation
-from bot.chat.state import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, FloodGuard
+from bot.chat import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, Conversation, FloodGuard
 from bot.service import RatsbotService
 from bot.settings import Settings
 from bot.telegram.context import CONVERSATION, SERVICE, SETTINGS, STATE, RatsContext
@@ -58,7 +57,8 @@ def build_application(
     """
     if not settings.telegram_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather first")
-    builder = (
+    # Any: the rate limiter changes the bot's type parameter (ExtBot[None] -> ExtBot[int])
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .context_types(ContextTypes(context=RatsContext))

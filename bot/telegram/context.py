@@ -12,9 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.chat.conversation import Conversation
-from bot.chat.state import ChatState
-from bot.chat.texts import Lang, pick_language
+from bot.chat import ChatState, Conversation, Lang, pick_language
 from bot.settings import Settings
 
 SERVICE = "service"
@@ -28,15 +26,15 @@ class RatsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 
     @property
     def conversation(self) -> Conversation:
-        return self.bot_data[CONVERSATION]  # type: ignore[no-any-return]
+        return self.bot_data[CONVERSATION]
 
     @property
     def settings(self) -> Settings:
-        return self.bot_data[SETTINGS]  # type: ignore[no-any-return]
+        return self.bot_data[SETTINGS]
 
     @property
     def state(self) -> ChatState:
-        return self.bot_data[STATE]  # type: ignore[no-any-return]
+        return self.bot_data[STATE]
 
     def language(self, update: Update) -> Lang:
         """/sprache choice, else the user's Telegram language, else German."""

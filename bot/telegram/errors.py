@@ -16,7 +16,7 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
 
-from bot.chat.texts import plain
+from bot.chat import plain
 from bot.settings import Settings
 from bot.telegram.context import RatsContext
 

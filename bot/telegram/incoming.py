@@ -9,12 +9,13 @@ question. Ids are stringified, as the conversation wants them on every platform.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import Document, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.chat.messages import Incoming, Upload
+from bot.chat import Incoming, Upload
 
 PLATFORM = "telegram"
 
@@ -25,30 +26,30 @@ def incoming_from(update: Update, bot_id: int, username: str) -> Incoming | None
     if chat is None:
         return None
     private = chat.type == ChatType.PRIVATE
-    base = {
-        "platform": PLATFORM,
-        "chat_id": str(chat.id),
-        "user_id": str(user.id) if user else "",
-        "private": private,
-        "language_code": user.language_code if user else None,
-    }
+    base = Incoming(
+        PLATFORM,
+        chat_id=str(chat.id),
+        user_id=str(user.id) if user else "",
+        private=private,
+        language_code=user.language_code if user else None,
+    )
     query = update.callback_query
     if query is not None:
         message_id = str(query.message.message_id) if query.message else None
-        return Incoming(**base, action=query.data or "", message_id=message_id)
+        return replace(base, action=query.data or "", message_id=message_id)
     message = update.message  # None for edited messages and channel posts
     if message is None:
         return None
     message_id = str(message.message_id)
     if message.document is not None:
-        return Incoming(**base, upload=_upload(message.document, message.caption),
-                        message_id=message_id)  # fmt: skip
+        upload = _upload(message.document, message.caption)
+        return replace(base, upload=upload, message_id=message_id)
     text = addressed_text(message, bot_id, username)
     if text is None:
         if not private:
             return None
         text = ""  # a sticker or photo in a private chat: nothing to answer, but seen
-    return Incoming(**base, text=text, message_id=message_id)
+    return replace(base, text=text, message_id=message_id)
 
 
 def _upload(document: Document, caption: str | None) -> Upload:

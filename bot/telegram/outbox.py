@@ -26,8 +26,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.chat.fit import pack
-from bot.chat.messages import Action, Reply, plain_text
+from bot.chat import Action, Reply, pack, plain_text
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from index.model import BlockKind
 from index.parse.layout import Paragraph, is_list_start
-from index.speakers import continues_speech, find_inverted_speaker, find_speaker
+from index.parse.model import BlockKind
+from index.parse.speakers import continues_speech, find_inverted_speaker, find_speaker
 
 _KNOWN_HEADINGS = re.compile(
     r"^(?:Beschlussvorschlag|Beschlussantrag|Begründung|Beschluss|Abstimmungsergebnis"

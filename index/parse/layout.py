@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from index.parse.clean import join_wrapped, page_marker, strip_markdown, tidy_line
-from index.sentences import ends_with_abbreviation, split_sentences
-from index.speakers import find_speaker, is_label_only
+from index.parse.sentences import ends_with_abbreviation, split_sentences
+from index.parse.speakers import find_speaker, is_label_only
 
 _NEW_DOC_RE = re.compile(r"^Erstellt am:?\s*\d")
 _MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"

@@ -24,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from index.model import DocumentMeta
 from index.parse.clean import join_wrapped
+from index.parse.model import DocumentMeta
 
 _MONTH_NAMES = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",

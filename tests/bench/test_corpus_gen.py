@@ -10,10 +10,10 @@ import numpy as np
 from sqlalchemy import select
 
 from bench.corpus_gen import SeedChunk, generate, write_generated
-from index.knowledge_schema import Figure
-from index.schema import Chunk, Speaker
-from index.speakers_lookup import SpeakerLookup
-from index.store import Store
+from index.retrieval.speaker_votes import SpeakerLookup
+from index.store.database import Store
+from index.store.knowledge_tables import Figure
+from index.store.tables import Chunk, Speaker
 
 TOPICS = ["Radwegen", "Schulen", "Bädern", "Parks"]
 

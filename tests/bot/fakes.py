@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.answer import Answer, Citation, Quote, Source
+from bot.answer.model import Answer, Citation, Quote, Source
 from bot.audience import Audience
-from index.records import DocumentInfo, FileFailure, IngestReport, Stats
+from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
 
 SOURCE_PATH = "dortmund_18828-20_masterplan.txt"
 CITATION = Citation(

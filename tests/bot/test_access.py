@@ -15,9 +15,12 @@ from click.testing import CliRunner
 
 from bot.audience import Audience, Role, audience_for, role_of
 from bot.cli import cli
+from bot.knowledge import figures_json, status_json
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.visibility import non_public_path
+from index.retrieval import Filters
+from index.store import load_chunks
+from index.store.visibility import non_public_path
 from tests.bot.secret_doc import (
     SECRET_FILE,
     SECRET_NUMBER,
@@ -78,19 +81,31 @@ def test_documents_document_and_stats_hide_non_public(bot: Ratsbot) -> None:
 
 
 def test_status_does_not_confirm_a_non_public_paper(bot: Ratsbot) -> None:
-    public = bot.status(SECRET_NUMBER, audience=Audience.PUBLIC).to_json()
+    public = status_json(bot.status(SECRET_NUMBER, audience=Audience.PUBLIC))
     public.pop("query")
     assert not public["found"] and not leaks(json.dumps(public, default=str))
     near = bot.status("20777-22", audience=Audience.PUBLIC)
     assert SECRET_NUMBER not in near.closest
 
 
+def test_knowledge_answers_search_under_the_callers_audience_and_filters(bot: Ratsbot) -> None:
+    secret = next(d.id for d in bot.documents(audience=Audience.MEMBER) if not d.public)
+
+    def found(audience: Audience, filters: Filters | None = None) -> set[int]:
+        chunk_ids = bot.knowledge_reads(audience, filters).search(SECRET_QUESTION, 8, "de")
+        return {v.document_id for v in load_chunks(bot.store, chunk_ids).values()}
+
+    assert secret in found(Audience.MEMBER) and secret not in found(Audience.PUBLIC)
+    assert found(Audience.MEMBER, Filters(gremium="Liegenschaften")) == {secret}
+    assert found(Audience.PUBLIC, Filters(gremium="Liegenschaften")) == set()
+
+
 def test_figures_never_show_non_public_figures(bot: Ratsbot) -> None:
     for audience in Audience:
         figs = bot.figures("Grundstück", audience=audience)
-        assert not leaks(json.dumps(figs.to_json(), default=str))
+        assert not leaks(json.dumps(figures_json(figs), default=str))
         figs = bot.figures(None, "euro", audience=audience)
-        assert not leaks(json.dumps(figs.to_json(), default=str))
+        assert not leaks(json.dumps(figures_json(figs), default=str))
 
 
 def test_folder_flag_makes_a_document_non_public_and_survives_full_rebuild(
@@ -165,8 +180,8 @@ def test_cli_sees_all_and_public_flag_simulates_a_public_user(
     ],
 )
 def test_retrieval_itself_never_returns_non_public_chunks(bot: Ratsbot, filters: dict) -> None:
-    from index.search import Filters
-    from index.views import load_chunks
+    from index.retrieval.search import Filters
+    from index.store.passages import load_chunks
 
     result = bot.searcher.search(SECRET_QUESTION, k=5, filters=Filters(**filters))
     views = load_chunks(bot.store, [h.chunk_id for h in result.hits])

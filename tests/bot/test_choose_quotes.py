@@ -8,9 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.compose import ScoredSentences, answer_type, choose_quotes, make_sources
-from index.search import Hit, SearchResult
-from index.views import ChunkView
+from bot.answer.composition import ScoredSentences, answer_type, choose_quotes, make_sources
+from index.parse import VoiceSpan
+from index.retrieval.search import Hit, SearchResult
+from index.store.passages import ChunkView
 
 TEXT = (
     "1.6. Welche Hürden gibt es für den Rollout der E-Akte? "
@@ -28,7 +29,10 @@ def _view() -> ChunkView:
     at = TEXT.index("Herr Heymann")
     return ChunkView(
         id=1, document_id=1, seq=0, text=TEXT, page=1, kind="text", speaker=None, faction=None,
-        spans=[[0, at, 1, None, None], [at, len(TEXT), 1, "Herr Heymann", "SPD-Fraktion"]],
+        spans=[
+            VoiceSpan(0, at, 1, None, None),
+            VoiceSpan(at, len(TEXT), 1, "Herr Heymann", "SPD-Fraktion"),
+        ],
         sentences=sentences, title="t", gremium="Rat", meeting_date=dt.date(2020, 12, 17),
         top="1", doc_kind=None, own_numbers=("18828-20",), source_path="x.txt", public=True,
     )  # fmt: skip
@@ -61,7 +65,9 @@ def _choose(question: str, sentences: list[str]) -> list[str]:
     for s in sentences:
         spans.append([start, start + len(s)])
         start += len(s) + 1
-    view = replace(_view(), text=text, sentences=spans, spans=[[0, len(text), 1, None, None]])
+    view = replace(
+        _view(), text=text, sentences=spans, spans=[VoiceSpan(0, len(text), 1, None, None)]
+    )
     result = SearchResult(question, "de", [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
     cands = [(0, a, b) for a, b in spans]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.frontends import check, configured, run_frontends
+from bot.serve import check, configured, run_frontends
 from bot.settings import Settings
 from index.errors import ConfigError
 from tests.bot.fakes import FakeService

@@ -18,7 +18,7 @@ from bot.audience import Audience
 from bot.cli import cli
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.integrity import Severity
+from index.retrieval.integrity import Severity
 from tests.conftest import REPO
 
 HUND = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
@@ -119,9 +119,9 @@ def test_runaway_text_files_are_refused_with_one_line(bot: Ratsbot, tmp_path: Pa
 def test_too_many_passages_keeps_the_stored_version(
     bot: Ratsbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.ingest
+    import index.ingest.pipeline
 
-    monkeypatch.setattr(index.ingest, "MAX_CHUNKS_PER_DOCUMENT", 2)
+    monkeypatch.setattr(index.ingest.pipeline, "MAX_CHUNKS_PER_DOCUMENT", 2)
     f = tmp_path / "hund.txt"
     shutil.copy(HUND, f)
     report = bot.ingest([f])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answer import Answer, Citation, Quote, Source, paper_label
+from bot.answer.model import Answer, Citation, Quote, Source, paper_label
 
 CIT = Citation(("18828-20",), "Rat der Stadt", dt.date(2020, 12, 17), "10.6", 3, ("19027-20",))
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.search import Filters
+from index.retrieval.search import Filters
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
@@ -130,7 +130,7 @@ def test_a_question_limits_the_thread_pools_once(
 ) -> None:
     # search and composition each limit the pools; nested in one limit for the whole
     # question, the pools are set and restored once, not twice
-    import index.threads as threads
+    import index.retrieval.threads as threads
 
     bot.ask("Wie viele Planstellen?")  # the index is built outside the count
     limits: list[int] = []

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.knowledge import figures_answer, is_status_question, status_answer
 from bot.service import Ratsbot
 from bot.settings import Settings
-from bot.status_answers import figures_answer, is_status_question, status_answer
-from index.figures import wanted_kind
+from index.facts.figures import wanted_kind
 
 
 @pytest.fixture
@@ -38,12 +38,12 @@ def test_status_questions_are_recognised(question: str) -> None:
     "question", ["Wer ist Vorsitzender des Personalrats?", "Was ist die Databox?"]
 )
 def test_other_questions_fall_through(bot: Ratsbot, question: str) -> None:
-    assert status_answer(bot, question) is None
-    assert figures_answer(bot, question) is None
+    assert status_answer(question, bot.knowledge_reads()) is None
+    assert figures_answer(question, bot.knowledge_reads()) is None
 
 
 def test_status_of_a_numbered_paper_quotes_each_outcome(bot: Ratsbot) -> None:
-    ans = status_answer(bot, "Was ist der Stand der Drucksache 18828/20?")
+    ans = status_answer("Was ist der Stand der Drucksache 18828/20?", bot.knowledge_reads())
     assert ans is not None and not ans.abstained
     assert "zuletzt: Rat 17.12.2020 – zurück an den APOD überwiesen" in ans.notice
     texts = [q.text for q in ans.quotes]
@@ -55,7 +55,7 @@ def test_status_of_a_numbered_paper_quotes_each_outcome(bot: Ratsbot) -> None:
 
 
 def test_status_of_a_topic_finds_its_paper(bot: Ratsbot) -> None:
-    ans = status_answer(bot, "What is the status of the Masterplan?")
+    ans = status_answer("What is the status of the Masterplan?", bot.knowledge_reads())
     assert ans is not None and ans.language == "en"
     assert "18828-20" in ans.notice and "referred back to the APOD" in ans.notice
 
@@ -63,11 +63,13 @@ def test_status_of_a_topic_finds_its_paper(bot: Ratsbot) -> None:
 def test_staffing_question_gives_the_figure_then_its_quote(bot: Ratsbot) -> None:
     assert wanted_kind("Wie viele Stellen sind geplant?") == "stellen"
     assert wanted_kind("Wie viele Dienststellen nutzen die E-Akte?") is None
-    ans = figures_answer(bot, "Wie viele Stellen sind für die Digitalisierung geplant?")
+    ans = figures_answer(
+        "Wie viele Stellen sind für die Digitalisierung geplant?", bot.knowledge_reads()
+    )
     assert ans is not None
     assert ans.notice.splitlines()[0].startswith("38,5 Planstellen")
     assert "19027-20" in ans.notice
     assert "38,5 weitere Planstellen" in ans.quotes[0].text
     assert ans.quotes[0].speaker == "Herr Vogeler (CDU-Fraktion)"
-    cost = figures_answer(bot, "How much does it cost per year?")
+    cost = figures_answer("How much does it cost per year?", bot.knowledge_reads())
     assert cost is not None and cost.notice.startswith("3 Mio. Euro pro Jahr")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from index.killpoints import PHASES
+from index.ingest.phases import PHASES
 from tests.conftest import REPO, SEED
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

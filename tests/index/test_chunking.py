@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.chunking import MAX_WORDS, chunk_document
-from index.model import Block, BlockKind, DocumentMeta, ParsedDocument
-from index.sentences import split_sentences
+from index.ingest.chunking import MAX_WORDS, chunk_document
+from index.parse.model import Block, BlockKind, DocumentMeta, ParsedDocument
+from index.parse.sentences import split_sentences
 
 
 def _doc(paragraphs: list[tuple[str, str | None]]) -> ParsedDocument:

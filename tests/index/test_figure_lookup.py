@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.figure_lookup import figure_chunks
-from index.knowledge_schema import Figure
-from index.lexical import tokenize
+from index.query.terms import tokenize
+from index.retrieval.figure_votes import figure_chunks
+from index.store.knowledge_tables import Figure
 
 
 def test_figure_chunks_are_those_stating_the_asked_figure(settings: Settings) -> None:
@@ -46,7 +46,7 @@ def test_the_figures_lookup_uses_an_index_also_in_an_older_store(tmp_path) -> No
     # without it the lookup scanned every figure row: p99 596 ms at a million chunks
     from sqlalchemy import text
 
-    from index.store import Store
+    from index.store.database import Store
 
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     Store(url).close()

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from index.embed import FakeEmbedder
-from index.figures import FigureKind, find_figures
-from index.ingest import ingest_paths
-from index.store import Store
+from index.facts.figures import FigureKind, find_figures
+from index.ingest.pipeline import ingest_paths
+from index.store.database import Store
 from tests.conftest import require_realdocs
 
 
@@ -95,7 +95,7 @@ def test_karlsruhe_documents_give_exact_money_and_counts(tmp_path: Path) -> None
     store = Store(f"sqlite:///{tmp_path / 's.db'}")
     try:
         ingest_paths(store, FakeEmbedder(), sorted(real.glob("ka_*.txt")))
-        from bot.knowledge_queries import figures
+        from index.store import figures
 
         found = figures(store).figures
         have = {(f.value, f.kind, f.paper) for f in found}

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from index.dense import DenseIndex, SentenceIndex
-from index.rowfile import SparseRows, query_lookup
-from index.search import WEIGHTS, _exact, _fuse, _pool, _row_scores
+from index.retrieval.dense import DenseIndex, SentenceIndex
+from index.retrieval.rowfile import SparseRows, query_lookup
+from index.retrieval.search import WEIGHTS, _exact, _fuse, _pool, _row_scores
 
 
 @dataclass

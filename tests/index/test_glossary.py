@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from index.glossary import expand, german_words
-from index.lexical import LexicalIndex, LexicalView, term_groups
+from index.query.glossary import expand, german_words
+from index.query.terms import term_groups
+from index.retrieval.lexical import LexicalIndex, LexicalView
 
 
 def test_phrases_win_over_single_words_and_stopwords_vanish() -> None:

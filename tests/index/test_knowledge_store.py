@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.knowledge_queries import figures, paper_status
-from index.decisions import Outcome
+from bot.knowledge import current_state, outcome_text
 from index.embed import FakeEmbedder
-from index.ingest import ingest_paths
-from index.knowledge_schema import Figure, OParlConsultation, OParlPaper, PaperStep
-from index.store import Store
+from index.facts.decisions import Outcome
+from index.ingest.pipeline import ingest_paths
+from index.store import figures, paper_status
+from index.store.database import Store
+from index.store.knowledge_tables import Figure, OParlConsultation, OParlPaper, PaperStep
 from tests.conftest import SEED, require_realdocs
 
 
@@ -52,7 +53,7 @@ def test_seed_timeline_each_step_cited(store: Store, seed_dir: Path) -> None:
         assert s.citation.text and s.citation.page and s.citation.drucksachen == ("18828-20",)
         assert s.citation.chunk_id is not None
     assert rat.citation.text.startswith("Der Rat der Stadt überweist")
-    assert st.current() == "zuletzt: Rat 17.12.2020 – zurück an den APOD überwiesen"
+    assert current_state(st) == "zuletzt: Rat 17.12.2020 – zurück an den APOD überwiesen"
 
 
 def test_removing_a_document_removes_its_knowledge(store: Store, seed_dir: Path) -> None:
@@ -94,7 +95,7 @@ def test_oparl_karlsruhe_paths_merge_with_text(store: Store, tmp_path: Path) -> 
     assert not report.failed
     st = paper_status(store, "2018/0026")
     assert st.title.startswith("IT-moderne Schule") and st.paper_type == "Beschlussvorlage"
-    got = [(s.date.isoformat(), s.gremium, s.top, s.outcome_text()) for s in st.steps]
+    got = [(s.date.isoformat(), s.gremium, s.top, outcome_text(s)) for s in st.steps]
     assert got == [
         ("2018-02-07", "Schulbeirat", "2", "vorberaten"),
         ("2018-02-20", "Gemeinderat", "4", "einstimmig zugestimmt"),
@@ -107,7 +108,7 @@ def test_oparl_karlsruhe_paths_merge_with_text(store: Store, tmp_path: Path) -> 
     ]
     # a paper known only from OParl still has its consultation and result
     st = paper_status(store, "2026/0159")
-    assert [(s.gremium, s.top, s.outcome_text()) for s in st.steps] == [
+    assert [(s.gremium, s.top, outcome_text(s)) for s in st.steps] == [
         ("Gemeinderat", "27", "Kenntnisnahme")
     ]
     assert "/agendaitems/" in st.steps[0].citation.url
@@ -171,7 +172,7 @@ def test_malformed_oparl_is_reported_per_object(store: Store, tmp_path: Path) ->
 
 def test_a_first_ingest_marks_the_facts_current(store: Store, seed_dir: Path) -> None:
     """Else the first figure question would re-read every document (minutes at city scale)."""
-    from index.knowledge import KNOWLEDGE_VERSION
+    from index.store.knowledge import KNOWLEDGE_VERSION
 
     assert store.get_state("knowledge_version") is None
     ingest_paths(store, FakeEmbedder(), [seed_dir])

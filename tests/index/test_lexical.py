@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.language import detect_language
-from index.lexical import LexicalIndex, _memo_tokenizer, tokenize
+from index.query.language import detect_language
+from index.query.terms import memo_tokenizer, tokenize
+from index.retrieval.lexical import LexicalIndex
 
 
 def test_compounds_and_hyphens_meet_their_parts() -> None:
@@ -39,7 +40,7 @@ def test_the_build_tokeniser_gives_what_tokenize_gives() -> None:
     texts += ["Planstellen, E-Akte und Digitalisierungsstrategie: Planstellen!", "a 1 x-y"]
     vocab = frozenset(w for t in texts for w in tokenize(t))
     for vocabulary in (None, vocab):
-        memo = _memo_tokenizer(vocabulary)
+        memo = memo_tokenizer(vocabulary)
         for t in texts + texts:  # the second time from the memo
             assert memo(t) == tokenize(t, vocabulary)
-    assert "stell" in _memo_tokenizer(vocab)("Planstellen")
+    assert "stell" in memo_tokenizer(vocab)("Planstellen")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.numbers import format_amount, format_german_number, parse_german_number
+from index.facts.numbers import format_amount, format_german_number, parse_german_number
 
 
 @pytest.mark.parametrize(

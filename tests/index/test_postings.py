@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.lexical import LexicalIndex, LexicalView
-from index.postings import TermPostings
+from index.retrieval.lexical import LexicalIndex, LexicalView
+from index.retrieval.postings import TermPostings
 
 
 def _random_postings(rng: np.random.Generator, size: int) -> TermPostings:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.question_dates import NamedDate, dates_in
+from index.query.dates import NamedDate, dates_in
 
 
 def test_days_and_months_in_german_and_english() -> None:

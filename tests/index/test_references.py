@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.references import find_references, normalise_reference
+from index.facts.references import find_references, normalise_reference
 
 
 @pytest.mark.parametrize(

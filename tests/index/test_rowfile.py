@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from index.rowfile import RowFile, SparseRows, query_lookup
+from index.retrieval.rowfile import RowFile, SparseRows, query_lookup
 
 
 def test_rows_and_runs_equal_the_saved_array(tmp_path: Path) -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.snapshot as snapshot_mod
+import index.retrieval.snapshot as snapshot_mod
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.dense import DenseIndex, choose_kind
-from index.lexical import LexicalIndex, LexicalView
-from index.postings import TermPostings
-from index.rowfile import RowFile
-from index.search import Searcher
+from index.retrieval.dense import DenseIndex, choose_kind
+from index.retrieval.lexical import LexicalIndex, LexicalView
+from index.retrieval.postings import TermPostings
+from index.retrieval.rowfile import RowFile
+from index.retrieval.search import Searcher
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.ingest as ingest_mod
-import index.snapshot as snapshot_mod
+import index.ingest.pipeline as ingest_mod
+import index.retrieval.snapshot as snapshot_mod
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.records import IngestReport
-from index.schema import Chunk
-from index.sentence_fill import pending_documents
-from index.store import text_hash
+from index.store.database import text_hash
+from index.store.pending import pending_documents
+from index.store.reports import IngestReport
+from index.store.tables import Chunk
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.speakers_lookup import speaker_keys
+from index.query.speakers import speaker_keys
 
 
 def test_keys_are_surname_and_faction_words() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from index.embed import FakeEmbedder
 from index.errors import EmbedderMismatch
-from index.ingest import ingest_paths
-from index.store import Store
+from index.ingest.pipeline import ingest_paths
+from index.store.database import Store
 from tests.conftest import REPO, SEED
 
 FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
@@ -111,7 +111,7 @@ def test_other_embedder_is_refused(store: Store, corpus: Path) -> None:
 def _chunks(store: Store, doc_id: int) -> list:
     from sqlalchemy import select
 
-    from index.schema import Chunk
+    from index.store.tables import Chunk
 
     with store.session() as s:
         return list(s.scalars(select(Chunk).where(Chunk.document_id == doc_id).order_by(Chunk.seq)))

@@ -10,8 +10,8 @@ import numpy as np  # noqa: F401
 import pytest
 from threadpoolctl import threadpool_info
 
-import index.threads as threads
-from index.threads import _ours, one_thread
+import index.retrieval.threads as threads
+from index.retrieval.threads import _ours, one_thread
 
 
 def _threads() -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.chat.conversation import Conversation
 from bot.chat.messages import Incoming, Span, plain_text
 from bot.settings import Settings
+from index.store import FigureItem, FigureList, KnowledgeCitation, PaperStatus
 from tests.bot.chat.recorder import ANNA, RecordingOutbox, message, press
 from tests.bot.fakes import SOURCE_PATH, FakeService
 
@@ -193,25 +194,24 @@ async def test_platforms_keep_their_own_chats_and_access_lists(
     assert service.reindexed == 1
 
 
-class _Rendered:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def render_plain(self, language: str = "de", limit: int | None = None) -> str:
-        return f"{self.text} ({language}, {limit})\n\nzweiter Absatz <b>"
+def _figure(n: int) -> FigureItem:
+    cit = KnowledgeCitation(("18828-20",), "Rat der Stadt", None, None, None, f"Satz {n}.")
+    return FigureItem(
+        n, str(n), "Stellen", "stellen", "Stellen <b>", None, None, (), None, None, cit
+    )
 
 
 class KnowledgeService(FakeService):
     """The fake service plus /status and /zahlen, recording their arguments."""
 
-    def status(self, number: str, *, audience: object = None) -> _Rendered:
+    def status(self, number: str, *, audience: object = None) -> PaperStatus:
         self.asked.append((f"status {number}", None))
-        return _Rendered(f"Drs. {number}")
+        return PaperStatus(number, number, True, title="Masterplan <b>")
 
     def figures(self, topic: str | None = None, kind: str | None = None, *,
-                audience: object = None) -> _Rendered:  # fmt: skip
+                audience: object = None) -> FigureList:  # fmt: skip
         self.asked.append((f"figures {kind} {topic}", None))
-        return _Rendered("38,5 Stellen")
+        return FigureList(topic, kind, [_figure(n) for n in range(20)])
 
 
 async def test_status_and_figures_answer_from_the_service_as_plain_paragraphs(
@@ -223,7 +223,10 @@ async def test_status_and_figures_answer_from_the_service_as_plain_paragraphs(
     assert "/status 18828-20" in usage.texts()[-1]
     status = await ask(conversation, "/status 18828-20")
     assert status.last.kind == "status" and status.typing_shown == 1
-    assert status.last.paragraphs[1] == [Span("zweiter Absatz <b>")]
+    assert status.last.paragraphs == [
+        [Span("Drs. 18828-20: Masterplan <b>")],
+        [Span("keine Beratung bekannt")],
+    ]
     figures = await ask(conversation, "/zahlen Stellen Digitalisierung", language="en")
-    assert figures.last.kind == "figures" and "(en, 15)" in figures.texts()[-1]
+    assert figures.last.kind == "figures" and figures.texts()[-1].endswith("… 5 more")
     assert [q for q, _ in service.asked] == ["status 18828-20", "figures stellen Digitalisierung"]

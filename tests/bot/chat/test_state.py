@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer
+from bot.answer.model import Answer
 from bot.chat.messages import Span, plain_text
 from bot.chat.state import AnswerCache, FloodGuard, LanguagePrefs, Verdict
 from bot.chat.texts import Lang, hinted_language, parse_markup, pick_language, plain, rich

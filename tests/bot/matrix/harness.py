@@ -7,8 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
-from bot.chat.conversation import Outbox
-from bot.chat.messages import Action, Incoming, Reply, Span
+from bot.chat.messages import Action, Incoming, Outbox, Reply, Span
 from bot.matrix.app import Handler, MatrixBot
 from bot.settings import Settings
 from tests.bot.matrix.fake_homeserver import BOT, DEVICE, TOKEN, Event, FakeHomeserver

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat.conversation import Outbox
-from bot.chat.messages import Incoming, Reply, Span
+from bot.chat.messages import Incoming, Outbox, Reply, Span
 from bot.matrix import render
 from tests.bot.matrix.fake_homeserver import BOT
 from tests.bot.matrix.harness import ANNA, BOB, NEXT, PREV, Recorder, Running, answer_with_actions

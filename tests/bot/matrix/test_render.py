@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Citation, Quote, Source
+from bot.answer.model import Answer, Citation, Quote, Source
 from bot.chat.cards import answer_paragraphs, document_paragraphs, source_paragraphs
 from bot.chat.messages import Span
 from bot.matrix import render

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.conversation import Outbox
-from bot.chat.messages import Incoming, Reply, Span
+from bot.chat.messages import Incoming, Outbox, Reply, Span
 from bot.settings import Settings
 from index.errors import ConfigError
 from tests.bot.matrix.fake_homeserver import BOT, FakeHomeserver

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Quote
-from bot.render_html import (
+from bot.answer.model import Answer, Quote
+from bot.telegram.html import (
     Span,
     pack,
     render_answer,

@@ -9,8 +9,8 @@ import html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Citation, Quote, Source
-from bot.render_html import render_answer, render_source
+from bot.answer.model import Answer, Citation, Quote, Source
+from bot.telegram.html import render_answer, render_source
 from tests.bot.telegram.html_check import telegram_html_errors
 
 _NASTY = st.sampled_from(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.model import BlockKind
 from index.parse import parse_text
 from index.parse.clean import join_wrapped, normalise_chars, page_marker, strip_markdown
-from index.speakers import find_speaker
+from index.parse.model import BlockKind
+from index.parse.speakers import find_speaker
 
 
 @pytest.mark.parametrize(

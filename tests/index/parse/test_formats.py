@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from index.errors import CorpusError, SourceUnavailable
-from index.model import BlockKind, RefRole
 from index.parse import iter_source_files, parse_file
+from index.parse.model import BlockKind, RefRole
 
 from .conftest import FIXTURES
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from index.model import BlockKind, RefRole
 from index.parse import parse_file
+from index.parse.model import BlockKind, RefRole
 
 from .conftest import REPO, SEED
 
@@ -140,7 +140,7 @@ def test_headings_and_list_items(docs):
 
 
 def test_the_memorandum_debate_is_embedded_with_its_agenda_item(docs):
-    from index.chunking import chunk_document
+    from index.ingest.chunking import chunk_document
 
     for doc in docs:
         chunks = chunk_document(doc)

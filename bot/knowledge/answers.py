@@ -1,0 +1,192 @@
+"""Free-text questions about a paper's state or about figures, answered from knowledge.
+
+"Was ist der Stand der Drucksache 18828-20?" and "Wie viele Stellen …?" are
+answered better by the extracted steps and figures than by passage retrieval:
+the answer is the outcome sentence or the figure's sentence, quoted and cited
+like any other answer. Both functions return ``None`` when the question is not
+of their kind or nothing fits, so ``Ratsbot.ask`` can fall through to normal
+retrieval.
+
+They read through ``KnowledgeReads``: the store and a search bound to the
+caller's filters and audience, so a topic question finds its papers among the
+passages the caller may see, never by a search of its own making.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answer import Answer, Quote, Source, source_from_view
+from bot.audience import Audience
+from bot.knowledge.render import citation_of, current_state, figure_line
+from index.facts import FIGURE_CUE, find_references, wanted_kind
+from index.query import detect_language, tokenize
+from index.store import (
+    FigureItem,
+    KnowledgeCitation,
+    PaperStatus,
+    Store,
+    figures,
+    load_chunks,
+    oparl_numbers,
+    paper_status,
+    papers_by_title,
+    papers_for_documents,
+    publicly_known_numbers,
+)
+
+SearchPassages = Callable[[str, int, str], list[int]]
+"""(question, k, language) -> chunk ids, best first, under the caller's filters and audience."""
+
+
+@dataclass(frozen=True)
+class KnowledgeReads:
+    """What the knowledge answers read, bound to one caller."""
+
+    store: Store
+    audience: Audience
+    search: SearchPassages
+
+
+_STATUS_CUE = re.compile(
+    r"\b(?:stand\s+(?:der|des|von|beim?|zur?)|status|sachstand|wo\s+steht|wie\s+steht|"
+    r"where\s+does|what\s+(?:is|was)\s+the\s+(?:state|status)|beratungsfolge|"
+    r"was\s+(?:wurde|hat\s+(?:der|die|das)\s+\w+)\s+.*beschlossen|wie\s+wurde\s+.*entschieden|"
+    r"what\s+did\s+the\s+\w+\s+decide|what\s+was\s+decided)\b",
+    re.I,
+)
+MAX_PAPERS = 3
+MAX_FIGURES = 3
+
+
+def is_status_question(question: str) -> bool:
+    return bool(_STATUS_CUE.search(question))
+
+
+def status_for(store: Store, number: str, audience: Audience) -> PaperStatus:
+    """A paper's path as ``audience`` may learn it.
+
+    Steps come from public documents only; a public user is not even told that
+    a paper known only from non-public documents exists.
+    """
+    st = paper_status(store, number)
+    if not audience.public_only:
+        return st
+    known = publicly_known_numbers(store) | oparl_numbers(store)
+    st.closest = [n for n in st.closest if n in known]
+    st.related = [n for n in st.related if n in known]
+    if st.found and st.paper not in known:
+        return PaperStatus(st.query, None, False, closest=st.closest)
+    return st
+
+
+def status_answer(
+    question: str, reads: KnowledgeReads, language: str | None = None
+) -> Answer | None:
+    """The paths of the paper the question names, or of the papers its topic finds."""
+    if not is_status_question(question):
+        return None
+    lang = language or detect_language(question)
+    numbers = list(dict.fromkeys(r.number for r in find_references(question)))
+    if numbers:
+        statuses = [st for n in numbers if (st := status_for(reads.store, n, reads.audience)).found]
+    else:
+        statuses = _statuses_by_topic(question, reads, lang)
+    statuses = [st for st in statuses if st.steps]
+    if not statuses:
+        return None
+    cited: list[tuple[KnowledgeCitation, str | None]] = []
+    notes: list[str] = []
+    for st in statuses:
+        label = f"{st.paper}" + (f" ({st.title})" if st.title else "")
+        notes.append(f"{label}: {current_state(st, lang)}")
+        steps = st.steps if numbers else st.steps[-1:]
+        cited += [(s.citation, None) for s in steps if s.citation.text]
+    return _answer(reads.store, question, lang, cited, "\n".join(notes))
+
+
+def _statuses_by_topic(question: str, reads: KnowledgeReads, lang: str) -> list[PaperStatus]:
+    """Papers whose title names the topic, then the papers of the passages found for it."""
+    chunk_ids = reads.search(question, 8, lang)
+    views = load_chunks(reads.store, chunk_ids)
+    doc_ids = [views[c].document_id for c in chunk_ids if c in views]
+    titled = papers_by_title(reads.store, _topic_words(question))
+    statuses: list[PaperStatus] = []
+    for n in dict.fromkeys([*titled, *papers_for_documents(reads.store, doc_ids)]):
+        st = status_for(reads.store, n, reads.audience)
+        if st.found and st.steps:
+            statuses.append(st)
+        if len(statuses) >= MAX_PAPERS:
+            break
+    return statuses
+
+
+_QUESTION_WORDS = re.compile(
+    r"\b(?:was|wie|wo|ist|sind|der|die|das|des|stand|status|sachstand|steht|what|is|the|of|"
+    r"where|does|stand|state|wurde|beschlossen|zum|zur|von|vom)\b",
+    re.I,
+)
+
+
+def _topic_words(question: str) -> list[str]:
+    return tokenize(_QUESTION_WORDS.sub(" ", question))
+
+
+def figures_answer(
+    question: str,
+    reads: KnowledgeReads,
+    language: str | None = None,
+    within_chunks: set[int] | None = None,
+) -> Answer | None:
+    """Figures that answer "how many / how much": the figure first, then its quote.
+
+    ``within_chunks`` keeps only figures from those passages (the ones retrieval
+    found for the question), so a figure is never offered for a question the
+    documents do not cover. Figures come from public documents only, whoever asks.
+    """
+    if not FIGURE_CUE.search(question):
+        return None
+    lang = language or detect_language(question)
+    kind = wanted_kind(question) or "anzahl"
+    found = figures(reads.store, None, kind).figures
+    if within_chunks is not None:
+        found = [f for f in found if f.citation.chunk_id in within_chunks]
+    if not found:
+        return None
+    words = set(tokenize(FIGURE_CUE.sub(" ", question)))
+    ranked = sorted(found, key=lambda f: -_overlap(words, f))
+    best = [f for f in ranked if _overlap(words, f) == _overlap(words, ranked[0])][:MAX_FIGURES]
+    lines = [figure_line(f) for f in best]
+    cited = list({f.citation.text: (f.citation, f.speaker) for f in best}.values())
+    return _answer(reads.store, question, lang, cited, "\n".join(lines))
+
+
+def _overlap(words: set[str], f: FigureItem) -> int:
+    return len(words & set(tokenize(f"{f.about} {f.citation.text}")))
+
+
+def _answer(
+    store: Store,
+    question: str,
+    lang: str,
+    cited: list[tuple[KnowledgeCitation, str | None]],
+    notice: str,
+) -> Answer:
+    """Quotes from the citations; sources are the quoted passages (chunks), in order."""
+    chunk_ids = list(dict.fromkeys(c.chunk_id for c, _sp in cited if c.chunk_id is not None))
+    views = load_chunks(store, chunk_ids)
+    sources: list[Source] = []
+    rank_of: dict[int, int] = {}
+    for cid in chunk_ids:
+        v = views.get(cid)
+        if v is None:
+            continue
+        rank_of[cid] = len(sources) + 1
+        sources.append(source_from_view(v, len(sources) + 1, 1.0))
+    quotes = [
+        Quote(c.text, speaker, citation_of(c), rank_of.get(c.chunk_id or -1, 0))
+        for c, speaker in cited
+    ]
+    return Answer(question, lang, abstained=False, quotes=quotes, sources=sources, notice=notice)

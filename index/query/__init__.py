@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from index.query.dates import NamedDate, dates_in
+from index.query.glossary import german_words
+from index.query.language import detect_language
+from index.query.speakers import named_keys, speaker_keys
+from index.query.terms import memo_tokenizer, query_terms, term_groups, tokenize
+
+__all__ = [
+    "NamedDate",
+    "dates_in",
+    "detect_language",
+    "german_words",
+    "memo_tokenizer",
+    "named_keys",
+    "query_terms",
+    "speaker_keys",
+    "term_groups",
+    "tokenize",
+]

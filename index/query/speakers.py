@@ -1,0 +1,46 @@
+"""Speaker keys: the surname and faction words by which a question names a voice.
+
+"Was schlägt die SPD vor?" and "What did Herr Gebel say?" name a speaker by
+surname or party; English party names map to the German ones. Retrieval's
+speaker vote and the quote scorer use the same keys, so both agree on who a
+question names.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-zäöüß0-9]+")
+_TITLES = frozenset(
+    """herr frau rm dr prof ob bm stadtrat stadträtin stadtrats bürgermeister bürgermeisterin
+    erste erster oberbürgermeister oberbürgermeisterin sb se vorsitzende vorsitzender der die
+    des von""".split()
+)
+_GENERIC = frozenset("fraktion fraktionen die der und gruppe partei ratsgruppe".split())
+# English names of German parties, as questions in English use them
+ALIASES = {
+    "greens": "grünen",
+    "green": "grünen",
+    "left": "linke",
+    "liberals": "fdp",
+    "social": "spd",
+}
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def speaker_keys(name: str, faction: str) -> set[str]:
+    """Surname and faction words a question may use for this speaker."""
+    keys = set()
+    words = [w for w in _tokens(name) if w not in _TITLES and len(w) >= 3]
+    if words:
+        keys.add(words[-1])
+    keys.update(w for w in _tokens(faction) if w not in _GENERIC and len(w) >= 3)
+    return keys
+
+
+def named_keys(question: str) -> set[str]:
+    """The question's words as speaker keys (English party names mapped to German)."""
+    return {ALIASES.get(w, w) for w in _tokens(question)}

@@ -1,0 +1,56 @@
+"""How many: a question asking for a figure favours passages that state one about it.
+
+"How many measures were identified in the master plan?" is answered by a
+passage saying "24 Maßnahmen", but the passages around it speak of the master
+plan and its measures at greater length, so the text retrievers rank them
+alike. Ingest already extracts every figure with what it counts (the
+``figures`` table, index/figures.py). A figure question gives an extra
+reciprocal-rank vote to the candidates that state a figure whose unit or
+subject shares a term with the question, or whose kind (posts, euros, per
+cent) the question asks for, as the speaker and meeting votes do for
+metadata the words do not show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from index.facts import is_figure_question, wanted_kind
+from index.query import tokenize
+from index.store import Figure, Store, in_batches
+
+
+def figure_chunks(
+    store: Store, question: str, terms: Sequence[str], candidates: Sequence[int]
+) -> set[int]:
+    """The ``candidates`` that state a figure the question asks for; empty if it asks none.
+
+    ``terms`` are the question's BM25 tokens (for an English question they include
+    its German glossary words), so "measures" meets "Maßnahmen".
+    """
+    if not candidates or not is_figure_question(question):
+        return set()
+    wanted = set(terms)
+    kind = wanted_kind(question)
+    out: set[int] = set()
+    with store.session() as s:
+        for part in in_batches(list(candidates)):
+            q = select(Figure.chunk_id, Figure.kind, Figure.unit, Figure.about).where(
+                Figure.chunk_id.in_(part)
+            )
+            for chunk_id, f_kind, unit, about in s.execute(q):
+                if chunk_id in out:
+                    continue
+                if (kind and f_kind == kind) or wanted & _terms(f"{unit} {about}"):
+                    out.add(chunk_id)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """A figure's unit and subject as BM25 terms, tokenised once: the same ones recur in
+    every pool ("Euro", "Stellen"), and tokenising takes about 12 µs a row."""
+    return frozenset(tokenize(text))

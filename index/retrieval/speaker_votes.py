@@ -1,0 +1,51 @@
+"""Who said it: questions naming a speaker or a faction favour that voice's passages.
+
+Council questions are often about a person or a party ("Was schlägt die SPD
+vor?", "What did Herr Gebel say about accessibility?"). The speaker label is
+metadata of the passage, often not in its words, so no text retriever sees it.
+Passages whose speaker's surname or faction the question names get an extra
+reciprocal-rank vote among the candidates the retrievers already found.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from index.query import named_keys, speaker_keys
+from index.store import Chunk, Speaker, Store
+
+
+class SpeakerLookup:
+    """Question words → speaker ids, reloaded when the store's generation moves."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._generation = -1
+        self._by_key: dict[str, set[int]] = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        gen = self.store.generation()
+        if gen == self._generation:
+            return
+        with self._lock, self.store.session() as s:
+            by_key: dict[str, set[int]] = {}
+            for sp in s.scalars(select(Speaker)):
+                for key in speaker_keys(sp.name, sp.faction or ""):
+                    by_key.setdefault(key, set()).add(sp.id)
+            self._by_key, self._generation = by_key, gen
+
+    def chunks_for(self, question: str, candidates: list[int]) -> set[int]:
+        """Which of ``candidates`` are spoken by someone the question names."""
+        self._load()
+        words = named_keys(question)
+        speakers = set().union(*(self._by_key.get(w, set()) for w in words))
+        if not speakers or not candidates:
+            return set()
+        with self.store.session() as s:
+            rows = s.scalars(
+                select(Chunk.id).where(Chunk.id.in_(candidates), Chunk.speaker_id.in_(speakers))
+            )
+            return set(rows)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from index.store.database import (
+    Store,
+    bump_generation,
+    delete_documents,
+    fingerprint,
+    in_batches,
+    text_hash,
+)
+from index.store.figure_reads import FigureItem, FigureList, figures
+from index.store.knowledge import KNOWLEDGE_VERSION, ensure_knowledge, extract_knowledge
+from index.store.knowledge_tables import (
+    OPARL_TABLES,
+    Figure,
+    OParlAgendaItem,
+    OParlConsultation,
+    OParlFile,
+    OParlMeeting,
+    OParlOrganization,
+    OParlPaper,
+    OParlSource,
+    PaperStep,
+)
+from index.store.paper_timeline import (
+    KnowledgeCitation,
+    PaperStatus,
+    Step,
+    oparl_numbers,
+    paper_status,
+    papers_by_title,
+    papers_for_documents,
+)
+from index.store.passages import ChunkView, load_chunks
+from index.store.pending import (
+    clear_pending,
+    mark_pending,
+    pending_documents,
+    without_chunk_vectors,
+)
+from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
+from index.store.tables import (
+    Chunk,
+    Document,
+    Embedding,
+    Fingerprint,
+    IngestRun,
+    Reference,
+    Speaker,
+    utcnow,
+)
+from index.store.visibility import (
+    apply_folder_publicity,
+    public_document_ids,
+    publicly_known_numbers,
+    visible_stats,
+)
+
+__all__ = [
+    "KNOWLEDGE_VERSION",
+    "OPARL_TABLES",
+    "Chunk",
+    "ChunkView",
+    "Document",
+    "DocumentInfo",
+    "Embedding",
+    "Figure",
+    "FigureItem",
+    "FigureList",
+    "FileFailure",
+    "Fingerprint",
+    "IngestReport",
+    "IngestRun",
+    "KnowledgeCitation",
+    "OParlAgendaItem",
+    "OParlConsultation",
+    "OParlFile",
+    "OParlMeeting",
+    "OParlOrganization",
+    "OParlPaper",
+    "OParlSource",
+    "PaperStatus",
+    "PaperStep",
+    "Reference",
+    "Speaker",
+    "Stats",
+    "Step",
+    "Store",
+    "apply_folder_publicity",
+    "bump_generation",
+    "clear_pending",
+    "delete_documents",
+    "ensure_knowledge",
+    "extract_knowledge",
+    "figures",
+    "fingerprint",
+    "in_batches",
+    "load_chunks",
+    "mark_pending",
+    "oparl_numbers",
+    "paper_status",
+    "papers_by_title",
+    "papers_for_documents",
+    "pending_documents",
+    "public_document_ids",
+    "publicly_known_numbers",
+    "text_hash",
+    "utcnow",
+    "visible_stats",
+    "without_chunk_vectors",
+]
