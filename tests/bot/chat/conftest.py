@@ -8,8 +8,8 @@ import pytest
 
 from bot.chat.conversation import Conversation
 from bot.settings import Settings
-from tests.bot.chat.recorder import ADMIN, RecordingOutbox
-from tests.bot.fakes import SOURCE_PATH, FakeService
+from tests.support.fakes import SOURCE_PATH, FakeService
+from tests.support.recorder import ADMIN, RecordingOutbox
 
 
 @pytest.fixture
