@@ -19,6 +19,7 @@ from bot.service import Ratsbot
 from bot.settings import Settings
 from index.store.database import Store
 from tests.support.bots import MakeBot
+from tests.support.fakes import SOURCE_PATH, FakeService
 from tests.support.network import block_network
 from tests.support.paths import DEV_QA, REALDOCS, REPO, SEED, require_realdocs
 from tests.support.postgres import TEST_DATABASE_URL, drop_all_tables, fresh_database
@@ -144,6 +145,21 @@ def make_bot(settings: Settings) -> Iterator[MakeBot]:
 def bot(make_bot: MakeBot) -> Ratsbot:
     """The real service over the bundled corpus with the fake embedder, indexed."""
     return make_bot()
+
+
+@pytest.fixture
+def service() -> FakeService:
+    """The fake service the chat and platform tests talk to (tests/support/fakes.py)."""
+    return FakeService()
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path) -> Settings:
+    """Settings beside ``service``: its source document in a corpus folder, 1 MiB uploads."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SOURCE_PATH).write_text("Auszug aus der Niederschrift …", encoding="utf-8")
+    return Settings(data_dir=tmp_path / "data", corpus_dirs=(corpus,), max_upload_bytes=1024 * 1024)
 
 
 @pytest.fixture

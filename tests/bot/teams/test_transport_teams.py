@@ -19,11 +19,6 @@ ANNA_CHAT = "a:personal-anna"
 
 
 @pytest.fixture
-def service() -> FakeService:
-    return FakeService()
-
-
-@pytest.fixture
 async def live(tmp_path: Path, service: FakeService) -> AsyncIterator[Running]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -7,7 +7,6 @@ so nothing can reach Telegram by accident.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from bot.telegram.app import App
 from tests.bot.telegram.fake_server import TOKEN, FakeBotApi
 from tests.bot.telegram.harness import ADMIN_ID, make_app
 from tests.bot.telegram.updates import Telegram
-from tests.support.fakes import SOURCE_PATH, FakeService
+from tests.support.fakes import FakeService
 
 
 @pytest.fixture
@@ -30,22 +29,8 @@ def tg(api: FakeBotApi) -> Telegram:
 
 
 @pytest.fixture
-def service() -> FakeService:
-    return FakeService()
-
-
-@pytest.fixture
-def tg_settings(tmp_path: Path) -> Settings:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / SOURCE_PATH).write_text("Auszug aus der Niederschrift …", encoding="utf-8")
-    return Settings(
-        data_dir=tmp_path / "data",
-        corpus_dirs=(corpus,),
-        telegram_token=TOKEN,
-        admin_ids=frozenset({ADMIN_ID}),
-        max_upload_bytes=1024 * 1024,
-    )
+def tg_settings(fake_settings: Settings) -> Settings:
+    return fake_settings.with_overrides(telegram_token=TOKEN, admin_ids=frozenset({ADMIN_ID}))
 
 
 @pytest.fixture
