@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from index.parse.clean import join_wrapped, page_marker, strip_markdown, tidy_line
+from index.parse.clean import FORM_FEED, join_wrapped, page_marker, strip_markdown, tidy_line
 from index.parse.sentences import ends_with_abbreviation, split_sentences
 from index.parse.speakers import find_speaker, is_label_only
 
@@ -29,6 +29,7 @@ _DATE_START_RE = re.compile(rf"^\d{{1,2}}\.\s+(?:{_MONTHS})\b")
 _SENTENCE_END_RE = re.compile(r"[.!?][“”\"')]*$")
 # Dortmund documents are separated by their running header plus a new "Erstellt am".
 _MIN_LINES_BEFORE_SPLIT = 5
+_FOOTER_MIN_LINES = 3  # lines of a page before its own number reads as its footer
 
 
 @dataclass
@@ -60,29 +61,46 @@ def split_documents(text: str) -> list[list[Line]]:
     """
     docs: list[list[Line]] = [[]]
     page, blank, page_break = 1, False, False
+    on_page = 0  # content lines since the current page began
     for raw in text.split("\n"):
         line = tidy_line(strip_markdown(raw))
-        if not line.strip():
+        if not line.strip() and line != FORM_FEED:
             blank = blank or not page_break
             continue
         marker = page_marker(line)
         if marker is not None:
             if marker.next_page:
-                if docs[-1]:
+                if docs[-1] and (on_page or not page_break):  # not again after a footer
                     page += 1
-                    page_break = True
+                    page_break, on_page = True, 0
             elif marker.new_page is not None:
-                if docs[-1] and marker.new_page != page:
-                    page_break = True
-                page = marker.new_page if docs[-1] else 1
+                new_page = _page_after(marker.new_page, page, on_page, bool(docs[-1]))
+                if docs[-1] and new_page != page:
+                    page_break, on_page = True, 0
+                page = new_page
             blank = False
             continue
         if _NEW_DOC_RE.match(line) and len(docs[-1]) >= _MIN_LINES_BEFORE_SPLIT:
             docs.append([])
-            page, page_break = 1, False
+            page, page_break, on_page = 1, False, 0
         docs[-1].append(Line(line, page, blank and bool(docs[-1]), page_break))
         blank, page_break = False, False
+        on_page += 1
     return [d for d in docs if d]
+
+
+def _page_after(printed: int, page: int, on_page: int, started: bool) -> int:
+    """The page that follows a printed page number.
+
+    A number that names a later page is a header: that page starts. One that
+    names the current page after lines of it is a footer ("Seite 1 von 8" at the
+    foot of page 1): the next page starts. Before any content, page 1 begins.
+    """
+    if not started:
+        return 1
+    if printed == page and on_page >= _FOOTER_MIN_LINES:
+        return page + 1
+    return printed
 
 
 def is_list_start(text: str) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from index.parse import systems
 from index.parse.clean import join_wrapped
 from index.parse.model import DocumentMeta
 
@@ -83,6 +84,9 @@ def parse_date(text: str) -> dt.date | None:
     return min(found)[1] if found else None
 
 
+_STATUSES = ("öffentlich", "nicht öffentlich")
+
+
 def _session(value: str) -> str | None:
     v = value.strip().lower()
     if v in ("nicht öffentlich", "nichtöffentlich", "n", "nö", "nicht-öffentlich"):
@@ -96,6 +100,8 @@ def normalise_gremium(name: str) -> str:
     """ "58. Plenarsitzung Gemeinderat" and "des Gemeinderates" both mean "Gemeinderat"."""
     name = re.sub(r"^\d+\.\s*Plenarsitzung\s+(?:des\s+)?", "", name.strip())
     name = re.sub(r"^Gemeinderates$", "Gemeinderat", name)
+    if name.startswith(("des ", "der ")):
+        name = systems.nominative(name)
     return " ".join(name.split())
 
 
@@ -134,6 +140,8 @@ def find_header_end(lines: list[str]) -> int:
         while end + 1 < len(lines) and _JUNK_RE.match(lines[end + 1]):
             end += 1
         return end
+    if (table := _other_table(lines)) is not None and table[0]:
+        return table[1]
     for i, line in enumerate(scan[:25]):
         if line.startswith("Antrag zum Thema") and i + 1 < len(lines):
             return i + 1
@@ -238,14 +246,20 @@ def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
                 alt = date
             date = alt if alt >= fixed[-1][1] else date
         fixed.append((gremium, date, top, rest))
+    table = range(0)
     if fixed:
         council = [r for r in fixed if r[0].startswith("Gemeinderat")]
         gremium, date, top, rest = council[-1] if council else fixed[-1]
         meta.gremium, meta.meeting_date, meta.top = normalise_gremium(gremium), date, top
         meta.session_kind = _session(rest.split(" ")[0]) if rest else None
-    if meta.session_kind is None:
-        for line in lines[:30]:
-            if _session(line) in ("öffentlich", "nicht öffentlich") and len(line) > 3:
+    elif (other := _other_table(lines)) is not None:
+        table = range(other[2], other[1] + 1)
+        if row := systems.deciding_row(other[0]):
+            meta.gremium, meta.top = normalise_gremium(row.gremium) or None, row.top
+            meta.meeting_date, meta.session_kind = parse_date(row.date), row.status
+    if meta.session_kind is None:  # the paper's own status line, never a table row's
+        for i, line in enumerate(lines[:30]):
+            if i not in table and _session(line) in _STATUSES and len(line) > 3:
                 meta.session_kind = _session(line)
                 break
     meta.title = meta.title or _vorlage_title(lines)
@@ -256,9 +270,33 @@ def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
             meta.created = meta.created or parse_date(m[1])
 
 
+def _other_table(lines: list[str]) -> tuple[list[systems.Row], int, int] | None:
+    """(rows, last line, head line) of a consultation table other systems print."""
+    head = next((i for i, x in enumerate(lines[:_HEAD_SCAN]) if systems.is_table_head(x)), None)
+    if head is None:
+        return None
+    rows, last = systems.table_rows(lines, head)
+    return rows, last, head
+
+
+def _other_systems(lines: list[str], meta: DocumentMeta) -> None:
+    """What a SessionNet/ALLRIS minutes or excerpt header says, where nothing else did."""
+    header = systems.meeting_header(lines)
+    if header is None or meta.gremium is not None:
+        return
+    meta.gremium = normalise_gremium(header.gremium) if header.gremium else None
+    meta.meeting_date = meta.meeting_date or (
+        parse_date(header.date_text) if header.date_text else None
+    )
+    meta.session_kind = header.session_kind or meta.session_kind
+    meta.top = meta.top or header.top
+    if meta.kind is None and any(systems.despace(x).startswith("NIEDERSCHRIFT") for x in lines[:5]):
+        meta.kind = "Niederschrift"
+
+
 def _doc_type(lines: list[str]) -> str | None:
     for line in lines[:12]:
-        low = line.strip().lower()
+        low = systems.despace(line.strip()).lower()
         for prefix, kind in _DOC_TYPES:
             if low.startswith(prefix):
                 return kind
@@ -279,22 +317,11 @@ def extract_meta(lines: list[str], text: str) -> DocumentMeta:
             _karlsruhe_minutes(lines, meta)
         else:
             _karlsruhe_vorlage(lines, meta)
+        _other_systems(lines, meta)
         if meta.kind == "Niederschrift" and meta.meeting_date is None:
             meta.meeting_date = parse_date(head[:300])
-    meta.city = _city(head, text)
+    meta.city = systems.find_city(head, text)
     return meta
-
-
-def _city(head: str, text: str) -> str | None:
-    if re.search(r"Drucksache|Rat der Stadt(?! Karlsruhe)|\bDortmund", head):
-        return "Dortmund"
-    if re.search(r"Karlsruhe|Vorlage Nr\.?:|Plenarsitzung", head):
-        return "Karlsruhe"
-    if "Dortmund" in text:
-        return "Dortmund"
-    if "Karlsruhe" in text:
-        return "Karlsruhe"
-    return None
 
 
 def own_label_end(header_text: str) -> int | None:
