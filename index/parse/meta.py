@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from index.facts import find_references
 from index.parse import systems
 from index.parse.clean import join_wrapped
 from index.parse.model import DocumentMeta
@@ -35,7 +36,7 @@ _MONTH_NAMES = (
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _WORD_DATE_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})")
-_RANGE_DATE_RE = re.compile(r"(\d{1,2})\./\d{1,2}\.(\d{1,2})\.(\d{4})")
+_RANGE_DATE_RE = re.compile(r"(\d{1,2})\.?/\.?\d{1,2}\.(\d{1,2})\.(\d{4})")
 _CONSULT_RE = re.compile(
     r"^(?P<g>[^\d:]*?)\s*(?P<d>\d{2}\.\d{2}\.\d{4})\s+(?P<top>\d{1,3}(?:\.\d{1,2})*)"
     r"(?:\s+(?P<rest>.*))?$"
@@ -142,6 +143,8 @@ def find_header_end(lines: list[str]) -> int:
         return end
     if (table := _other_table(lines)) is not None and table[0]:
         return table[1]
+    if (form := systems.label_form(lines)) is not None:
+        return form.end
     for i, line in enumerate(scan[:25]):
         if line.startswith("Antrag zum Thema") and i + 1 < len(lines):
             return i + 1
@@ -257,6 +260,9 @@ def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
         if row := systems.deciding_row(other[0]):
             meta.gremium, meta.top = normalise_gremium(row.gremium) or None, row.top
             meta.meeting_date, meta.session_kind = parse_date(row.date), row.status
+    elif (form := systems.label_form(lines)) is not None:
+        meta.gremium = normalise_gremium(form.gremium) if form.gremium else None
+        meta.meeting_date, meta.top, meta.session_kind = form.date, form.top, form.status
     if meta.session_kind is None:  # the paper's own status line, never a table row's
         for i, line in enumerate(lines[:30]):
             if i not in table and _session(line) in _STATUSES and len(line) > 3:
@@ -282,12 +288,11 @@ def _other_table(lines: list[str]) -> tuple[list[systems.Row], int, int] | None:
 def _other_systems(lines: list[str], meta: DocumentMeta) -> None:
     """What a SessionNet/ALLRIS minutes or excerpt header says, where nothing else did."""
     header = systems.meeting_header(lines)
-    if header is None or meta.gremium is not None:
+    if header is None or (meta.gremium is not None and not header.stated):
         return
     meta.gremium = normalise_gremium(header.gremium) if header.gremium else None
-    meta.meeting_date = meta.meeting_date or (
-        parse_date(header.date_text) if header.date_text else None
-    )
+    date = parse_date(header.date_text) if header.date_text else None
+    meta.meeting_date = date if header.stated else meta.meeting_date or date
     meta.session_kind = header.session_kind or meta.session_kind
     meta.top = meta.top or header.top
     if meta.kind is None and any(systems.despace(x).startswith("NIEDERSCHRIFT") for x in lines[:5]):
@@ -322,6 +327,34 @@ def extract_meta(lines: list[str], text: str) -> DocumentMeta:
             meta.meeting_date = parse_date(head[:300])
     meta.city = systems.find_city(head, text)
     return meta
+
+
+_HEAD_CHARS = 500  # where a document without a header block prints its own number
+_OWN_BEFORE_RE = re.compile(
+    r"(?:(?:Beschluss|Informations|Mitteilungs|Berichts|Verwaltungs)?[Vv]orlagen?|Drucksachen?"
+    r"|Antrag|Anfrage|Beschlussantrag|Dringlichkeitsantrag|Änderungsantrag|Ergänzungsantrag)"
+    r"(?:[- ]?(?:Nr\.?|Nummer))?\s*:?\s*$|(?:^|\n)\s*$"
+)
+_CONTEXT_BEFORE_RE = re.compile(r"(?:Bezug|bezogen|siehe|vgl\.|zu|zur|zum|auf|und|in)\s*:?\s*$", re.I)
+
+
+def own_in_head(text: str, header_len: int) -> str | None:
+    """A document's own number where no "Vorlage Nr.:" label in a header names it.
+
+    In the head of the document (its header block, or its first characters), the
+    first paper number that a document-type label introduces ("Beschlussvorlage
+    V0888/21", "Antrag Nr. A0223/21") or that stands at the start of a line
+    (a SessionNet or ALLRIS number in a right-hand column) is its own; one that
+    a reference word introduces ("Bezug: V0123/20") is not.
+    """
+    limit = header_len or min(len(text), _HEAD_CHARS)
+    for ref in find_references(text[:limit]):
+        before = text[max(0, ref.start - 40) : ref.start]
+        if _CONTEXT_BEFORE_RE.search(before):
+            continue
+        if _OWN_BEFORE_RE.search(before):
+            return ref.number
+    return None
 
 
 def own_label_end(header_text: str) -> int | None:

@@ -37,7 +37,7 @@ _LETTER_SPACED_RE = re.compile(r"^(?:[A-ZÄÖÜ] ){3,}[A-ZÄÖÜ]$")
 _SITZUNG_RE = re.compile(
     r"(?:zum\s+(?P<teil>(?:nicht\s?-?)?öffentlichen)\s+Teil\s+)?"
     r"(?:(?:der|über\s+die)\s+)?(?:\d+\.\s+)?(?:(?:nicht\s?)?öffentlichen?\s+)?Sitzung\s+"
-    r"(?P<g>(?:des|der)\s+[^()\n]{3,120}?)\s*(?:\((?P<mid>[^()\n]{1,30})\))?,?\s+"
+    r"(?P<g>(?:des|der)\s+[^()]{3,120}?)\s*(?:\((?P<mid>[^()\n]{1,30})\))?,?\s+"
     rf"(?:am|vom)\s+{_WEEKDAY}(?P<date>{_DATE})"
 )
 _TERMIN_RE = re.compile(rf"^(?:Sitzungstermin|Sitzungsdatum|Datum|Termin):\s*{_WEEKDAY}(?P<d>{_DATE})")
@@ -116,15 +116,17 @@ class MeetingHeader(NamedTuple):
     date_text: str | None
     session_kind: str | None
     top: str | None
+    stated: bool  # a line "… Sitzung des <Gremium> am <date>" names the meeting
 
 
 def meeting_header(lines: list[str]) -> MeetingHeader | None:
     """A SessionNet/ALLRIS minutes or excerpt header in the first lines, else None."""
     head = [despace(x) for x in lines[:25]]
-    joined = " ".join(head)
+    joined = "\n".join(head)
     gremium = date_text = kind = top = None
-    if m := _SITZUNG_RE.search(joined):
-        gremium, date_text = nominative(m["g"]), m["date"]
+    m = next((x for x in _SITZUNG_RE.finditer(joined) if joined[x.start() - 1 : x.start()] in ("", "\n")), None)
+    if m:
+        gremium, date_text = nominative(" ".join(m["g"].split())), m["date"]
         if m["teil"]:
             kind = "nicht öffentlich" if m["teil"].lower().startswith("nicht") else "öffentlich"
     for line in head:
@@ -138,7 +140,7 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
             top = m["top"]
     if gremium is None and date_text is None:
         return None
-    return MeetingHeader(gremium, date_text, kind, top)
+    return MeetingHeader(gremium, date_text, kind, top, m is not None)
 
 
 def is_table_head(line: str) -> bool:
@@ -209,6 +211,62 @@ def find_city(head: str, text: str) -> str | None:
         counts[known] += len(re.findall(rf"\b{known}(?:er)?\b", text))
     best = counts.most_common(1)
     return best[0][0] if best and best[0][1] else None
+
+
+_FORM_LABEL_RE = re.compile(
+    r"^(?:Gremium|Termin|Vorlage\s*Nr\.?|TOP|Verantwortlich|Dienststelle|Sitzung am)\s*:\s*$"
+)
+_FORM_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_FORM_TOP_RE = re.compile(r"^\d{1,3}(?:\.\d{1,2})*$")
+_FORM_SPAN = 16
+
+
+class FormValues(NamedTuple):
+    """Values of a form printed as a column of labels, then a column of values."""
+
+    gremium: str | None
+    date: dt.date | None
+    top: str | None
+    status: str | None
+    end: int  # index of its last line
+
+
+def label_form(lines: list[str]) -> FormValues | None:
+    """Read a form whose labels ("Gremium:", "Termin:", "Vorlage Nr.:", "TOP:") stand
+    on lines of their own and whose values follow in a block (older Karlsruhe papers).
+
+    Values are told apart by their shape, since extraction scrambles their order:
+    a date is the meeting, a short number the TOP (the last one; "Vorlage Nr."
+    comes before "TOP"), a status word the status, and the text before the date
+    the Gremium.
+    """
+    start = next((i for i, x in enumerate(lines[:40]) if _FORM_LABEL_RE.match(x.strip())), None)
+    if start is None:
+        return None
+    gremium: list[str] = []
+    date = top = status = None
+    end = start
+    for i in range(start, min(len(lines), start + _FORM_SPAN)):
+        line = lines[i].strip()
+        if _FORM_LABEL_RE.match(line) or not line:
+            continue
+        if line.lower() in ("öffentlich", "nicht öffentlich", "nichtöffentlich"):
+            status, end = _status(line), i
+            break
+        if (m := _FORM_DATE_RE.match(line)) and date is None:
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            try:
+                date = dt.date(year, int(m[2]), int(m[1]))
+            except ValueError:
+                return None
+        elif _FORM_TOP_RE.match(line):
+            top = line
+        elif date is None and len(line) <= 60 and ":" not in line:
+            gremium.append(line)
+        end = i
+    if date is None:
+        return None
+    return FormValues(" ".join(gremium) or None, date, top, status, end)
 
 
 def parse_dmy(text: str) -> dt.date | None:
