@@ -10,7 +10,10 @@ parser sees only the file's text, never the metadata, so the figures measure
 what it reads from headers and tables on its own.
 
 "Right" means: the own paper number equals the paper's reference (canonical
-form); the Gremium equals the organisation or the meeting name (without its
+form; a file attached to several papers, such as a minutes excerpt, may name
+any of them); the number is also scored over papers with a ``YYYY/NNNN``
+reference alone, since older papers' OParl references are internal ids their
+text never prints; the Gremium equals the organisation or the meeting name (without its
 "(öffentlich/nicht öffentlich)" suffix) of one of the paper's consultations,
 compared case- and space-insensitively; the date equals that consultation's
 meeting date; "gremium+date" needs both from the same consultation. Shares are
@@ -51,6 +54,13 @@ class Truth:
     reference: str
     paper_type: str | None
     consultations: list[tuple[set[str], dt.date | None, str | None]] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # references of further papers
+
+    @property
+    def modern(self) -> bool:
+        """A "YYYY/NNNN" reference; older papers' OParl references are internal ids
+        ("18750") that their text never prints ("Vorlage Nr. 1146")."""
+        return bool(re.fullmatch(r"(?:19|20)\d\d/\d{4}", self.reference))
 
 
 def _norm(name: str | None) -> str:
@@ -97,8 +107,18 @@ def _load_truth(archive: Path) -> dict[str, Truth]:
             files = files + ([p["mainFile"]] if isinstance(p.get("mainFile"), dict) else [])
             for file in files:
                 if isinstance(file, dict) and file.get("id"):
-                    truth[file["id"]] = t
+                    _merge(truth, file["id"], t)
     return truth
+
+
+def _merge(truth: dict[str, Truth], fid: str, t: Truth) -> None:
+    """A file attached to several papers (minutes excerpts) has each paper's truth."""
+    if fid not in truth:
+        truth[fid] = Truth(t.reference, t.paper_type, list(t.consultations))
+        return
+    old = truth[fid]
+    old.others.append(t.reference)
+    old.consultations.extend(t.consultations)
 
 
 def _sample(archive: Path, truth: dict[str, Truth], size: int, seed: int) -> list[tuple[str, str]]:
@@ -126,6 +146,7 @@ def score(sample: list[tuple[str, str]], truth: dict[str, Truth]) -> dict[str, A
 
     n = {"files": 0, "with_consultation": 0, "number": 0, "gremium": 0, "date": 0}
     n |= {"gremium_date": 0, "all_three": 0, "number_found": 0, "wrong_number": 0}
+    n |= {"modern": 0, "modern_number": 0}
     for fid, text in sample:
         t = truth[fid]
         try:
@@ -135,8 +156,10 @@ def score(sample: list[tuple[str, str]], truth: dict[str, Truth]) -> dict[str, A
         meta = docs[0].meta if docs else None
         n["files"] += 1
         own = meta.own_numbers[0] if meta and meta.own_numbers else None
-        number_ok = own == t.reference
+        number_ok = own is not None and own in [t.reference, *t.others]
         n["number"] += number_ok
+        n["modern"] += t.modern
+        n["modern_number"] += t.modern and number_ok
         n["number_found"] += own is not None
         n["wrong_number"] += own is not None and not number_ok
         if not t.consultations:
@@ -158,6 +181,8 @@ def score(sample: list[tuple[str, str]], truth: dict[str, Truth]) -> dict[str, A
         "files": n["files"],
         "with_consultation": n["with_consultation"],
         "number_right": round(n["number"] / files, 3),
+        "number_right_yyyy_nnnn": round(n["modern_number"] / (n["modern"] or 1), 3),
+        "papers_yyyy_nnnn": n["modern"],
         "number_found": round(n["number_found"] / files, 3),
         "number_wrong": round(n["wrong_number"] / files, 3),
         "gremium_right": round(n["gremium"] / cons, 3),

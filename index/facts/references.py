@@ -10,7 +10,7 @@ Two numbering schemes occur in the corpus:
   accepted behind an explicit label (``Drs.``, ``Drucksache``) and is zero-padded
   to five digits, the way Dortmund prints them (``5185-03`` -> ``05185-03``).
 * Karlsruhe "Vorlagen" ``YYYY/NNNN`` with a plausible year (1990-2099) and exactly
-  four digits after the slash. Canonical form: as written.
+  four digits after the slash, follow-ups ``YYYY/NNNN/N``. Canonical form: as written.
 * Other council information systems: SessionNet numbers with a letter prefix
   (``V0888/21`` Vorlage, ``A0223/21`` Antrag, ``AF0123/21`` or ``AF-Alt00016/23``
   Anfrage), ALLRIS ``VO/2020/123`` and ``2020/BV/1234``, and behind a label
@@ -44,7 +44,8 @@ _DORTMUND_RE = re.compile(
 )
 # Karlsruhe: YYYY/NNNN.
 _KARLSRUHE_RE = re.compile(
-    r"(?<![\w./,-])(?P<year>19\d{2}|20\d{2})/(?P<num>\d{4})(?![\w/-]|[.,]\d)"
+    r"(?<![\w./,-])(?P<year>19\d{2}|20\d{2})/(?P<num>\d{4})(?:/(?P<sub>\d{1,2}))?"
+    r"(?![\w/-]|[.,]\d)"
 )
 
 # SessionNet: letter prefix (optionally "-Alt"), 3-6 digits, "/", 2- or 4-digit year.
@@ -87,7 +88,8 @@ def _karlsruhe(match: re.Match[str], labelled: bool) -> str | None:
     # "2020/2021" is a year range, not Vorlage 2020/2021 - unless a label says so.
     if 1 <= num - year <= 5 and not labelled:
         return None
-    return f"{match['year']}/{match['num']}"
+    sub = f"/{match['sub']}" if match["sub"] else ""  # "2025/0985/1": a follow-up paper
+    return f"{match['year']}/{match['num']}{sub}"
 
 
 def _prefixed(match: re.Match[str], labelled: bool) -> str | None:

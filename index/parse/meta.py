@@ -36,9 +36,9 @@ _MONTH_NAMES = (
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _WORD_DATE_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})")
-_RANGE_DATE_RE = re.compile(r"(\d{1,2})\.?/\.?\d{1,2}\.(\d{1,2})\.(\d{4})")
+_RANGE_DATE_RE = re.compile(r"(\d{1,2})\.?(?:/\.?\d{1,2}\.?)*?/\.?\d{1,2}\.(\d{1,2})\.(\d{4})")
 _CONSULT_RE = re.compile(
-    r"^(?P<g>[^\d:]*?)\s*(?P<d>\d{2}\.\d{2}\.\d{4})\s+(?P<top>\d{1,3}(?:\.\d{1,2})*)"
+    r"^(?P<g>[^\d:]*?)\s*(?P<d>(?:\d{2}\./)*\d{2}\.\d{2}\.\d{4})\s+(?P<top>\d{1,3}(?:\.\d{1,2})*)"
     r"(?:\s+(?P<rest>.*))?$"
 )
 _TABLE_HEAD_RE = re.compile(r"^(?:Gremien Termin|Gremium Termin|Beratungsfolge)")
@@ -46,7 +46,9 @@ _JUNK_RE = re.compile(
     r"^(?:x|X|Ö|N|vorberaten.*|genehmigt.*|zugestimmt.*|abgelehnt.*|Kenntnisnahme|-+)$"
 )
 _TOP_DORTMUND_RE = re.compile(r"^zu TOP\s+(\d+(?:\.\d+)*)")
-_TOP_KARLSRUHE_RE = re.compile(r"^Punkt\s+(\d+(?:\.\d+)*)\s+der Tagesordnung:\s*(.*)$")
+_TOP_KARLSRUHE_RE = re.compile(
+    r"^Punkt\s+(\d+(?:\.\d+)*)\s+der Tagesordnung(?:\s*\([^()]{1,30}\))?:\s*(.*)$"
+)
 _OWN_LABEL_RE = re.compile(r"Vorlage(?:\s*Nr\.?)?\s*:|Drucksache\s*Nr\.?\s*:")
 _DORTMUND_KINDS = {
     "Empfehlung", "Beschluss", "Kenntnisnahme", "Anfrage", "Stellungnahme", "Antrag",
@@ -100,6 +102,7 @@ def _session(value: str) -> str | None:
 def normalise_gremium(name: str) -> str:
     """ "58. Plenarsitzung Gemeinderat" and "des Gemeinderates" both mean "Gemeinderat"."""
     name = re.sub(r"^\d+\.\s*Plenarsitzung\s+(?:des\s+)?", "", name.strip())
+    name = re.sub(r"^Sitzung\s+(?=[A-ZÄÖÜ])", "", name)  # "Niederschrift Sitzung Bauausschuss"
     name = re.sub(r"^Gemeinderates$", "Gemeinderat", name)
     if name.startswith(("des ", "der ")):
         name = systems.nominative(name)
@@ -194,7 +197,7 @@ def _dortmund_header(lines: list[str], meta: DocumentMeta) -> None:
 
 def _karlsruhe_minutes(lines: list[str], meta: DocumentMeta) -> None:
     for i, line in enumerate(lines[:_HEAD_SCAN]):
-        if m := re.match(r"^Niederschrift\s+(\d+\.\s*Plenarsitzung.*)$", line):
+        if m := re.match(r"^Niederschrift\s+(\d+\.\s*Plenarsitzung.*|Sitzung\s+\S.*)$", line):
             meta.gremium = normalise_gremium(m[1])
             meta.meeting_date = meta.meeting_date or parse_date(" ".join(lines[i + 1 : i + 2]))
         elif m := re.match(r"^Gremium:\s*(\S.*)$", line):
