@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from index.parse.agenda import agenda_lines
 from index.parse.clean import FORM_FEED, join_wrapped, page_marker, strip_markdown, tidy_line
 from index.parse.sentences import ends_with_abbreviation, split_sentences
 from index.parse.speakers import find_speaker, is_label_only
@@ -50,6 +51,7 @@ class Paragraph:
     page: int
     lines: list[Line]
     page_changes: list[tuple[int, int]] = field(default_factory=list)
+    agenda: bool = False  # opened by an agenda item's number on a line of its own
 
 
 def split_documents(text: str) -> list[list[Line]]:
@@ -196,9 +198,14 @@ def build_paragraphs(lines: list[Line], wrapped: bool | None = None) -> list[Par
         wrapped = blanks < 0.1 * len(lines)
     width = _line_width(lines)
     paras: list[Paragraph] = []
-    for line in lines:
+    tops = agenda_lines(lines)
+    for i, line in enumerate(lines):
         text = line.text.replace("\t", " ")
-        if paras and not _boundary(paras[-1], line, wrapped, width):
+        if i in tops:
+            paras.append(Paragraph(text, line.page, [line], agenda=True))
+            continue
+        title = i - 1 in tops  # the title goes with its number
+        if paras and (title or not _boundary(paras[-1], line, wrapped, width)):
             para = paras[-1]
             joined = join_wrapped(para.text, text)
             if line.page != (para.page_changes[-1][1] if para.page_changes else para.page):
