@@ -66,8 +66,10 @@ _DOC_TYPES = (
 )
 _HEAD_SCAN = 60
 _LABEL_LINE_RE = re.compile(
-    r"^(?:Vorlage|Verantwortlich|Dienststelle|Eingang|Gremium|Termin|TOP|Anfrage|Antrag)\b[^:]*:"
+    r"^(?:Vorlage|Verantwortlich|Dienststelle|Eingang|Gremium|Termin|TOP|Anfrage|Antrag"
+    r"|Federführend|Datum|Status|Bearbeiter|Aktenzeichen|Geschäftsbereich|Amt)\b[^:]*:"
 )
+_SUBJECT_RE = re.compile(r"^(?:Betreff|Gegenstand|Beratungsgegenstand)\s*:\s*(?P<t>.*)$")
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -240,6 +242,15 @@ def _vorlage_title(lines: list[str]) -> str | None:
     return title or None
 
 
+def _subject(lines: list[str]) -> str | None:
+    """The title after a "Betreff:" or "Gegenstand:" label (SessionNet, ALLRIS)."""
+    for i, line in enumerate(lines[:_HEAD_SCAN]):
+        if m := _SUBJECT_RE.match(line):
+            value = m["t"].strip() or (lines[i + 1].strip() if i + 1 < len(lines) else "")
+            return value if value and not _LABEL_LINE_RE.match(value) else None
+    return None
+
+
 def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
     rows = _consultations(lines)
     fixed: list[tuple[str, dt.date | None, str, str]] = []
@@ -271,7 +282,7 @@ def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
             if i not in table and _session(line) in _STATUSES and len(line) > 3:
                 meta.session_kind = _session(line)
                 break
-    meta.title = meta.title or _vorlage_title(lines)
+    meta.title = meta.title or _subject(lines) or _vorlage_title(lines)
     for i, line in enumerate(lines[:25]):
         if line.startswith("Antrag zum Thema") and i + 1 < len(lines):
             meta.title = meta.title or lines[i + 1].strip()
@@ -291,7 +302,9 @@ def _other_table(lines: list[str]) -> tuple[list[systems.Row], int, int] | None:
 def _other_systems(lines: list[str], meta: DocumentMeta) -> None:
     """What a SessionNet/ALLRIS minutes or excerpt header says, where nothing else did."""
     header = systems.meeting_header(lines)
-    if header is None or (meta.gremium is not None and not header.stated):
+    if header is None or header.gremium is None:  # a paper's "Datum:" is not a meeting
+        return
+    if meta.gremium is not None and not header.stated:
         return
     meta.gremium = normalise_gremium(header.gremium) if header.gremium else None
     date = parse_date(header.date_text) if header.date_text else None

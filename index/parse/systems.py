@@ -60,7 +60,7 @@ _ROLE_RE = re.compile(
 )
 _ROW_RE = re.compile(r"^(?P<pre>.*?)\s*(?P<d>\d{2}\.\d{2}\.\d{4})\s*(?P<post>.*)$")
 _TABLE_HEAD_RE = re.compile(
-    r"^(?:Beratungsfolge|Gremien?\s+(?:Termin|Sitzung|Sitzungsdatum|Datum|Plandatum)"
+    r"^(?:Beratungsfolge|Gremi(?:um|en)\s+(?:Termin|Sitzung|Sitzungsdatum|Datum|Plandatum)"
     r"|(?:Datum|Sitzung am|Status)\s+Gremium)"
 )
 _TABLE_END_RE = re.compile(
@@ -154,9 +154,9 @@ def table_rows(lines: list[str], head: int) -> tuple[list[Row], int]:
     last = head
     for i in range(head + 1, min(len(lines), head + 30)):
         line = lines[i].replace("\t", " ").strip()
-        if _TABLE_END_RE.match(line) or (rows and len(line) > 90):
+        m = _ROW_RE.match(line) if len(line) <= 160 else None
+        if _TABLE_END_RE.match(line) or (rows and not m and len(line) > 90):
             break
-        m = _ROW_RE.match(line)
         if not m:
             if line and not _STATUS_RE.fullmatch(line):
                 pending.append(line)
