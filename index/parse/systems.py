@@ -124,11 +124,14 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
     head = [despace(x) for x in lines[:25]]
     joined = "\n".join(head)
     gremium = date_text = kind = top = None
-    m = next((x for x in _SITZUNG_RE.finditer(joined) if joined[x.start() - 1 : x.start()] in ("", "\n")), None)
-    if m:
-        gremium, date_text = nominative(" ".join(m["g"].split())), m["date"]
-        if m["teil"]:
-            kind = "nicht öffentlich" if m["teil"].lower().startswith("nicht") else "öffentlich"
+    stated = next(
+        (x for x in _SITZUNG_RE.finditer(joined) if joined[x.start() - 1 : x.start()] in ("", "\n")),
+        None,
+    )  # a line of its own, not a sentence mentioning a meeting
+    if stated:
+        gremium, date_text = nominative(" ".join(stated["g"].split())), stated["date"]
+        if stated["teil"]:
+            kind = "nicht öffentlich" if stated["teil"].lower().startswith("nicht") else "öffentlich"
     for line in head:
         if (m := _GREMIUM_LABEL_RE.match(line)) and gremium is None:
             gremium = m["g"].strip()
@@ -140,7 +143,7 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
             top = m["top"]
     if gremium is None and date_text is None:
         return None
-    return MeetingHeader(gremium, date_text, kind, top, m is not None)
+    return MeetingHeader(gremium, date_text, kind, top, stated is not None)
 
 
 def is_table_head(line: str) -> bool:
