@@ -78,7 +78,9 @@ def _load_truth(archive: Path) -> dict[str, Truth]:
     """File id -> Truth, for every file attached to a paper with a reference."""
     from index.facts import normalise_reference
 
-    orgs = {o["id"]: o.get("name") for o in json.loads((archive / "organizations.json").read_text())}
+    orgs = {
+        o["id"]: o.get("name") for o in json.loads((archive / "organizations.json").read_text())
+    }
     meetings: dict[str, tuple[set[str], dt.date | None, dict[str, str]]] = {}
     with gzip.open(archive / "meetings.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:

@@ -121,6 +121,8 @@ def _postcode(before: str, after: str) -> bool:
     if _POSTCODE_BEFORE.search(before[-4:]):
         return True
     return not before.strip() and len(after.strip(" ,.")) <= 2
+
+
 _BEFORE_STOP = re.compile(
     r"(?:TOP|Top|Tagesordnungspunkt|Punkt|Seite|S\.|Nr\.?|Anlage|Abs\.|§|Ziffer|Drucksache|Vorlage|Antrag|"
     r"Frage|Teilhaushalt|THH|um|im Jahr|Jahr|Jahres|Jahrgang|seit|bis|ab)\s*$"

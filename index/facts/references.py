@@ -62,7 +62,9 @@ _ALLRIS_RE = re.compile(
     r"|(?P<year2>(?:19|20)\d{2})/(?P<kind>[A-Z]{1,4})/(?P<num2>\d{3,5}))(?![\w/-]|[.,]\d)"
 )
 # "Vorlagen-Nr. 1234/2020": number before the year, only behind a label.
-_NUM_YEAR_RE = re.compile(r"(?<![\w./,-])(?P<num>\d{3,5})/(?P<year>(?:19|20)\d{2})(?![\w/-]|[.,]\d)")
+_NUM_YEAR_RE = re.compile(
+    r"(?<![\w./,-])(?P<num>\d{3,5})/(?P<year>(?:19|20)\d{2})(?![\w/-]|[.,]\d)"
+)
 
 
 def _labelled(text: str, start: int) -> bool:

@@ -99,7 +99,9 @@ def _date(value: Any) -> dt.date | None:
 
 def _ids(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value] if value else []
-    return [x if isinstance(x, str) else x.get("id", "") for x in items if isinstance(x, str | dict)]
+    return [
+        x if isinstance(x, str) else x.get("id", "") for x in items if isinstance(x, str | dict)
+    ]
 
 
 def facts_from_oparl(data: Any) -> OParlFacts | None:

@@ -13,6 +13,7 @@ item it closes instead of opening the next one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 _BARE_TOP_RE = re.compile(r"^(?:TOP\s*)?(?:[ÖN]\s*)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})$")
@@ -47,7 +48,7 @@ def is_vote_tally(text: str) -> bool:
     )
 
 
-def agenda_lines(lines: list[_Line]) -> set[int]:
+def agenda_lines(lines: Sequence[_Line]) -> set[int]:
     """Indices of lines that hold only an agenda item's number (see the module docstring)."""
     found: list[int] = []
     last: tuple[int, ...] = ()
@@ -62,7 +63,7 @@ def agenda_lines(lines: list[_Line]) -> set[int]:
         if lines[i].page_break_before and m["num"] == str(lines[i].page):
             continue  # the page's printed number
         first = nxt.text[:1]
-        if not (first.isupper() or first in "„\"") or _BARE_TOP_RE.match(nxt.text):
+        if not (first.isupper() or first in '„"') or _BARE_TOP_RE.match(nxt.text):
             continue
         if _VOTE_WORD_RE.match(nxt.text) or is_vote_tally(nxt.text):
             continue

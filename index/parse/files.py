@@ -92,7 +92,7 @@ def source_path_for(path: Path, root: Path | None) -> str:
 
 def parse_text(text: str, source_path: str) -> list[ParsedDocument]:
     """Parse already decoded text; used by parse_file and handy in tests."""
-    docs = []
+    docs: list[ParsedDocument] = []
     for lines in split_documents(normalise_chars(text)):
         docs.append(_build_document(lines, source_path, len(docs)))
     return docs
@@ -138,7 +138,9 @@ def _references(text: str, header_len: int) -> list[Reference]:
             refs.append(Reference(number, raw, RefRole.MENTIONED))
     if own is None and (found := own_in_head(text, header_len)) is not None:
         own = found
-        refs = [Reference(r.number, r.raw, RefRole.OWN if r.number == own else r.role) for r in refs]
+        refs = [
+            Reference(r.number, r.raw, RefRole.OWN if r.number == own else r.role) for r in refs
+        ]
     if own is not None:
         refs = [r for r in refs if r.role is RefRole.OWN or r.number != own]
     return refs

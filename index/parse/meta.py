@@ -351,7 +351,9 @@ _OWN_BEFORE_RE = re.compile(
     r"|Antrag|Anfrage|Beschlussantrag|Dringlichkeitsantrag|Änderungsantrag|Ergänzungsantrag)"
     r"(?:[- ]?(?:Nr\.?|Nummer))?\s*:?\s*$|(?:^|\n)\s*$"
 )
-_CONTEXT_BEFORE_RE = re.compile(r"(?:Bezug|bezogen|siehe|vgl\.|zu|zur|zum|auf|und|in)\s*:?\s*$", re.I)
+_CONTEXT_BEFORE_RE = re.compile(
+    r"(?:Bezug|bezogen|siehe|vgl\.|zu|zur|zum|auf|und|in)\s*:?\s*$", re.I
+)
 
 
 def own_in_head(text: str, header_len: int) -> str | None:

@@ -40,7 +40,9 @@ _SITZUNG_RE = re.compile(
     r"(?P<g>(?:des|der)\s+[^()]{3,120}?)\s*(?:\((?P<mid>[^()\n]{1,30})\))?,?\s+"
     rf"(?:am|vom)\s+{_WEEKDAY}(?P<date>{_DATE})"
 )
-_TERMIN_RE = re.compile(rf"^(?:Sitzungstermin|Sitzungsdatum|Datum|Termin):\s*{_WEEKDAY}(?P<d>{_DATE})")
+_TERMIN_RE = re.compile(
+    rf"^(?:Sitzungstermin|Sitzungsdatum|Datum|Termin):\s*{_WEEKDAY}(?P<d>{_DATE})"
+)
 _GREMIUM_LABEL_RE = re.compile(r"^Gremium:\s*(?P<g>\S.*?)(?:\s{2,}|\s+Beschlussart:.*)?$")
 _STATUS_LABEL_RE = re.compile(r"\bStatus:\s*(?P<s>(?:nicht\s?)?öffentlich)\b")
 _TOP_LABEL_RE = re.compile(r"^TOP:?\s*(?:[ÖN]\s*)?(?P<top>\d{1,3}(?:\.\d{1,2})*)\.?(?:\s|$)")
@@ -125,13 +127,19 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
     joined = "\n".join(head)
     gremium = date_text = kind = top = None
     stated = next(
-        (x for x in _SITZUNG_RE.finditer(joined) if joined[x.start() - 1 : x.start()] in ("", "\n")),
+        (
+            x
+            for x in _SITZUNG_RE.finditer(joined)
+            if joined[x.start() - 1 : x.start()] in ("", "\n")
+        ),
         None,
     )  # a line of its own, not a sentence mentioning a meeting
     if stated:
         gremium, date_text = nominative(" ".join(stated["g"].split())), stated["date"]
         if stated["teil"]:
-            kind = "nicht öffentlich" if stated["teil"].lower().startswith("nicht") else "öffentlich"
+            kind = (
+                "nicht öffentlich" if stated["teil"].lower().startswith("nicht") else "öffentlich"
+            )
     for line in head:
         if (m := _GREMIUM_LABEL_RE.match(line)) and gremium is None:
             gremium = m["g"].strip()

@@ -53,5 +53,10 @@ def texts() -> dict[str, str]:
 def test_archive_file_metadata(texts, file_id):
     meta = parse_text(texts[file_id], f"{file_id}.txt")[0].meta
     own, gremium, date, top = EXPECTED[file_id]
-    assert (meta.own_numbers, meta.gremium, meta.meeting_date, meta.top) == (own, gremium, date, top)
+    assert (meta.own_numbers, meta.gremium, meta.meeting_date, meta.top) == (
+        own,
+        gremium,
+        date,
+        top,
+    )
     assert meta.public

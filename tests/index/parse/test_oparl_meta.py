@@ -38,8 +38,12 @@ def _paper(reference: str = "V0999/21", public: bool = True) -> list[dict]:
              "number": "7.2", "public": public, "consultation": f"{BASE}/consultations/2"},
         ],
     }  # fmt: skip
-    committee = {"id": f"{BASE}/meetings/12", "type": "https://schema.oparl.org/1.1/Meeting",
-                 "name": "Ausschuss für Finanzen (nicht öffentlich)", "start": "2021-04-26"}  # fmt: skip
+    committee = {
+        "id": f"{BASE}/meetings/12",
+        "type": "https://schema.oparl.org/1.1/Meeting",
+        "name": "Ausschuss für Finanzen (nicht öffentlich)",
+        "start": "2021-04-26",
+    }
     paper = {
         "id": f"{BASE}/papers/999",
         "type": "https://schema.oparl.org/1.1/Paper",
@@ -68,7 +72,11 @@ def test_facts_take_the_deciding_consultation():
     facts = facts_from_oparl(_paper())
     assert facts is not None
     assert (facts.reference, facts.paper_type) == ("V0999/21", "Beschlussvorlage")
-    assert (facts.gremium, facts.meeting_date, facts.top) == ("Stadtrat", dt.date(2021, 6, 17), "7.2")
+    assert (facts.gremium, facts.meeting_date, facts.top) == (
+        "Stadtrat",
+        dt.date(2021, 6, 17),
+        "7.2",
+    )
     assert facts.public is True
 
 
@@ -92,7 +100,11 @@ def test_text_stands_where_oparl_is_silent(tmp_path):
     docs = parse_file(path)
     apply_oparl_sidecar(docs, path)
     meta = docs[0].meta
-    assert (meta.gremium, meta.meeting_date, meta.public) == ("Stadtrat", dt.date(2021, 6, 10), True)
+    assert (meta.gremium, meta.meeting_date, meta.public) == (
+        "Stadtrat",
+        dt.date(2021, 6, 10),
+        True,
+    )
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"type": "x"}'])

@@ -59,7 +59,11 @@ def test_question_numbers_in_lower_case():
 def test_sessionnet_minutes_header():
     doc = _doc("sessionnet_niederschrift.txt")
     meta = doc.meta
-    assert (meta.kind, meta.gremium, meta.meeting_date) == ("Niederschrift", "Stadtrat", D(2021, 6, 10))
+    assert (meta.kind, meta.gremium, meta.meeting_date) == (
+        "Niederschrift",
+        "Stadtrat",
+        D(2021, 6, 10),
+    )
     assert meta.public and meta.session_kind == "öffentlich"
     assert meta.city == "Dresden"
     assert meta.own_numbers == []  # the meeting number SR/026/2021 is not a paper
@@ -72,7 +76,7 @@ def test_minutes_pages_from_form_feeds_and_n_of_m_headers():
     assert pages["N I E D E R "] == 1
     assert pages["3 Fahrpreise"] == 2
     assert pages["5 Verschiede"] == 3
-    assert all("2/3" != doc.text[b.start : b.end] for b in doc.blocks)
+    assert all(doc.text[b.start : b.end] != "2/3" for b in doc.blocks)
 
 
 def test_agenda_numbers_alone_on_a_line_open_agenda_items():
@@ -156,7 +160,9 @@ def test_allris_excerpt_labels():
 
 
 def test_city_is_never_defaulted():
-    meta = parse_text("Vorlage Nr.: 2020/0001\n\nDer Rat beschließt den Haushalt.\n", "x.txt")[0].meta
+    meta = parse_text("Vorlage Nr.: 2020/0001\n\nDer Rat beschließt den Haushalt.\n", "x.txt")[
+        0
+    ].meta
     assert meta.city is None
     meta = parse_text("Drucksache Nr.: 12345-20\n\nDer Rat beschließt.\n", "y.txt")[0].meta
     assert meta.city is None
