@@ -60,14 +60,18 @@ _ROLE_RE = re.compile(
     r"|zur Kenntnis|Anhörung|Beratung|Vorberatend|Zuständigkeit|\(?federführend\)?)\b.*$",
     re.I,
 )
-_ROW_RE = re.compile(r"^(?P<pre>.*?)\s*(?P<d>\d{2}\.\d{2}\.\d{4})\s*(?P<post>.*)$")
+_ROW_RE = re.compile(
+    rf"^(?P<pre>.*?)\s*(?P<d>\d{{2}}\.\d{{2}}\.\d{{4}}|\d{{1,2}}\.\s*(?:{_MONTHS})\s+\d{{4}})"
+    r"\s*(?P<post>.*)$"
+)
+_PROSE_BEFORE_DATE_RE = re.compile(r"(?:\b(?:vom|am|bis|zum|ab|seit|den)|,)$")
 _TABLE_HEAD_RE = re.compile(
     r"^(?:Beratungsfolge|Gremi(?:um|en)\s+(?:Termin|Sitzung|Sitzungsdatum|Datum|Plandatum)"
     r"|(?:Datum|Sitzung am|Status)\s+Gremium)"
 )
 _TABLE_END_RE = re.compile(
-    r"^(?:Beschlussvorschlag|Beschlussentwurf|Gegenstand|Betreff|Sachverhalt|Begründung"
-    r"|Beschluss|Antrag|Anlagen?|Finanzielle Auswirkungen)\b"
+    r"^(?:Beschlussvorschlag|Beschlussentwurf|Beschlussantrag|Gegenstand|Betreff|Sachverhalt"
+    r"|Begründung|Beschluss|Antrag|Anlagen?|Finanzielle Auswirkungen|Kurzfassung)\b"
 )
 _CITY_RE = re.compile(
     r"\b(?:Landeshauptstadt|Hansestadt|Universitätsstadt|Bundesstadt|Kreisstadt|Stadt"
@@ -166,6 +170,8 @@ def table_rows(lines: list[str], head: int) -> tuple[list[Row], int]:
     for i in range(head + 1, min(len(lines), head + 30)):
         line = lines[i].replace("\t", " ").strip()
         m = _ROW_RE.match(line) if len(line) <= 160 else None
+        if m and _PROSE_BEFORE_DATE_RE.search(m["pre"]):
+            m = None  # "… des Ortschaftsrates vom 08.05.2018, …": prose, not a row
         if _TABLE_END_RE.match(line) or (rows and not m and len(line) > 90):
             break
         if not m:
@@ -227,7 +233,8 @@ def find_city(head: str, text: str) -> str | None:
 _FORM_LABEL_RE = re.compile(
     r"^(?:Gremium|Termin|Vorlage\s*Nr\.?|TOP|Verantwortlich|Dienststelle|Sitzung am)\s*:\s*$"
 )
-_FORM_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_FORM_DATE_RE = re.compile(rf"^(\d{{1,2}})\.\s*(\d{{1,2}}\.|{_MONTHS})\s*(\d{{2}}|\d{{4}})$")
+_MONTH_NUMBER = {m: i for i, m in enumerate(_MONTHS.split("|"), 1)}
 _FORM_TOP_RE = re.compile(r"^\d{1,3}(?:\.\d{1,2})*$")
 _FORM_SPAN = 16
 
@@ -266,8 +273,9 @@ def label_form(lines: list[str]) -> FormValues | None:
             break
         if (m := _FORM_DATE_RE.match(line)) and date is None:
             year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            month = _MONTH_NUMBER.get(m[2]) or int(m[2].rstrip("."))
             try:
-                date = dt.date(year, int(m[2]), int(m[1]))
+                date = dt.date(year, month, int(m[1]))
             except ValueError:
                 return None
         elif _FORM_TOP_RE.match(line):
@@ -279,13 +287,3 @@ def label_form(lines: list[str]) -> FormValues | None:
         return None
     return FormValues(" ".join(gremium) or None, date, top, status, end)
 
-
-def parse_dmy(text: str) -> dt.date | None:
-    """ "10.06.2021" -> date; anything else None (the caller parses word dates)."""
-    m = re.match(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[3]), int(m[2]), int(m[1]))
-    except ValueError:
-        return None
