@@ -1,6 +1,6 @@
 """How often the text parser reads a document's own paper number, Gremium and date right.
 
-    python -m bench.parse_meta [--sample 500] [--seed 22] [--json] [--write]
+    python -m bench.parse_meta [--sample 500] [--seed 22] [--archive DIR] [--json]
 
 Ground truth is the OParl metadata of the Karlsruhe archive
 (``../shared/realdocs/karlsruhe-archive/``, see SOURCES.md there): a file
@@ -22,7 +22,9 @@ counts for the number only). The sample is the ``--sample`` files with the
 smallest seeded hash among those attached to a paper with a reference, so it
 is the same on every run and every commit.
 
-``--write`` replaces the ``<!-- parse-meta -->`` section of bench/RESULTS.md.
+To score another commit, run this file against that checkout's code (e.g.
+``PYTHONPATH=<checkout> python bench/parse_meta.py --archive …``); the
+``<!-- parse-meta -->`` section of bench/RESULTS.md holds the figures.
 """
 
 from __future__ import annotations
@@ -42,8 +44,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHIVE = REPO.parent / "shared" / "realdocs" / "karlsruhe-archive"
-RESULTS = REPO / "bench" / "RESULTS.md"
-MARK = "<!-- parse-meta -->"
 _SUFFIX_RE = re.compile(r"\s*\((?:öffentlich|nicht öffentlich|öffentlich/nicht öffentlich)\)$")
 
 
