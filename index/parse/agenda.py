@@ -30,7 +30,8 @@ VOTE_TALLY_RE = re.compile(
     re.I,
 )
 _NUMBERED_TITLE_RE = re.compile(
-    r"^(?:TOP\s*)?(?:[ÖN]\s*)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\s+(?P<title>[„\"]?[^\W\d_].*)$"
+    r"^(?:TOP\s*)?(?:[ÖN]\s*)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\n(?P<title>[„\"]?[^\W\d_].*)$",
+    re.DOTALL,
 )
 _TITLE_MAX_CHARS = 200
 
@@ -76,7 +77,11 @@ def agenda_lines(lines: Sequence[_Line]) -> set[int]:
 
 
 def numbered_title(text: str) -> str | None:
-    """The title of "4 Bebauungsplan Nr. 357 …" (an agenda line joined with its title)."""
+    """The title of "4⏎Bebauungsplan Nr. 357 …", an agenda line kept with its title.
+
+    The line break after the number is what layout leaves only there (wrapped
+    lines are joined with a blank), so "3 Schulen wurden saniert" is no item.
+    """
     m = _NUMBERED_TITLE_RE.match(text.strip())
     if not m or len(text) > _TITLE_MAX_CHARS or text.rstrip().endswith((".", ",", ";", ":")):
         return None

@@ -207,7 +207,8 @@ def build_paragraphs(lines: list[Line], wrapped: bool | None = None) -> list[Par
         title = i - 1 in tops  # the title goes with its number
         if paras and (title or not _boundary(paras[-1], line, wrapped, width)):
             para = paras[-1]
-            joined = join_wrapped(para.text, text)
+            # an agenda number keeps its own line: agenda_item tells it from prose by that
+            joined = f"{para.text}\n{text}" if title else join_wrapped(para.text, text)
             if line.page != (para.page_changes[-1][1] if para.page_changes else para.page):
                 para.page_changes.append((len(joined) - len(text), line.page))
             para.text = joined

@@ -44,6 +44,10 @@ _TERMIN_RE = re.compile(
     rf"^(?:Sitzungstermin|Sitzungsdatum|Datum|Termin):\s*{_WEEKDAY}(?P<d>{_DATE})"
 )
 _GREMIUM_LABEL_RE = re.compile(r"^Gremium:\s*(?P<g>\S.*?)(?:\s{2,}|\s+Beschlussart:.*)?$")
+_SITZUNG_LINE_RE = re.compile(
+    r"^(?:\d+\.\s+)?(?:(?:nicht\s?)?öffentliche\s+)?Sitzung\s+(?P<g>(?:des|der)\s+[^()\d]{3,100}?)"
+    r"\s*(?:\([^()]{1,30}\))?$"
+)  # ALLRIS: "Sitzung des Bauausschusses" on a line, the date under "Sitzungstermin:"
 _STATUS_LABEL_RE = re.compile(r"\bStatus:\s*(?P<s>(?:nicht\s?)?öffentlich)\b")
 _TOP_LABEL_RE = re.compile(r"^TOP:?\s*(?:[ÖN]\s*)?(?P<top>\d{1,3}(?:\.\d{1,2})*)\.?(?:\s|$)")
 _BODY_STEM_RE = re.compile(
@@ -145,8 +149,8 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
                 "nicht öffentlich" if stated["teil"].lower().startswith("nicht") else "öffentlich"
             )
     for line in head:
-        if (m := _GREMIUM_LABEL_RE.match(line)) and gremium is None:
-            gremium = m["g"].strip()
+        if (m := _GREMIUM_LABEL_RE.match(line) or _SITZUNG_LINE_RE.match(line)) and gremium is None:
+            gremium = nominative(m["g"].strip())
         if (m := _TERMIN_RE.match(line)) and date_text is None:
             date_text = m["d"]
         if (m := _STATUS_LABEL_RE.search(line)) and kind is None:
@@ -286,4 +290,3 @@ def label_form(lines: list[str]) -> FormValues | None:
     if date is None:
         return None
     return FormValues(" ".join(gremium) or None, date, top, status, end)
-

@@ -72,10 +72,10 @@ def test_sessionnet_minutes_header():
 
 def test_minutes_pages_from_form_feeds_and_n_of_m_headers():
     doc = _doc("sessionnet_niederschrift.txt")
-    pages = {doc.text[b.start : b.end][:12]: b.page for b in doc.blocks}
-    assert pages["N I E D E R "] == 1
-    assert pages["3 Fahrpreise"] == 2
-    assert pages["5 Verschiede"] == 3
+    pages = {doc.text[b.start : b.end][:11]: b.page for b in doc.blocks}
+    assert pages["N I E D E R"] == 1
+    assert pages["3\nFahrpreis"] == 2
+    assert pages["5\nVerschied"] == 3
     assert all(doc.text[b.start : b.end] != "2/3" for b in doc.blocks)
 
 
@@ -204,3 +204,21 @@ def test_stated_meeting_line_wins_over_the_consultation_table():
     )
     meta = parse_text(text, "b.txt")[0].meta
     assert (meta.gremium, meta.meeting_date) == ("Gemeinderat", D(2006, 1, 24))
+
+
+def test_allris_agenda_lines_with_status_letter():
+    text = (
+        "Niederschrift\nSitzung des Bauausschusses\nSitzungstermin: Dienstag, 10.03.2020\n\n"
+        "Ö 1\nEröffnung der Sitzung\n\nDer Vorsitzende eröffnet die Sitzung.\n\n"
+        "Ö 2\nBebauungsplan Hafenstraße\n\nDer Ausschuss stimmt zu.\n"
+    )
+    doc = parse_text(text, "a.txt")[0]
+    assert (doc.meta.gremium, doc.meta.meeting_date) == ("Bauausschuss", D(2020, 3, 10))
+    items = [agenda_item(doc.text[b.start : b.end]) for b in doc.blocks]
+    assert [i for i in items if i] == ["Eröffnung der Sitzung", "Bebauungsplan Hafenstraße"]
+
+
+def test_a_single_bare_number_is_no_agenda():
+    text = "Bericht\n\nDie Tabelle zeigt die Werte.\n\n3\nSchulen wurden saniert\n"
+    doc = parse_text(text, "b.txt")[0]
+    assert not any(agenda_item(doc.text[b.start : b.end]) for b in doc.blocks)
