@@ -36,7 +36,7 @@ _DATE = rf"\d{{1,2}}\.\s*(?:\d{{1,2}}\.\s*\d{{4}}|(?:{_MONTHS})\s+\d{{4}})"
 _LETTER_SPACED_RE = re.compile(r"^(?:[A-ZÄÖÜ] ){3,}[A-ZÄÖÜ]$")
 _SITZUNG_RE = re.compile(
     r"(?:zum\s+(?P<teil>(?:nicht\s?-?)?öffentlichen)\s+Teil\s+)?"
-    r"(?:(?:der|über\s+die)\s+)?(?:\d+\.\s+)?(?:(?:nicht\s?)?öffentlichen?\s+)?Sitzung\s+"
+    r"(?:(?:der|über\s+die)\s+)?(?P<nr>\d+\.\s+)?(?:(?:nicht\s?)?öffentlichen?\s+)?Sitzung\s+"
     r"(?P<g>(?:des|der)\s+[^()]{3,120}?)\s*(?:\((?P<mid>[^()\n]{1,30})\))?,?\s+"
     rf"(?:am|vom)\s+{_WEEKDAY}(?P<date>{_DATE})"
 )
@@ -134,14 +134,7 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
     head = [despace(x) for x in lines[:25]]
     joined = "\n".join(head)
     gremium = date_text = kind = top = None
-    stated = next(
-        (
-            x
-            for x in _SITZUNG_RE.finditer(joined)
-            if joined[x.start() - 1 : x.start()] in ("", "\n")
-        ),
-        None,
-    )  # a line of its own, not a sentence mentioning a meeting
+    stated = next((x for x in _SITZUNG_RE.finditer(joined) if _own_line(joined, x)), None)
     if stated:
         gremium, date_text = nominative(" ".join(stated["g"].split())), stated["date"]
         if stated["teil"]:
@@ -160,6 +153,17 @@ def meeting_header(lines: list[str]) -> MeetingHeader | None:
     if gremium is None and date_text is None:
         return None
     return MeetingHeader(gremium, date_text, kind, top, stated is not None)
+
+
+def _own_line(text: str, m: re.Match[str]) -> bool:
+    """A meeting line of its own, not a sentence that mentions a meeting: it starts a
+    line, and it numbers the meeting ("26. Sitzung") or nothing but a time follows it."""
+    if text[m.start() - 1 : m.start()] not in ("", "\n"):
+        return False
+    rest = text[m.end() :].split("\n", 1)[0]
+    return bool(m["nr"] or m["teil"]) or bool(
+        re.fullmatch(r"[,\s]*(?:\d{1,2}[:.]\d{2}\s*Uhr)?", rest)
+    )
 
 
 def is_table_head(line: str) -> bool:

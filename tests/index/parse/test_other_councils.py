@@ -222,3 +222,13 @@ def test_a_single_bare_number_is_no_agenda():
     text = "Bericht\n\nDie Tabelle zeigt die Werte.\n\n3\nSchulen wurden saniert\n"
     doc = parse_text(text, "b.txt")[0]
     assert not any(agenda_item(doc.text[b.start : b.end]) for b in doc.blocks)
+
+
+def test_a_sentence_mentioning_a_meeting_is_no_meeting_line():
+    text = (
+        "Beschlussvorlage\nVorlage Nr.: 2018/0101\nBeratungsfolge\n"
+        "Gemeinderat 20.03.2018 5 Ö Entscheidung\nKurzfassung\nDer Schulbeirat hat in seiner\n"
+        "Sitzung des Schulbeirats am 07.02.2018 über die Liste beraten und zugestimmt.\n"
+    )
+    meta = parse_text(text, "s.txt")[0].meta
+    assert (meta.gremium, meta.meeting_date) == ("Gemeinderat", D(2018, 3, 20))
