@@ -29,7 +29,7 @@ from index.embed import get_embedder
 from index.errors import IndexOutOfSync
 from index.facts import find_references, is_figure_question, wanted_kind
 from index.ingest import (
-    arm_index_writes,
+    PhaseHook,
     check_embedder,
     data_dir_lock,
     fill_sentences,
@@ -257,13 +257,16 @@ class Ratsbot:
         force: bool = False,
         wait: bool = True,
         on_wait: Callable[[], None] | None = None,
+        on_phase: PhaseHook | None = None,
     ) -> IngestReport:
-        """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs."""
+        """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
+
+        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
+        """
         with (
             self._ingest_lock,
             data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
         ):
-            arm_index_writes()
             remove_stale_temp(self.index_dir)
             report = ingest_paths(
                 self.store,
@@ -275,6 +278,7 @@ class Ratsbot:
                 on_committed=self._answerable_early,
                 on_chunk_vectors=self._semantic_early,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
+                on_phase=on_phase,
             )
             self.searcher.refresh()
             return report

