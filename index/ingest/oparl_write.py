@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from index.ingest.oparl import read_oparl
+from index.ingest.plan import OParlInput
 from index.parse import source_path_for
 from index.store import FileFailure, IngestReport, Store, oparl_source_hashes, write_oparl
 
 MAX_FAILURES_PER_FILE = 20
 
 
-def import_oparl_files(
-    store: Store, files: list[tuple[Path, Path | None]], report: IngestReport
-) -> None:
+def import_oparl_files(store: Store, files: list[OParlInput], report: IngestReport) -> None:
     """Import OParl JSON files (with their ingest root); results go into ``report``."""
     if not files:
         return

@@ -1,15 +1,21 @@
-"""The named phases of an ingest, for a caller that wants to act at each one.
+"""What an ingest tells its caller as it runs: named phases, published generations.
 
-``ingest_paths(..., on_phase=...)`` calls the hook with each phase as the run
-reaches it; the crash tests (tests/index/ingest/crash_driver.py) kill the
-process there to prove that no moment of an ingest can lose data. Outside the
-tests nobody passes a hook and every call is a no-op.
+``ingest_paths(..., on_phase=...)`` calls the hook with each :class:`Phase` as
+the run reaches it; the crash tests (tests/index/ingest/crash_driver.py) kill
+the process there to prove that no moment of an ingest can lose data. Outside
+the tests nobody passes a hook and every call is a no-op.
+
+A :class:`Publisher` serves questions from the store (the bot service holds
+one): the ingest tells it each time a new generation may be shown, so new
+minutes are answerable before all their vectors exist. The ingest never reaches
+into its caller beyond this one call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Protocol
 
 PhaseHook = Callable[[str], None]
 
@@ -29,3 +35,17 @@ def reached(on_phase: PhaseHook | None, phase: Phase) -> None:
     """Tell the hook, if any, that the run reached ``phase``."""
     if on_phase is not None:
         on_phase(phase)
+
+
+class Publisher(Protocol):
+    """Whoever answers from the store; told when a new generation may be shown."""
+
+    def published(self, *, complete: bool, chunks_added: int) -> None:
+        """The store holds a new generation (or, at the end of a run, its last one).
+
+        ``complete``: the run is over and every vector it owes is in. Otherwise
+        vectors still follow and another call comes; a publisher may skip this
+        one rather than build its index twice. ``chunks_added``: how many chunks
+        this generation added or completed with vectors.
+        """
+        ...
