@@ -140,7 +140,9 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = ServingSearcher(self.store, self.embedder, self.index_dir)
+        self.searcher = ServingSearcher(
+            self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
+        )
         self.publisher: Publisher = _SearcherPublisher(self.searcher)  # where ingests publish
         self._ingest_lock = threading.Lock()
         self._verified_generation: int | None = None
