@@ -92,7 +92,7 @@ def source_path_for(path: Path, root: Path | None) -> str:
 
 def parse_text(text: str, source_path: str) -> list[ParsedDocument]:
     """Parse already decoded text; used by parse_file and handy in tests."""
-    docs = []
+    docs: list[ParsedDocument] = []
     for lines in split_documents(normalise_chars(text)):
         docs.append(_build_document(lines, source_path, len(docs)))
     return docs

@@ -93,9 +93,9 @@ def is_list_start(text: str) -> bool:
 def ends_sentence(text: str) -> bool:
     """A line ending a sentence; "Nr." or "Fa." at its end does not (sentences' list)."""
     m = _SENTENCE_END_RE.search(text)
-    return bool(m) and not (
-        text[m.start()] == "." and ends_with_abbreviation(text[: m.start() + 1])
-    )
+    if m is None:
+        return False
+    return not (text[m.start()] == "." and ends_with_abbreviation(text[: m.start() + 1]))
 
 
 def _is_short_label(text: str) -> bool:

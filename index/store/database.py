@@ -239,13 +239,14 @@ class Store:
         embedder: str,
         hashes: list[str],
         dense: np.ndarray,
-        sparse: list[tuple[np.ndarray, np.ndarray] | None] | None,
+        sparse: Sequence[tuple[np.ndarray, np.ndarray] | None] | None,
     ) -> None:
         """Cache vectors by text hash; safe to repeat, harmless if a run dies later."""
         with self.session() as s:
             known = _embedding_rows(s, embedder, hashes)
             for i, h in enumerate(hashes):
-                si, sv = sparse[i] if sparse and sparse[i] is not None else (None, None)
+                pair = sparse[i] if sparse else None
+                si, sv = pair if pair is not None else (None, None)
                 row = known.get(h)
                 if row is None:
                     row = Embedding(embedder=embedder, content_hash=h)
