@@ -61,7 +61,7 @@ class Settings:
     flood_max_questions: int = 5  # per user within flood_window_seconds
     flood_window_seconds: float = 10.0
     # an upload of at most this many passages is searchable by its words before the model
-    # has embedded it (index/sentence_fill.py); 0: only once its vectors are in
+    # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from index.errors import CorpusError
-from index.ingest.chunking import ChunkDraft, chunk_document
-from index.parse import ParsedDocument, iter_source_files, parse_file
+from index.ingest.chunking import chunk_document
+from index.parse import ChunkDraft, ParsedDocument, iter_source_files, parse_file
 from index.store import (
     FileFailure,
     IngestReport,

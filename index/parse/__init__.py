@@ -16,17 +16,27 @@ from index.parse.files import (
     parse_text,
     source_path_for,
 )
-from index.parse.model import Block, BlockKind, ParsedDocument, RefRole, VoiceSpan
+from index.parse.model import (
+    Block,
+    BlockKind,
+    ChunkDraft,
+    ParsedDocument,
+    RefRole,
+    VoiceSpan,
+    embed_text,
+)
 from index.parse.sentences import split_sentences
 
 __all__ = [
     "SOURCE_SUFFIXES",
     "Block",
     "BlockKind",
+    "ChunkDraft",
     "ParsedDocument",
     "RefRole",
     "VoiceSpan",
     "agenda_item",
+    "embed_text",
     "iter_source_files",
     "parse_file",
     "parse_text",

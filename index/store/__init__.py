@@ -9,7 +9,6 @@ from index.store.database import (
     text_hash,
 )
 from index.store.document_writes import (
-    ChunkToStore,
     StoredVersion,
     WrittenDocument,
     link_duplicates,
@@ -73,7 +72,6 @@ __all__ = [
     "KNOWLEDGE_VERSION",
     "OPARL_TABLES",
     "Chunk",
-    "ChunkToStore",
     "ChunkView",
     "Document",
     "DocumentInfo",

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from index.errors import EmbedderMismatch
 from index.facts import find_references
-from index.parse import ParsedDocument, RefRole, VoiceSpan
+from index.parse import ChunkDraft, ParsedDocument, RefRole
 from index.store.database import Store, fingerprint, in_batches, text_hash
 from index.store.reports import IngestReport
 from index.store.tables import (
@@ -41,24 +41,6 @@ class StoredVersion(NamedTuple):
     content_hash: str
     file_hash: str
     source_path: str
-
-
-class ChunkToStore(Protocol):
-    """The fields of a chunk draft (index/ingest/chunking.py) that become a row."""
-
-    seq: int
-    start: int
-    end: int
-    text: str
-    page: int
-    kind: str
-    speaker: str | None
-    faction: str | None
-    spans: list[VoiceSpan]
-    sentences: list[list[int]]
-
-    @property
-    def embed_text(self) -> str: ...
 
 
 class WrittenDocument(NamedTuple):
@@ -98,7 +80,7 @@ def write_document(
     doc: ParsedDocument,
     key: str,
     file_hash: str,
-    chunks: Sequence[ChunkToStore],
+    chunks: Sequence[ChunkDraft],
 ) -> WrittenDocument:
     """Add one parsed document with its chunks (the caller removed its old version)."""
     m = doc.meta
@@ -128,7 +110,7 @@ def write_document(
     return WrittenDocument(row.id, [_write_chunk(s, row.id, c, own) for c in chunks])
 
 
-def _write_chunk(s: Session, doc_id: int, c: ChunkToStore, own: set[str]) -> int:
+def _write_chunk(s: Session, doc_id: int, c: ChunkDraft, own: set[str]) -> int:
     """One chunk row, the papers it mentions (not the document's own) and its fingerprints."""
     row = Chunk(
         document_id=doc_id,
