@@ -34,6 +34,7 @@ from sqlalchemy import func, insert, select
 
 from index.facts.figures import find_figures
 from index.ingest import chunking
+from index.parse import embed_text as join_embed_text
 from index.store.database import Store, bump_generation, text_hash
 from index.store.knowledge_tables import Figure
 from index.store.tables import Chunk, Document, Embedding, Reference, Speaker
@@ -286,7 +287,7 @@ def generate(
             sparse = _sparse_mix(sparse_parts, rng)
             before = [t for t, *_ in chunks[-1].sentences] if chunks else []
             context = chunking.tail(before, chunking.context_words(text))
-            embedded = chunking.embed_text(chunking.own_item(meta["title"], text), context, text)
+            embedded = join_embed_text(chunking.own_item(meta["title"], text), context, text)
             chunks.append(GenChunk(text, embedded, spans, dense, sparse, sents, voice))
         made += len(chunks)
         yield meta, chunks

@@ -325,22 +325,22 @@ def run(n_chunks: int, embedder: str, keep: bool = False) -> dict:
 
     # answerable = the moment a question finds it: after the commit (BM25; a small
     # upload is committed before its vectors), then once its chunk vectors are in;
-    # the sentence vectors follow (index/sentence_fill.py)
+    # the sentence vectors follow (index/ingest/deferred.py)
     marks: dict = {}
-    early, semantic = bot._answerable_early, bot._semantic_early
+    real = bot.publisher
 
-    def answerable(report: object) -> None:
-        early(report)  # type: ignore[arg-type]
-        marks["found_words"] = found_in(bot.ask(question))
-        marks["words_s"] = time.perf_counter() - t
+    class Marker:
+        """The service's publisher, asking the question each time a generation is shown."""
 
-    def with_vectors() -> None:
-        semantic()
-        marks["found_vectors"] = found_in(bot.ask(question))
-        marks["vectors_s"] = time.perf_counter() - t
+        def published(self, *, complete: bool, chunks_added: int) -> None:
+            real.published(complete=complete, chunks_added=chunks_added)
+            if complete:
+                return
+            kind = "vectors" if "words_s" in marks else "words"  # committed, then vectors
+            marks[f"found_{kind}"] = found_in(bot.ask(question))
+            marks[f"{kind}_s"] = time.perf_counter() - t
 
-    bot._answerable_early = answerable  # type: ignore[method-assign]
-    bot._semantic_early = with_vectors  # type: ignore[method-assign]
+    bot.publisher = Marker()
     t = time.perf_counter()
     report = bot.ingest([new_file])
     ingest_s = time.perf_counter() - t

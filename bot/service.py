@@ -29,7 +29,8 @@ from index.embed import get_embedder
 from index.errors import IndexOutOfSync
 from index.facts import find_references, is_figure_question, wanted_kind
 from index.ingest import (
-    arm_index_writes,
+    PhaseHook,
+    Publisher,
     check_embedder,
     data_dir_lock,
     fill_sentences,
@@ -139,7 +140,10 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = ServingSearcher(self.store, self.embedder, self.index_dir)
+        self.searcher = ServingSearcher(
+            self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
+        )
+        self.publisher: Publisher = _SearcherPublisher(self.searcher)  # where ingests publish
         self._ingest_lock = threading.Lock()
         self._verified_generation: int | None = None
 
@@ -257,41 +261,28 @@ class Ratsbot:
         force: bool = False,
         wait: bool = True,
         on_wait: Callable[[], None] | None = None,
+        on_phase: PhaseHook | None = None,
     ) -> IngestReport:
-        """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs."""
+        """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
+
+        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
+        """
         with (
             self._ingest_lock,
             data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
         ):
-            arm_index_writes()
             remove_stale_temp(self.index_dir)
-            report = ingest_paths(
+            return ingest_paths(
                 self.store,
                 self.embedder,
                 paths,
                 show_bar=show_bar,
                 corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
                 force=force,
-                on_committed=self._answerable_early,
-                on_chunk_vectors=self._semantic_early,
+                publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
+                on_phase=on_phase,
             )
-            self.searcher.refresh()
-            return report
-
-    def _answerable_early(self, report: IngestReport) -> None:
-        """New minutes are answered before their sentence vectors exist (index/sentence_fill.py).
-
-        Only for small additions to a loaded index: a first or bulk ingest would
-        build its whole index twice, once without and once with sentences.
-        """
-        if self.searcher.loaded and 0 < report.chunks_added <= EARLY_REFRESH_MAX_CHUNKS:
-            self.searcher.refresh()
-
-    def _semantic_early(self) -> None:
-        """Minutes committed before their chunk vectors: those are in, refresh again."""
-        if self.searcher.loaded:
-            self.searcher.refresh()
 
     def reindex(
         self,
@@ -385,6 +376,22 @@ class Ratsbot:
             return [h.chunk_id for h in result.hits]
 
         return KnowledgeReads(self.store, audience, search)
+
+
+class _SearcherPublisher:
+    """Shows an ingest's generations to the searcher (``index.ingest.Publisher``)."""
+
+    def __init__(self, searcher: ServingSearcher) -> None:
+        self.searcher = searcher
+
+    def published(self, *, complete: bool, chunks_added: int) -> None:
+        """At the end of a run always; before it only small additions to a loaded index.
+
+        New minutes are then answered before their sentence vectors exist, while a
+        first or bulk ingest does not build its whole index twice.
+        """
+        if complete or (self.searcher.loaded and 0 < chunks_added <= EARLY_REFRESH_MAX_CHUNKS):
+            self.searcher.refresh()
 
 
 def open_service(settings: Settings) -> Ratsbot:

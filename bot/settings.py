@@ -61,8 +61,9 @@ class Settings:
     flood_max_questions: int = 5  # per user within flood_window_seconds
     flood_window_seconds: float = 10.0
     # an upload of at most this many passages is searchable by its words before the model
-    # has embedded it (index/sentence_fill.py); 0: only once its vectors are in
+    # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
+    dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -126,6 +127,7 @@ class Settings:
             flood_max_questions=flood_max,
             flood_window_seconds=flood_window,
             defer_vectors_max_chunks=max(0, defer_max),
+            dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,

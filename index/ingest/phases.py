@@ -1,57 +1,51 @@
-"""Test hook: die (SIGKILL) at a named phase of an ingest, to prove crash safety.
+"""What an ingest tells its caller as it runs: named phases, published generations.
 
-``RATSBOT_TEST_KILL_AT=<phase>`` makes the process kill itself, without any
-clean-up, when it reaches that phase. The variable is read here and nowhere
-else; unset (always, outside the crash tests) every call is a no-op. Phases:
+``ingest_paths(..., on_phase=...)`` calls the hook with each :class:`Phase` as
+the run reaches it; the crash tests (tests/index/ingest/crash_driver.py) kill
+the process there to prove that no moment of an ingest can lose data. Outside
+the tests nobody passes a hook and every call is a no-op.
 
-``parsed``     all files parsed, nothing embedded or written
-``embedding``  after the first batch of vectors went into the cache
-``writing``    inside the document transaction, before its commit
-``committed``  store committed, index files not yet written
-``vectors``    a small upload committed without vectors: after its first batch of
-               chunk vectors went into the cache (index/sentence_fill.py)
-``index``      a new index segment renamed into place, its generation not yet
+A :class:`Publisher` serves questions from the store (the bot service holds
+one): the ingest tells it each time a new generation may be shown, so new
+minutes are answerable before all their vectors exist. The ingest never reaches
+into its caller beyond this one call.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Protocol
 
-ENV = "RATSBOT_TEST_KILL_AT"
-PHASES = ("parsed", "embedding", "writing", "committed", "vectors", "index")
+PhaseHook = Callable[[str], None]
 
 
-def _armed() -> str | None:
-    return os.environ.get(ENV) or None
+class Phase(StrEnum):
+    """Where an ingest stands when it calls ``on_phase``."""
+
+    PARSED = "parsed"  # all files parsed, nothing embedded or written
+    EMBEDDING = "embedding"  # after each batch of chunk vectors went into the cache
+    WRITING = "writing"  # inside the document transaction, before its commit
+    COMMITTED = "committed"  # store committed, the new generation not published yet
+    VECTORS = "vectors"  # after each batch of vectors for chunks committed without them
+    SENTENCES = "sentences"  # after each batch of sparse or sentence vectors
 
 
-def reached(phase: str) -> None:
-    """Kill this process now if the crash test asked for ``phase``."""
-    if _armed() == phase:
-        os.kill(os.getpid(), signal.SIGKILL)
+def reached(on_phase: PhaseHook | None, phase: Phase) -> None:
+    """Tell the hook, if any, that the run reached ``phase``."""
+    if on_phase is not None:
+        on_phase(phase)
 
 
-def arm_index_writes() -> None:
-    """For the ``index`` phase: die right after the first segment is renamed into place.
+class Publisher(Protocol):
+    """Whoever answers from the store; told when a new generation may be shown."""
 
-    The index code is not ours to instrument, so its segment writer is wrapped
-    from here, and only when the phase is armed.
-    """
-    if _armed() != "index":
-        return
-    import index.retrieval.snapshot as snapshot
+    def published(self, *, complete: bool, chunks_added: int) -> None:
+        """The store holds a new generation (or, at the end of a run, its last one).
 
-    real = snapshot.save_segment
-    if getattr(real, "_killpoint", False):
-        return
-
-    def save_then_die(seg: Any, index_dir: Path) -> Path:
-        out = real(seg, index_dir)
-        reached("index")
-        return out
-
-    save_then_die._killpoint = True  # type: ignore[attr-defined]
-    snapshot.save_segment = save_then_die  # type: ignore[assignment]
+        ``complete``: the run is over and every vector it owes is in. Otherwise
+        vectors still follow and another call comes; a publisher may skip this
+        one rather than build its index twice. ``chunks_added``: how many chunks
+        this generation added or completed with vectors.
+        """
+        ...

@@ -19,11 +19,13 @@ from index.parse.files import (
 from index.parse.model import (
     Block,
     BlockKind,
+    ChunkDraft,
     DocumentMeta,
     ParsedDocument,
     Reference,
     RefRole,
     VoiceSpan,
+    embed_text,
 )
 from index.parse.sentences import split_sentences
 
@@ -31,12 +33,14 @@ __all__ = [
     "SOURCE_SUFFIXES",
     "Block",
     "BlockKind",
+    "ChunkDraft",
     "DocumentMeta",
     "ParsedDocument",
     "RefRole",
     "Reference",
     "VoiceSpan",
     "agenda_item",
+    "embed_text",
     "iter_source_files",
     "parse_file",
     "parse_text",

@@ -1,8 +1,10 @@
 """Plain data that flows from parsing to the store.
 
 The parser produces :class:`ParsedDocument` objects; chunking, the store and
-retrieval only read them. Offsets always point into ``ParsedDocument.text``,
-the cleaned text, so a citation can be traced back to the exact characters.
+retrieval only read them. Chunking (index/ingest/chunking.py) cuts them into
+:class:`ChunkDraft` objects, which the store writes. Offsets always point into
+``ParsedDocument.text``, the cleaned text, so a citation can be traced back to
+the exact characters.
 """
 
 from __future__ import annotations
@@ -130,3 +132,32 @@ class ParsedDocument:
                 break
             page = b.page
         return page
+
+
+@dataclass
+class ChunkDraft:
+    """A chunk before it is stored; ``spans`` are relative to ``start``."""
+
+    seq: int
+    start: int
+    end: int
+    text: str
+    page: int
+    kind: str
+    speaker: str | None
+    faction: str | None
+    spans: list[VoiceSpan] = field(default_factory=list)
+    sentences: list[list[int]] = field(default_factory=list)  # [rs, re]
+    context: str = ""  # end of the previous chunk: embedded and indexed with it, not quoted
+    topic: str = ""  # the agenda item it belongs to: embedded and indexed with it, not quoted
+
+    @property
+    def embed_text(self) -> str:
+        """What the models see: the chunk with its agenda item and a little of what came
+        before it, so that a passage deep in a debate is still about the debate's subject."""
+        return embed_text(self.topic, self.context, self.text)
+
+
+def embed_text(topic: str, context: str, text: str) -> str:
+    """The text that is embedded and BM25-indexed for a chunk (the generator's too)."""
+    return "\n".join(p for p in (topic, context, text) if p)

@@ -15,7 +15,6 @@ list so it is never starved of candidates.
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from pathlib import Path
 
@@ -32,8 +31,8 @@ KINDS = ("flat", "ivf", "hnsw")
 
 
 def choose_kind(n: int, override: str | None = None) -> str:
-    """``RATSBOT_DENSE_INDEX`` (flat|ivf|hnsw|auto) or, by default, flat below the threshold."""
-    kind = (override or os.environ.get("RATSBOT_DENSE_INDEX") or "auto").lower()
+    """``override`` (flat|ivf|hnsw|auto, from the settings) or flat below the threshold."""
+    kind = (override or "auto").lower()
     if kind in KINDS:
         return kind
     return "flat" if n < ANN_THRESHOLD else "ivf"

@@ -103,10 +103,13 @@ class Searcher:
     index/snapshot.py), so new minutes are searchable in seconds at any size.
     """
 
-    def __init__(self, store: Store, embedder: Embedder, index_dir: Path) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, index_dir: Path, dense_kind: str | None = None
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.index_dir = index_dir
+        self.dense_kind = dense_kind  # flat|ivf|hnsw; None: by size (index/retrieval/dense.py)
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
         self.speakers = SpeakerLookup(store)
@@ -134,9 +137,9 @@ class Searcher:
             if snap is None:
                 prev = self._snap or load_snapshot(self.index_dir, None, key, self.store)
                 if prev is not None:
-                    snap = update_snapshot(prev, self.store, self.embedder)
+                    snap = update_snapshot(prev, self.store, self.embedder, self.dense_kind)
                 else:
-                    snap = build_snapshot(self.store, self.embedder)
+                    snap = build_snapshot(self.store, self.embedder, self.dense_kind)
                 save_snapshot(snap, self.index_dir)
             self._snap = snap
             return snap
@@ -144,7 +147,7 @@ class Searcher:
     def optimize(self) -> Snapshot:
         """Merge all segments into one new base (drops tombstoned rows for good)."""
         with self._lock:
-            snap = build_snapshot(self.store, self.embedder)
+            snap = build_snapshot(self.store, self.embedder, self.dense_kind)
             save_snapshot(snap, self.index_dir)
             self._snap = snap
             return snap

@@ -144,6 +144,7 @@ def _build(
     doc_ids: list[int] | None,
     known: frozenset[str],
     stamps: dict | None = None,
+    dense_kind: str | None = None,
 ):
     info = embedder.info
     return build_segment(
@@ -155,17 +156,20 @@ def _build(
         max_sentences=MAX_SENTENCE_VECTORS,
         vocabulary=known,
         stamps=stamps,
+        dense_kind=dense_kind,
     )
 
 
-def build_snapshot(store: Store, embedder: Embedder) -> Snapshot:
+def build_snapshot(store: Store, embedder: Embedder, dense_kind: str | None = None) -> Snapshot:
     """One base segment over every chunk, from the store's cached vectors; embeds nothing."""
     gen = store.generation()
-    base = _build(store, embedder, None, frozenset())
+    base = _build(store, embedder, None, frozenset(), dense_kind=dense_kind)
     return _with_facts(store, gen, embedder.info.key, [base], [np.zeros(0, np.int64)])
 
 
-def update_snapshot(prev: Snapshot, store: Store, embedder: Embedder) -> Snapshot:
+def update_snapshot(
+    prev: Snapshot, store: Store, embedder: Embedder, dense_kind: str | None = None
+) -> Snapshot:
     """The next generation from ``prev``: a delta for new documents, tombstones for gone ones.
 
     Falls back to a full rebuild for small corpora and when the deltas or
@@ -188,14 +192,14 @@ def update_snapshot(prev: Snapshot, store: Store, embedder: Embedder) -> Snapsho
                 dead[i] = np.union1d(dead[i], hit)
     segs = list(prev.segments)
     if new:
-        segs.append(_build(store, embedder, new, prev.lexical.vocabulary, stamps))
+        segs.append(_build(store, embedder, new, prev.lexical.vocabulary, stamps, dense_kind))
         dead.append(np.zeros(0, np.int64))
     keep = [0] + [i for i in range(1, len(segs)) if segs[i].size > len(dead[i])]  # no dead deltas
     segs, dead = [segs[i] for i in keep], [dead[i] for i in keep]
     total = sum(s.size for s in segs)
     churn = sum(s.size for s in segs[1:]) + sum(len(d) for d in dead)
     if total < REBUILD_BELOW or len(segs) > MAX_DELTAS + 1 or churn > MERGE_SHARE * total:
-        return build_snapshot(store, embedder)
+        return build_snapshot(store, embedder, dense_kind)
     return _with_facts(store, gen, embedder.info.key, segs, dead)
 
 

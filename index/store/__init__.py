@@ -8,6 +8,15 @@ from index.store.database import (
     in_batches,
     text_hash,
 )
+from index.store.document_writes import (
+    StoredVersion,
+    WrittenDocument,
+    link_duplicates,
+    record_run,
+    refuse_other_embedder,
+    stored_versions,
+    write_document,
+)
 from index.store.figure_reads import FigureItem, FigureList, figures
 from index.store.knowledge import KNOWLEDGE_VERSION, ensure_knowledge, extract_knowledge
 from index.store.knowledge_tables import (
@@ -22,6 +31,7 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.oparl_writes import oparl_source_hashes, remove_oparl_source, write_oparl
 from index.store.paper_timeline import (
     KnowledgeCitation,
     PaperStatus,
@@ -33,9 +43,11 @@ from index.store.paper_timeline import (
 )
 from index.store.passages import ChunkView, load_chunks
 from index.store.pending import (
+    PendingTexts,
     clear_pending,
     mark_pending,
     pending_documents,
+    pending_texts,
     without_chunk_vectors,
 )
 from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
@@ -81,11 +93,14 @@ __all__ = [
     "OParlSource",
     "PaperStatus",
     "PaperStep",
+    "PendingTexts",
     "Reference",
     "Speaker",
     "Stats",
     "Step",
     "Store",
+    "StoredVersion",
+    "WrittenDocument",
     "apply_folder_publicity",
     "bump_generation",
     "clear_pending",
@@ -95,17 +110,26 @@ __all__ = [
     "figures",
     "fingerprint",
     "in_batches",
+    "link_duplicates",
     "load_chunks",
     "mark_pending",
     "oparl_numbers",
+    "oparl_source_hashes",
     "paper_status",
     "papers_by_title",
     "papers_for_documents",
     "pending_documents",
+    "pending_texts",
     "public_document_ids",
     "publicly_known_numbers",
+    "record_run",
+    "refuse_other_embedder",
+    "remove_oparl_source",
+    "stored_versions",
     "text_hash",
     "utcnow",
     "visible_stats",
     "without_chunk_vectors",
+    "write_document",
+    "write_oparl",
 ]

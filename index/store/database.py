@@ -80,8 +80,10 @@ def fingerprint(sentence: str) -> str | None:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and foreign keys (deletes rely on their cascade)."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite:"):
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
@@ -96,6 +98,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _require_foreign_keys(conn: Connection) -> None:
+    """Deleting a document relies on ``ON DELETE CASCADE``: SQLite must enforce it."""
+    if conn.dialect.name == "sqlite" and not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise IndexStoreError(
+            "SQLite foreign keys are off on this connection (PRAGMA foreign_keys=ON is needed)"
+        )
+
+
 class Store:
     """Documents, chunks and their vectors; every write runs in one transaction."""
 
@@ -104,6 +114,7 @@ class Store:
         try:
             self.engine = engine or make_engine(url)
             with self.engine.begin() as conn:
+                _require_foreign_keys(conn)
                 Base.metadata.create_all(conn)
                 _add_missing_indexes(conn)
                 _move_pending_list(conn)
@@ -228,13 +239,14 @@ class Store:
         embedder: str,
         hashes: list[str],
         dense: np.ndarray,
-        sparse: list[tuple[np.ndarray, np.ndarray] | None] | None,
+        sparse: Sequence[tuple[np.ndarray, np.ndarray] | None] | None,
     ) -> None:
         """Cache vectors by text hash; safe to repeat, harmless if a run dies later."""
         with self.session() as s:
             known = _embedding_rows(s, embedder, hashes)
             for i, h in enumerate(hashes):
-                si, sv = sparse[i] if sparse and sparse[i] is not None else (None, None)
+                pair = sparse[i] if sparse else None
+                si, sv = pair if pair is not None else (None, None)
                 row = known.get(h)
                 if row is None:
                     row = Embedding(embedder=embedder, content_hash=h)
@@ -298,23 +310,15 @@ def bump_generation(s: Session) -> int:
 
 
 def delete_documents(s: Session, doc_ids: list[int]) -> None:
-    """Remove documents explicitly in dependency order (not every backend cascades)."""
-    from index.store.knowledge import delete_knowledge
-    from index.store.tables import Fingerprint
+    """Remove documents; their foreign keys take everything derived from them along.
 
-    if not doc_ids:
-        return
-    delete_knowledge(s, doc_ids)
-    chunk_ids = select(Chunk.id).where(Chunk.document_id.in_(doc_ids))
-    s.execute(
-        Chunk.__table__.update()
-        .where(Chunk.duplicate_of_id.in_(chunk_ids))
-        .values(duplicate_of_id=None)
-    )
-    s.execute(delete(Reference).where(Reference.document_id.in_(doc_ids)))
-    s.execute(delete(Fingerprint).where(Fingerprint.chunk_id.in_(chunk_ids)))
-    s.execute(delete(Chunk).where(Chunk.document_id.in_(doc_ids)))
-    s.execute(delete(Document).where(Document.id.in_(doc_ids)))
+    Chunks, references, fingerprints, paper steps, figures and pending rows
+    cascade (``ON DELETE CASCADE`` in every store ever made; SQLite enforces it
+    with ``PRAGMA foreign_keys=ON``, see :func:`make_engine`), and chunks of
+    other documents that quoted a deleted chunk lose that link (``SET NULL``).
+    """
+    for part in in_batches(doc_ids):
+        s.execute(delete(Document).where(Document.id.in_(part)))
 
 
 def _info(d: Document, n_chunks: int) -> DocumentInfo:

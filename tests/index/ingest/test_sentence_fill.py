@@ -13,7 +13,6 @@ from bot.service import Ratsbot
 from bot.settings import Settings
 from index.store.database import text_hash
 from index.store.pending import pending_documents
-from index.store.reports import IngestReport
 from index.store.tables import Chunk
 from tests.support.bots import MakeBot
 from tests.support.paths import HUND as FIXTURE
@@ -71,23 +70,27 @@ def test_found_by_words_at_once_then_by_vectors_then_sentences_follow(
             "chunk_sparse": bool(bot.store.cached_hashes(key, chunks, sparse=True)),
         }
 
-    early, semantic = bot._answerable_early, bot._semantic_early
+    real = bot.publisher
+    before = {d.id for d in bot.store.documents()}
     ids: list[int] = []
 
-    def spy_commit(report: IngestReport) -> None:
-        early(report)
-        ids.extend(report.new_document_ids)
-        seen["committed"] = state(ids)
-        findings = bot.check().findings  # a check meanwhile sees work under way, no damage
-        seen["check"] = {"severities": sorted({f.severity.value for f in findings})}
-        seen["check"]["awaits"] = any("await their vectors" in f.message for f in findings)
+    class Spy:
+        """The service's publisher, looking at the store each time a generation is shown."""
 
-    def spy_vectors() -> None:
-        semantic()
-        seen["vectors"] = state(ids)
+        def published(self, *, complete: bool, chunks_added: int) -> None:
+            real.published(complete=complete, chunks_added=chunks_added)
+            if complete:
+                return
+            if "committed" in seen:
+                seen["vectors"] = state(ids)
+                return
+            ids.extend(sorted({d.id for d in bot.store.documents()} - before))
+            seen["committed"] = state(ids)
+            findings = bot.check().findings  # a check meanwhile sees work under way, no damage
+            seen["check"] = {"severities": sorted({f.severity.value for f in findings})}
+            seen["check"]["awaits"] = any("await their vectors" in f.message for f in findings)
 
-    monkeypatch.setattr(bot, "_answerable_early", spy_commit)
-    monkeypatch.setattr(bot, "_semantic_early", spy_vectors)
+    monkeypatch.setattr(bot, "publisher", Spy())
     shutil.copy(FIXTURE, corpus_dir / FIXTURE.name)
     report = bot.ingest([corpus_dir / FIXTURE.name])
     common = {"pending": True, "found": True, "answered": True, "most_sentences_missing": True}

@@ -142,11 +142,11 @@ def test_ivf_recall_against_flat_and_filters() -> None:
     assert list(got) == list(exact)
 
 
-def test_dense_kind_is_automatic_and_overridable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dense_kind_is_automatic_and_overridable() -> None:
     assert choose_kind(1_000) == "flat"
     assert choose_kind(1_000_000) == "ivf"
-    monkeypatch.setenv("RATSBOT_DENSE_INDEX", "hnsw")
-    assert choose_kind(1_000) == "hnsw"
+    assert choose_kind(1_000, "hnsw") == "hnsw"
+    assert Settings.from_env({"RATSBOT_DENSE_INDEX": "hnsw"}).dense_index == "hnsw"
 
 
 def test_ivf_index_round_trips_with_its_vectors_left_on_disk(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 """A real ``ratsbot ingest`` killed (SIGKILL) at any moment loses nothing.
 
-Each test runs the command line in a subprocess with the fake embedder, kills
-it at a named phase (``RATSBOT_TEST_KILL_AT``, index/killpoints.py) or after a
-random delay, and then checks what a crash may leave: the store holds the
-state before the run or after it, never between; ``ratsbot ask`` answers from
-it; ``ratsbot check`` finds store and index in agreement; and the next run
+Each test runs an ingest in a subprocess with the fake embedder and kills it:
+at a named phase (crash_driver.py, beside this file, passes the ingest an
+``on_phase`` hook that dies there) or, running the command line, after a
+random delay. Then it checks what a crash may leave: the store holds the state
+before the run or after it, never between; ``ratsbot ask`` answers from it;
+``ratsbot check`` finds store and index in agreement; and the next run
 completes the work.
 """
 
@@ -23,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.phases import PHASES
 from tests.conftest import REPO, SEED
+from tests.index.ingest.crash_driver import PHASES
 
 pytestmark = [pytest.mark.crash, pytest.mark.slow]
 
@@ -32,6 +33,7 @@ HUND = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
 SEED_Q = "Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?"
 HUND_Q = "Wie hoch ist die Hundesteuer für den ersten Hund?"
 RATSBOT = [sys.executable, "-m", "bot"]
+DRIVER = [sys.executable, "-m", "tests.index.ingest.crash_driver"]
 
 
 def _env(data: Path, corpus: Path, **extra: str) -> dict[str, str]:
@@ -45,9 +47,11 @@ def _env(data: Path, corpus: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def run(
+    env: dict[str, str], *args: str, check: bool = True, command: list[str] = RATSBOT
+) -> subprocess.CompletedProcess:
     proc = subprocess.run(
-        [*RATSBOT, *args], env=env, capture_output=True, text=True, timeout=120, cwd=REPO
+        [*command, *args], env=env, capture_output=True, text=True, timeout=120, cwd=REPO
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"ratsbot {' '.join(args)} -> {proc.returncode}\n{proc.stderr}")
@@ -86,10 +90,10 @@ def setup(tmp_path: Path) -> tuple[dict[str, str], Path]:
 @pytest.mark.parametrize("phase", PHASES)
 def test_kill_at_each_phase_then_resume(setup: tuple[dict[str, str], Path], phase: str) -> None:
     env, corpus = setup
-    kill = {**env, "RATSBOT_TEST_KILL_AT": phase}
+    kill = dict(env)
     if phase == "embedding":  # vectors before the commit: as for an upload too big to defer
         kill["RATSBOT_DEFER_VECTORS_MAX_CHUNKS"] = "0"
-    killed = run(kill, "ingest", str(corpus), check=False)
+    killed = run(kill, phase, str(corpus), check=False, command=DRIVER)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     after_commit = phase in ("committed", "vectors", "index")
     n = assert_consistent(env, {3} if after_commit else {2})
