@@ -14,7 +14,7 @@ from index.embed import FakeEmbedder
 from index.errors import IndexStoreError
 from index.ingest import ingest_paths
 from index.store import Store
-from tests.conftest import SEED
+from tests.support.paths import SEED
 
 DERIVED = [
     (tables.Chunk, tables.Chunk.document_id),

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEED
 from tests.index.ingest.crash_driver import PHASES
+from tests.support.paths import REPO, SEED
 
 pytestmark = [pytest.mark.crash, pytest.mark.slow]
 

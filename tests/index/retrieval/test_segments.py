@@ -11,6 +11,7 @@ import pytest
 
 import index.retrieval.snapshot as snapshot_mod
 from bot.service import Ratsbot
+from bot.settings import Settings
 from index.retrieval.dense import DenseIndex, choose_kind
 from index.retrieval.lexical import LexicalIndex, LexicalView
 from index.retrieval.postings import TermPostings
