@@ -16,11 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from sqlalchemy import select
-
 from index.facts import is_figure_question, wanted_kind
 from index.query import tokenize
-from index.store import Figure, Store, in_batches
+from index.store import Store, figure_rows
 
 
 def figure_chunks(
@@ -36,16 +34,11 @@ def figure_chunks(
     wanted = set(terms)
     kind = wanted_kind(question)
     out: set[int] = set()
-    with store.session() as s:
-        for part in in_batches(list(candidates)):
-            q = select(Figure.chunk_id, Figure.kind, Figure.unit, Figure.about).where(
-                Figure.chunk_id.in_(part)
-            )
-            for chunk_id, f_kind, unit, about in s.execute(q):
-                if chunk_id in out:
-                    continue
-                if (kind and f_kind == kind) or wanted & _terms(f"{unit} {about}"):
-                    out.add(chunk_id)
+    for f in figure_rows(store, candidates):
+        if f.chunk_id in out:
+            continue
+        if (kind and f.kind == kind) or wanted & _terms(f"{f.unit} {f.about}"):
+            out.add(f.chunk_id)
     return out
 
 

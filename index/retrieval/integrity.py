@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from index.store import Chunk, Document, Embedding, Store, pending_documents
+from index.store import Store, chunk_count, store_counts
 
 log = logging.getLogger(__name__)
 
@@ -84,23 +82,10 @@ def check_data_dir(
     rep = CheckReport(generation=store.generation())
     recorded = store.get_state("embedder")
     rep.embedder = recorded
-    with store.session() as s:
-        rep.documents = s.scalar(select(func.count()).select_from(Document)) or 0
-        rep.non_public_documents = (
-            s.scalar(select(func.count()).where(Document.public.is_(False))) or 0
-        )
-        rep.chunks = s.scalar(select(func.count()).select_from(Chunk)) or 0
-        lacking = Chunk.content_hash.not_in(
-            select(Embedding.content_hash).where(Embedding.embedder == embedder_key)
-        )
-        pending = sorted(pending_documents(store, s))
-        waiting = (
-            s.scalar(select(func.count()).where(lacking, Chunk.document_id.in_(pending))) or 0
-            if pending
-            else 0
-        )
-        missing = (s.scalar(select(func.count()).where(lacking)) or 0) - waiting
-        sources = list(s.scalars(select(Document.source_path).distinct()))
+    counts = store_counts(store, embedder_key)
+    rep.documents, rep.chunks = counts.documents, counts.chunks
+    rep.non_public_documents = counts.non_public_documents
+    missing, waiting, sources = counts.missing, counts.waiting, counts.sources
     if recorded and recorded != embedder_key:
         rep.add(
             Severity.ERROR,
@@ -219,8 +204,7 @@ def index_agrees(store: Store, embedder_key: str, generation: int, size: int, em
         return f"index embedder {embedder}, configured {embedder_key}"
     if generation != store.generation():
         return ""  # a newer generation is being built; the searcher refreshes by itself
-    with store.session() as s:
-        chunks = s.scalar(select(func.count()).select_from(Chunk)) or 0
+    chunks = chunk_count(store)
     if chunks != size:
         return f"index holds {size} chunks, the store {chunks}"
     return ""

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select
-
 from index.query import named_keys, speaker_keys
-from index.store import Chunk, Speaker, Store
+from index.store import Store, speakers, spoken_by
 
 
 class SpeakerLookup:
@@ -30,10 +28,10 @@ class SpeakerLookup:
         gen = self.store.generation()
         if gen == self._generation:
             return
-        with self._lock, self.store.session() as s:
+        with self._lock:
             by_key: dict[str, set[int]] = {}
-            for sp in s.scalars(select(Speaker)):
-                for key in speaker_keys(sp.name, sp.faction or ""):
+            for sp in speakers(self.store):
+                for key in speaker_keys(sp.name, sp.faction):
                     by_key.setdefault(key, set()).add(sp.id)
             self._by_key, self._generation = by_key, gen
 
@@ -41,11 +39,7 @@ class SpeakerLookup:
         """Which of ``candidates`` are spoken by someone the question names."""
         self._load()
         words = named_keys(question)
-        speakers = set().union(*(self._by_key.get(w, set()) for w in words))
-        if not speakers or not candidates:
+        voices = set().union(*(self._by_key.get(w, set()) for w in words))
+        if not voices or not candidates:
             return set()
-        with self.store.session() as s:
-            rows = s.scalars(
-                select(Chunk.id).where(Chunk.id.in_(candidates), Chunk.speaker_id.in_(speakers))
-            )
-            return set(rows)
+        return spoken_by(self.store, candidates, voices)
