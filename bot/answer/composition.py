@@ -21,7 +21,7 @@ from bot.answer.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
 from bot.answer.model import Answer, Citation, Quote, Source
 from index.embed import Embedder
 from index.facts import find_references
-from index.query import named_keys, speaker_keys, term_groups, tokenize
+from index.query import speaker_keys, tokenize
 from index.retrieval import SearchResult, one_thread
 from index.store import ChunkView, Store, load_chunks, text_hash
 
@@ -223,9 +223,7 @@ def evidence_for(
         )
     coverage = 0.0
     if result.lexical is not None:
-        coverage = result.lexical.coverage(
-            result.question, [s.text for s in sources[:3]], result.language
-        )
+        coverage = result.lexical.coverage(result.term_groups, [s.text for s in sources[:3]])
     return Evidence(result.language, sent_sparse, coverage)
 
 
@@ -246,8 +244,7 @@ def choose_quotes(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    vocabulary = result.lexical.vocabulary if result.lexical is not None else frozenset()
-    groups = term_groups(result.question, result.language, vocabulary)
+    groups = result.term_groups
     # rare terms ("Planstellen") weigh more than the words every passage shares
     weights = [
         min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
@@ -264,7 +261,7 @@ def choose_quotes(
     wanted = answer_type(result.question)
     typed = np.array([w["typed"] if wanted and _has_type(t, wanted) else 0.0 for t in texts])
     lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
-    named = named_keys(result.question)
+    named = result.analysis.named
     voiced = np.array(
         [
             w["speaker"] if named and _speaker_named(views[sources[si].chunk_id], a, named) else 0.0
@@ -351,7 +348,7 @@ def _speaker_tokens(view: ChunkView, rel_start: int) -> set[str]:
     return set(tokenize(f"{span.speaker} {span.faction or ''}"))
 
 
-def _speaker_named(view: ChunkView, rel_start: int, named: set[str]) -> bool:
+def _speaker_named(view: ChunkView, rel_start: int, named: frozenset[str]) -> bool:
     """Whether the sentence's speaker (surname or faction) is named in the question."""
     span = view.span_at(rel_start)
     if not span or not span.speaker:

@@ -16,23 +16,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from index.facts import is_figure_question, wanted_kind
-from index.query import tokenize
+from index.query import QuestionAnalysis, tokenize
 from index.store import Store, figure_rows
 
 
 def figure_chunks(
-    store: Store, question: str, terms: Sequence[str], candidates: Sequence[int]
+    store: Store, question: QuestionAnalysis, terms: Sequence[str], candidates: Sequence[int]
 ) -> set[int]:
     """The ``candidates`` that state a figure the question asks for; empty if it asks none.
 
     ``terms`` are the question's BM25 tokens (for an English question they include
     its German glossary words), so "measures" meets "Maßnahmen".
     """
-    if not candidates or not is_figure_question(question):
+    if not candidates or not question.figure_question:
         return set()
     wanted = set(terms)
-    kind = wanted_kind(question)
+    kind = question.figure_kind
     out: set[int] = set()
     for f in figure_rows(store, candidates):
         if f.chunk_id in out:

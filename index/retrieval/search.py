@@ -22,13 +22,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from index.embed import Embedder
-from index.facts import find_references
-from index.query import NamedDate, dates_in, detect_language, german_words
+from index.query import NamedDate, QuestionAnalysis, as_analysis
 from index.retrieval.dense import DenseIndex
 from index.retrieval.figure_votes import figure_chunks
 from index.retrieval.lexical import LexicalView
@@ -85,8 +85,7 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    question: str
-    language: str
+    analysis: QuestionAnalysis
     hits: list[Hit]
     references: list[str]  # paper numbers found in the question
     evidence: dict[str, float]  # features the abstention decision uses
@@ -94,6 +93,20 @@ class SearchResult:
     query_sparse: tuple[np.ndarray, np.ndarray] | None = None
     lexical: LexicalView | None = None  # the snapshot's, for coverage of question terms
     timings: dict[str, float] = field(default_factory=dict)  # seconds per retrieval step
+
+    @property
+    def question(self) -> str:
+        return self.analysis.text
+
+    @property
+    def language(self) -> str:
+        return self.analysis.language
+
+    @cached_property
+    def term_groups(self) -> list[frozenset[str]]:
+        """The question's terms in the snapshot's vocabulary (coverage and quote scoring)."""
+        vocabulary = self.lexical.vocabulary if self.lexical is not None else frozenset()
+        return self.analysis.term_groups(vocabulary)
 
 
 class Searcher:
@@ -151,22 +164,22 @@ class Searcher:
 
     def search(
         self,
-        question: str,
+        question: str | QuestionAnalysis,
         *,
         k: int = 5,
         filters: Filters | None = None,
         language: str | None = None,
     ) -> SearchResult:
+        """The best passages for ``question`` (text, analysed here with ``language``)."""
+        analysis = as_analysis(question, language)
         with one_thread():  # index/threads.py: spinning BLAS workers slowed the embedding
-            return self._search(question, k, filters, language)
+            return self._search(analysis, k, filters)
 
-    def _search(
-        self, question: str, k: int, filters: Filters | None, language: str | None
-    ) -> SearchResult:
+    def _search(self, a: QuestionAnalysis, k: int, filters: Filters | None) -> SearchResult:
         snap = self.snapshot
         t0 = time.perf_counter()
-        lang = language or detect_language(question)
-        refs = [r.number for r in find_references(question)]
+        question, lang = a.text, a.language
+        refs = list(a.references)
         filters = filters or Filters()
         masks = _allowed_rows(snap, filters, refs)
         n_allowed = _count(snap, masks)
@@ -177,7 +190,7 @@ class Searcher:
             masks = _allowed_rows(snap, filters, refs)
             n_allowed = _count(snap, masks)
         if n_allowed == 0:
-            return SearchResult(question, lang, [], refs, {"empty": 1.0})
+            return SearchResult(a, [], refs, {"empty": 1.0})
         w = WEIGHTS.get(lang, WEIGHTS["de"])
         timings: dict[str, float] = {"filters": time.perf_counter() - t0}
         lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -200,10 +213,8 @@ class Searcher:
             )
         timings["sentence"] = time.perf_counter() - t
         t = time.perf_counter()
-        # English questions search the German words too (council glossary): BM25 on the
-        # English words alone finds only names
-        words = f"{question} {german_words(question)}" if lang == "en" else question
-        tokens = snap.lexical.query_tokens(words)
+        # English questions search the German words too (council glossary)
+        tokens = snap.lexical.query_tokens(a.search_text)
         bm25 = snap.lexical.segment_postings(tokens)
         lists["bm25"] = _merge(
             _bm25_top(seg.ids, sc, m) for seg, sc, m in zip(snap.segments, bm25, masks, strict=True)
@@ -234,18 +245,17 @@ class Searcher:
         hits = _fuse(snap, masks, pool, feats, lists, w, max(VOTE_DEPTH, 4 * max(k, 1)))
         # the question names a speaker or faction, a meeting day or month, or asks
         # "how many …": the passages with that voice, date or figure get a vote
-        voiced = self.speakers.chunks_for(question, _ids(hits[:VOTE_DEPTH]))
+        voiced = self.speakers.chunks_for(a.named, _ids(hits[:VOTE_DEPTH]))
         _vote(hits, voiced, "speaker", w)
-        named = dates_in(question)
+        named = list(a.dates)
         dated = self._dated(snap, named, _ids(hits[:VOTE_DEPTH])) if named else set()
         _vote(hits, dated, "meeting", w)
-        counted = figure_chunks(self.store, question, tokens, _ids(hits[:VOTE_DEPTH]))
+        counted = figure_chunks(self.store, a, tokens, _ids(hits[:VOTE_DEPTH]))
         _vote(hits, counted, "figure", w)
         evidence = _evidence(lists, hits)
         timings["fusion"] = time.perf_counter() - t
         return SearchResult(
-            question,
-            lang,
+            a,
             hits[: max(k, 1) * 4],
             refs,
             evidence,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from index.query import named_keys, speaker_keys
+from index.query import speaker_keys
 from index.store import Store, speakers, spoken_by
 
 
@@ -35,11 +35,13 @@ class SpeakerLookup:
                     by_key.setdefault(key, set()).add(sp.id)
             self._by_key, self._generation = by_key, gen
 
-    def chunks_for(self, question: str, candidates: list[int]) -> set[int]:
-        """Which of ``candidates`` are spoken by someone the question names."""
+    def chunks_for(self, named: frozenset[str], candidates: list[int]) -> set[int]:
+        """Which of ``candidates`` are spoken by someone the question names.
+
+        ``named``: the question's words as speaker keys (``QuestionAnalysis.named``).
+        """
         self._load()
-        words = named_keys(question)
-        voices = set().union(*(self._by_key.get(w, set()) for w in words))
+        voices = set().union(*(self._by_key.get(w, set()) for w in named))
         if not voices or not candidates:
             return set()
         return spoken_by(self.store, candidates, voices)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.answer.composition import ScoredSentences, answer_type, choose_quotes, make_sources
 from index.parse import VoiceSpan
+from index.query import analyse
 from index.retrieval.search import Hit, SearchResult
 from index.store.passages import ChunkView
 
@@ -40,7 +41,7 @@ def _view() -> ChunkView:
 
 def _quotes(question: str, language: str = "de") -> list[str]:
     view = _view()
-    result = SearchResult(question, language, [Hit(1, 1.0)], [], {})
+    result = SearchResult(analyse(question, language), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
     cands = [(0, a, b) for a, b in view.sentences]
     texts = [TEXT[a:b] for a, b in view.sentences]
@@ -68,7 +69,7 @@ def _choose(question: str, sentences: list[str]) -> list[str]:
     view = replace(
         _view(), text=text, sentences=spans, spans=[VoiceSpan(0, len(text), 1, None, None)]
     )
-    result = SearchResult(question, "de", [Hit(1, 1.0)], [], {})
+    result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
     cands = [(0, a, b) for a, b in spans]
     scored = ScoredSentences(
