@@ -38,7 +38,7 @@ from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
     CheckReport,
     Filters,
-    ServingSearcher,
+    Searcher,
     check_data_dir,
     drop_index_files,
     index_agrees,
@@ -142,7 +142,7 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = ServingSearcher(self.store, self.embedder, self.index_dir)
+        self.searcher = Searcher(self.store, self.embedder, self.index_dir)
         self._ingest_lock = threading.Lock()
         self._verified_generation: int | None = None
 
@@ -180,7 +180,7 @@ class Ratsbot:
                 status.notice = "\n".join(n for n in (notice, status.notice) if n) or None
                 return status
         filters = replace(filters or Filters(), public_only=audience.public_only)
-        with one_thread():  # one limit for both steps; the two inside are then nested
+        with one_thread():  # index/retrieval/threads.py: once per question, both steps
             result = self.searcher.search(analysis, k=k, filters=filters)
             answer = compose(self.store, self.embedder, result, k=k)
         answer.notice = notice
@@ -238,13 +238,15 @@ class Ratsbot:
             return
         snap = self.searcher.snapshot
         key = self.embedder.info.key
-        why = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
-        if why:
-            log.warning("index does not match the store (%s): rebuilding it", why)
+        agreement = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
+        if not agreement.ok:
+            log.warning("index does not match the store (%s): rebuilding it", agreement.why)
             snap = self.searcher.optimize()
-            why = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
-            if why:
-                raise IndexOutOfSync(f"index and store disagree ({why}): run 'ratsbot check'")
+            agreement = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
+            if not agreement.ok:
+                raise IndexOutOfSync(
+                    f"index and store disagree ({agreement.why}): run 'ratsbot check'"
+                )
         self._verified_generation = snap.generation
 
     # -- admin -----------------------------------------------------------------
@@ -380,7 +382,8 @@ class Ratsbot:
 
         def search(question: str, k: int, language: str) -> list[int]:
             self.ensure_index()
-            result = self.searcher.search(question, k=k, filters=scoped, language=language)
+            with one_thread():
+                result = self.searcher.search(question, k=k, filters=scoped, language=language)
             return [h.chunk_id for h in result.hits]
 
         return KnowledgeReads(self.store, audience, search)

@@ -22,7 +22,7 @@ from bot.answer.model import Answer, Citation, Quote, Source
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import speaker_keys, tokenize
-from index.retrieval import SearchResult, one_thread
+from index.retrieval import SearchResult
 from index.store import ChunkView, Store, load_chunks, text_hash
 
 MAX_QUOTES = 3
@@ -114,9 +114,12 @@ def compose(
     model: AbstainModel | None = None,
     selector: QuoteSelector | None = None,
 ) -> Answer:
-    """Quote the sentences that answer ``result.question``, or abstain."""
-    with one_thread():  # index/threads.py: spinning BLAS workers slowed the embedding
-        return _compose(store, embedder, result, k, model or AbstainModel(), selector)
+    """Quote the sentences that answer ``result.question``, or abstain.
+
+    Run it inside ``one_thread()`` (index/retrieval/threads.py), as the service
+    does once per question.
+    """
+    return _compose(store, embedder, result, k, model or AbstainModel(), selector)
 
 
 def _compose(
@@ -160,7 +163,7 @@ def score_sentences(
     """Every sentence of the top passages with its cached vectors' similarity.
 
     Minutes uploaded a moment ago may have no vectors at all yet (found by BM25,
-    index/sentence_fill.py): ``embedder`` then embeds their few candidate
+    index/ingest/deferred.py): ``embedder`` then embeds their few candidate
     sentences here, so quotes and the abstention evidence stay fair.
     """
     cands: list[tuple[int, int, int]] = []
@@ -171,7 +174,7 @@ def score_sentences(
         cands.extend((si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
-    # new minutes whose sentence vectors are still being made (index/sentence_fill.py):
+    # new minutes whose sentence vectors are still being made (index/ingest/deferred.py):
     # their chunk's vector stands in, as it does in the sentence index
     waiting = {sources[si].chunk_id for (si, _a, _b), t in zip(cands, texts, strict=True)}
     waiting -= {

@@ -143,7 +143,7 @@ class DenseIndex:
         """Exact similarity of the vectors held under ``ids``; NaN for ids not held.
 
         Re-scores an approximate search's candidates, and gives fusion every
-        candidate's own score rather than only the listed ones' (index/search.py).
+        candidate's own score rather than only the listed ones' (index/retrieval/channels.py).
         """
         ids = np.asarray(ids, dtype=np.int64)
         out = np.full(len(ids), np.nan)

@@ -97,7 +97,7 @@ def check_data_dir(
             Severity.ERROR,
             f"{missing} chunks have no vector for {embedder_key}: run 'ratsbot reindex --full'",
         )
-    if waiting:  # committed before their vectors (index/sentence_fill.py): found by BM25
+    if waiting:  # committed before their vectors (index/ingest/deferred.py): found by BM25
         rep.add(
             Severity.WARNING,
             f"{waiting} chunks of new minutes await their vectors: the running ingest, "
@@ -198,13 +198,23 @@ def drop_index_files(index_dir: Path) -> None:
         shutil.rmtree(index_dir)
 
 
-def index_agrees(store: Store, embedder_key: str, generation: int, size: int, embedder: str) -> str:
-    """Empty if a loaded snapshot matches the store, else why not (for the log)."""
+@dataclass(frozen=True)
+class Agreement:
+    """Whether a loaded snapshot matches the store, and if not, why (for the log)."""
+
+    ok: bool
+    why: str = ""
+
+
+def index_agrees(
+    store: Store, embedder_key: str, generation: int, size: int, embedder: str
+) -> Agreement:
+    """Whether a loaded snapshot (its generation, size and embedder) matches the store."""
     if embedder != embedder_key:
-        return f"index embedder {embedder}, configured {embedder_key}"
+        return Agreement(False, f"index embedder {embedder}, configured {embedder_key}")
     if generation != store.generation():
-        return ""  # a newer generation is being built; the searcher refreshes by itself
+        return Agreement(True)  # a newer generation is being built; the searcher refreshes
     chunks = chunk_count(store)
     if chunks != size:
-        return f"index holds {size} chunks, the store {chunks}"
-    return ""
+        return Agreement(False, f"index holds {size} chunks, the store {chunks}")
+    return Agreement(True)

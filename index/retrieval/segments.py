@@ -120,37 +120,9 @@ def build_segment(
     wanted = sorted(stamps) if doc_ids is None else sorted(set(doc_ids) & set(stamps))
     rows = chunk_rows(store, wanted if doc_ids is not None else None)
     ids = np.array([r.id for r in rows], dtype=np.int64)
-    vecs = _load_vectors(store, embedder_key, [r.content_hash for r in rows])
     # minutes committed before their chunks were embedded are found by BM25 meanwhile
     waiting = {d for d in wanted if stamps[d].stamp.endswith(NO_CHUNK_VECTORS)}
-    missing = [r.id for r in rows if r.content_hash not in vecs and r.document_id not in waiting]
-    if missing:
-        raise IndexOutOfSync(
-            f"{len(missing)} chunks have no vectors for embedder {embedder_key}: "
-            "run 'ratsbot reindex'"
-        )
-    dense_m = np.zeros((len(rows), dim), dtype=np.float32)
-    has_dense = np.zeros(len(rows), dtype=bool)
-    sp_idx, sp_val, sp_ptr = [], [], [0]
-    for i, r in enumerate(rows):
-        d, spv = vecs.get(r.content_hash, (None, None))
-        if d is not None:
-            dense_m[i] = d
-            has_dense[i] = True
-        if spv is not None:  # none yet for new minutes (index/sentence_fill.py): empty row
-            sp_idx.append(spv[0])
-            sp_val.append(spv[1])
-        sp_ptr.append(sp_ptr[-1] + (len(spv[0]) if spv is not None else 0))
-    del vecs  # at a million chunks the per-text dict alone holds several GiB
-    sparse = None
-    if sparse_dim and sp_idx:
-        sparse = SparseRows.of(
-            np.concatenate(sp_val).astype(np.float32),
-            np.concatenate(sp_idx).astype(np.int32),
-            np.asarray(sp_ptr, dtype=np.int64),
-            (len(rows), sparse_dim),
-        )
-    del sp_idx, sp_val
+    dense_m, has_dense, sparse = _vectors(store, embedder_key, rows, waiting, dim, sparse_dim)
     texts = [r.embed_text for r in rows]
     return Segment(
         name=f"seg-{uuid.uuid4().hex[:12]}",
@@ -165,6 +137,44 @@ def build_segment(
         ),
         stamps={d: stamps[d].stamp for d in wanted},
     )
+
+
+def _vectors(
+    store: Store, key: str, rows: list[ChunkRow], waiting: set[int], dim: int, sparse_dim: int
+) -> tuple[np.ndarray, np.ndarray, SparseRows | None]:
+    """The chunks' dense matrix, which rows have a vector, and their sparse rows.
+
+    Only chunks of ``waiting`` documents may lack a vector; any other gap means
+    the cache and the store disagree.
+    """
+    vecs = _load_vectors(store, key, [r.content_hash for r in rows])
+    missing = [r.id for r in rows if r.content_hash not in vecs and r.document_id not in waiting]
+    if missing:
+        raise IndexOutOfSync(
+            f"{len(missing)} chunks have no vectors for embedder {key}: run 'ratsbot reindex'"
+        )
+    dense_m = np.zeros((len(rows), dim), dtype=np.float32)
+    has_dense = np.zeros(len(rows), dtype=bool)
+    sp_idx, sp_val, sp_ptr = [], [], [0]
+    for i, r in enumerate(rows):
+        d, spv = vecs.get(r.content_hash, (None, None))
+        if d is not None:
+            dense_m[i] = d
+            has_dense[i] = True
+        if spv is not None:  # none yet for new minutes (index/ingest/deferred.py): empty row
+            sp_idx.append(spv[0])
+            sp_val.append(spv[1])
+        sp_ptr.append(sp_ptr[-1] + (len(spv[0]) if spv is not None else 0))
+    del vecs  # at a million chunks the per-text dict alone holds several GiB
+    sparse = None
+    if sparse_dim and sp_idx:
+        sparse = SparseRows.of(
+            np.concatenate(sp_val).astype(np.float32),
+            np.concatenate(sp_idx).astype(np.int32),
+            np.asarray(sp_ptr, dtype=np.int64),
+            (len(rows), sparse_dim),
+        )
+    return dense_m, has_dense, sparse
 
 
 def _dense_index(
@@ -196,7 +206,7 @@ def _sentence_index(
 ) -> SentenceIndex | None:
     """Vectors of every sentence (cached at ingest) with the chunk each belongs to.
 
-    A chunk whose sentences have no vectors yet (new minutes, index/sentence_fill.py)
+    A chunk whose sentences have no vectors yet (new minutes, index/ingest/deferred.py)
     stands in with its own vector, so max-sim stays on and ranks it fairly.
     """
     n = sum(len(r.sentences or []) for r in rows)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bench.corpus_gen import SeedChunk, generate, write_generated
 from index.query import analyse
-from index.retrieval.speaker_votes import SpeakerLookup
+from index.retrieval.votes import SpeakerLookup
 from index.store.database import Store
 from index.store.knowledge_tables import Figure
 from index.store.tables import Chunk, Speaker

@@ -180,7 +180,7 @@ def test_cli_sees_all_and_public_flag_simulates_a_public_user(
     ],
 )
 def test_retrieval_itself_never_returns_non_public_chunks(bot: Ratsbot, filters: dict) -> None:
-    from index.retrieval.search import Filters
+    from index.retrieval import Filters
     from index.store.passages import load_chunks
 
     result = bot.searcher.search(SECRET_QUESTION, k=5, filters=Filters(**filters))

@@ -11,7 +11,7 @@ import pytest
 from bot.answer.composition import ScoredSentences, answer_type, choose_quotes, make_sources
 from index.parse import VoiceSpan
 from index.query import analyse
-from index.retrieval.search import Hit, SearchResult
+from index.retrieval import Hit, SearchResult
 from index.store.passages import ChunkView
 
 TEXT = (

@@ -10,7 +10,7 @@ import pytest
 
 from bot.service import Ratsbot
 from bot.settings import Settings
-from index.retrieval.search import Filters
+from index.retrieval import Filters
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"

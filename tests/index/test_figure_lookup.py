@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.service import Ratsbot
 from bot.settings import Settings
 from index.query import analyse, tokenize
-from index.retrieval.figure_votes import figure_chunks
+from index.retrieval.votes import figure_chunks
 from index.store.knowledge_tables import Figure
 
 
