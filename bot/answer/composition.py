@@ -75,7 +75,7 @@ def source_from_view(v: ChunkView, rank: int, score: float) -> Source:
 
 
 def make_sources(result: SearchResult, views: dict[int, ChunkView], k: int) -> list[Source]:
-    sources = []
+    sources: list[Source] = []
     for h in result.hits:
         v = views.get(h.chunk_id)
         if v is None:
@@ -216,12 +216,9 @@ def evidence_for(
                 missing, embedder.sparse([scored.texts[i] for i in missing]), strict=True
             ):
                 scored.sparse[i] = vec
+        query = result.query_sparse
         sent_sparse = max(
-            (
-                sparse_cosine(result.query_sparse, scored.sparse[i])
-                for i in top
-                if scored.sparse[i] is not None
-            ),
+            (sparse_cosine(query, sv) for i in top if (sv := scored.sparse[i]) is not None),
             default=0.0,
         )
     coverage = 0.0

@@ -38,7 +38,7 @@ class Allowed(NamedTuple):
 
     masks: Masks
     references: list[str]
-    count: int  # rows allowed over all segments
+    rows: int  # rows allowed over all segments
 
 
 def allowed_for(snap: Snapshot, f: Filters, references: Sequence[str]) -> Allowed:
@@ -109,5 +109,5 @@ def is_allowed(snap: Snapshot, masks: Masks, chunk_id: int) -> bool:
     loc = snap.locate(chunk_id)
     if loc is None:
         return False
-    m = masks[loc[0]]
-    return m is None or bool(m[loc[1]])
+    m = masks[loc.segment]
+    return m is None or bool(m[loc.row])

@@ -146,7 +146,7 @@ class Searcher:
         snap = self.snapshot
         t0 = time.perf_counter()
         allowed = allowed_for(snap, filters or Filters(), a.references)
-        if allowed.count == 0:
+        if allowed.rows == 0:
             return SearchResult(a, [], allowed.references, {"empty": 1.0})
         timings = {"filters": time.perf_counter() - t0}
         found = retrieve(snap, self.embedder, a, allowed.masks)

@@ -23,12 +23,20 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from index.embed import Embedder
 from index.retrieval.lexical import LexicalView
-from index.retrieval.segments import Segment, build_segment, doc_stamps, load_segment, save_segment
+from index.retrieval.segments import (
+    Segment,
+    Stamped,
+    build_segment,
+    doc_stamps,
+    load_segment,
+    save_segment,
+)
 from index.store import Store, retrieval_facts
 
 FORMAT = 4  # 4: sparse rows (CSR) instead of columns
@@ -44,6 +52,11 @@ class DocFacts:
     date: dt.date | None
     own: frozenset[str]
     public: bool
+
+
+class Location(NamedTuple):
+    segment: int  # index into ``Snapshot.segments``
+    row: int
 
 
 @dataclass
@@ -86,12 +99,12 @@ class Snapshot:
             s.sentences is not None for s in self.segments if s.size
         )
 
-    def locate(self, chunk_id: int) -> tuple[int, int] | None:
-        """(segment, row) of a live chunk, or None."""
-        for i, seg in enumerate(self.segments):
+    def locate(self, chunk_id: int) -> Location | None:
+        """Where a live chunk is held, or None."""
+        for i, (seg, alive) in enumerate(zip(self.segments, self.alive, strict=True)):
             row = int(seg.rows(np.array([chunk_id]))[0])
-            if row >= 0 and (self.alive[i] is None or self.alive[i][row]):
-                return i, row
+            if row >= 0 and (alive is None or alive[row]):
+                return Location(i, row)
         return None
 
 
@@ -132,8 +145,8 @@ def _build(
     embedder: Embedder,
     doc_ids: list[int] | None,
     known: frozenset[str],
-    stamps: dict | None = None,
-):
+    stamps: dict[int, Stamped] | None = None,
+) -> Segment:
     info = embedder.info
     return build_segment(
         store,
@@ -211,7 +224,7 @@ def save_snapshot(snap: Snapshot, index_dir: Path) -> Path:
         shutil.rmtree(final)
     os.replace(tmp, final)
     _fsync_dir(index_dir)
-    used = set(manifest["segments"])
+    used = {s.name for s in snap.segments}
     for old in index_dir.iterdir():
         stale_gen = old.name.startswith("gen-") and old != final
         stale_seg = old.name.startswith("seg-") and old.name not in used

@@ -154,12 +154,8 @@ def retrieval_facts(store: Store) -> RetrievalFacts:
                 select(Document.id, Document.gremium, Document.meeting_date, Document.public)
             )
         ]
-        dup = {
-            int(c): int(o)
-            for c, o in s.execute(
-                select(Chunk.id, Chunk.duplicate_of_id).where(Chunk.duplicate_of_id.is_not(None))
-            )
-        }
+        copies = select(Chunk.id, Chunk.duplicate_of_id).where(Chunk.duplicate_of_id.is_not(None))
+        dup = {int(c): int(o) for c, o in s.execute(copies) if o is not None}
         refs = select(Reference.document_id, Reference.chunk_id, Reference.number, Reference.role)
         references = [ReferenceRow(*r) for r in s.execute(refs)]
     return RetrievalFacts(docs, dup, references)
@@ -185,7 +181,7 @@ def figure_rows(store: Store, chunk_ids: Sequence[int]) -> list[FigureRow]:
             q = select(Figure.chunk_id, Figure.kind, Figure.unit, Figure.about).where(
                 Figure.chunk_id.in_(part)
             )
-            out.extend(FigureRow(*r) for r in s.execute(q))
+            out.extend(FigureRow(int(c), k, u, a) for c, k, u, a in s.execute(q) if c is not None)
     return out
 
 

@@ -13,6 +13,7 @@ from index.retrieval.dense import DenseIndex, SentenceIndex
 from index.retrieval.fusion import WEIGHTS
 from index.retrieval.fusion import fuse as _fuse
 from index.retrieval.rowfile import SparseRows, query_lookup
+from index.retrieval.snapshot import Location
 
 
 @dataclass
@@ -22,8 +23,8 @@ class _Snap:
     ids: list[int]
     dup: dict[int, int] = field(default_factory=dict)
 
-    def locate(self, chunk_id: int) -> tuple[int, int] | None:
-        return (0, self.ids.index(chunk_id)) if chunk_id in self.ids else None
+    def locate(self, chunk_id: int) -> Location | None:
+        return Location(0, self.ids.index(chunk_id)) if chunk_id in self.ids else None
 
 
 def test_row_scores_equal_the_full_product_on_those_rows() -> None:
