@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -144,9 +144,17 @@ def _compose(
     return answer
 
 
+class Candidate(NamedTuple):
+    """A sentence that may be quoted: ``text[start:end]`` of the source at ``source``."""
+
+    source: int  # index into the sources
+    start: int
+    end: int
+
+
 @dataclass
 class ScoredSentences:
-    cands: list[tuple[int, int, int]]  # (source index, rel_start, rel_end)
+    cands: list[Candidate]
     texts: list[str]
     dense: np.ndarray  # cosine with the question
     sparse: list[SparseVec | None]
@@ -166,12 +174,12 @@ def score_sentences(
     index/ingest/deferred.py): ``embedder`` then embeds their few candidate
     sentences here, so quotes and the abstention evidence stay fair.
     """
-    cands: list[tuple[int, int, int]] = []
+    cands: list[Candidate] = []
     for si, src in enumerate(sources[:SENTENCE_POOL]):
         v = views[src.chunk_id]
         if v.kind == "header":  # the metadata block is cited, never quoted
             continue
-        cands.extend((si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
+        cands.extend(Candidate(si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
     # new minutes whose sentence vectors are still being made (index/ingest/deferred.py):
@@ -278,12 +286,12 @@ def choose_quotes(
             break
         if any(_words(texts[i]) == _words(texts[j]) for j in chosen):
             continue  # the same sentence in two passages (Anfrage and Stellungnahme)
-        same_source = sum(1 for j in chosen if cands[j][0] == cands[i][0])
+        same_source = sum(1 for j in chosen if cands[j].source == cands[i].source)
         if same_source and score[i] - w["diversity"] * same_source < best - QUOTE_MARGIN:
             continue  # a second quote from the same passage must be clearly good
         chosen.append(int(i))
-    chosen.sort(key=lambda i: (cands[i][0], cands[i][1]))
-    return [_quote(views[sources[cands[i][0]].chunk_id], cands[i], sources) for i in chosen]
+    chosen.sort(key=lambda i: (cands[i].source, cands[i].start))
+    return [_quote(views[sources[cands[i].source].chunk_id], cands[i], sources) for i in chosen]
 
 
 _TYPE_CUES = {
@@ -360,7 +368,7 @@ def _standardise(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() + 1e-6)
 
 
-def _quote(v: ChunkView, cand: tuple[int, int, int], sources: list[Source]) -> Quote:
+def _quote(v: ChunkView, cand: Candidate, sources: list[Source]) -> Quote:
     si, a, b = cand
     # an anaphoric next sentence ("Die Kosten hierfür …") belongs to the quote
     for na, nb in v.sentences:

@@ -8,7 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answer.composition import ScoredSentences, answer_type, choose_quotes, make_sources
+from bot.answer.composition import (
+    Candidate,
+    ScoredSentences,
+    answer_type,
+    choose_quotes,
+    make_sources,
+)
 from index.parse import VoiceSpan
 from index.query import analyse
 from index.retrieval import Hit, SearchResult
@@ -43,7 +49,7 @@ def _quotes(question: str, language: str = "de") -> list[str]:
     view = _view()
     result = SearchResult(analyse(question, language), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
-    cands = [(0, a, b) for a, b in view.sentences]
+    cands = [Candidate(0, a, b) for a, b in view.sentences]
     texts = [TEXT[a:b] for a, b in view.sentences]
     scored = ScoredSentences(cands, texts, np.zeros(len(texts), np.float32), [None] * len(texts))
     return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
@@ -71,7 +77,7 @@ def _choose(question: str, sentences: list[str]) -> list[str]:
     )
     result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
-    cands = [(0, a, b) for a, b in spans]
+    cands = [Candidate(0, a, b) for a, b in spans]
     scored = ScoredSentences(
         cands, sentences, np.zeros(len(spans), np.float32), [None] * len(spans)
     )
