@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
+from bot.answer import Answer, render_plain
 from bot.service import Ratsbot
 
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
@@ -75,7 +75,7 @@ def score_one(q: dict[str, Any], ans: Answer) -> dict[str, Any]:
         if evidence and any(e in norm(s.text) for e in evidence):
             rank = s.rank
             break
-    answer_text = ans.text
+    answer_text = render_plain(ans)
     cite = q.get("cite") or ""
     return {
         "id": q.get("id"),

@@ -27,7 +27,6 @@ from bot.knowledge import (
 from bot.settings import Settings
 from index.embed import get_embedder
 from index.errors import IndexOutOfSync
-from index.facts import find_references, is_figure_question, wanted_kind
 from index.ingest import (
     PhaseHook,
     Publisher,
@@ -36,11 +35,11 @@ from index.ingest import (
     fill_sentences,
     ingest_paths,
 )
-from index.query import detect_language
+from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
     CheckReport,
     Filters,
-    ServingSearcher,
+    Searcher,
     check_data_dir,
     drop_index_files,
     index_agrees,
@@ -124,6 +123,10 @@ class RatsbotService(Protocol):
 
 EARLY_REFRESH_MAX_CHUNKS = 5_000  # an ingest this small is searchable before its sentences
 MAX_QUESTION_CHARS = 1000
+TRUNCATED = {
+    "de": "Die Frage war sehr lang und wurde gekürzt.",
+    "en": "The question was very long and has been shortened.",
+}
 
 
 class Ratsbot:
@@ -140,7 +143,7 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = ServingSearcher(
+        self.searcher = Searcher(
             self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
         )
         self.publisher: Publisher = _SearcherPublisher(self.searcher)  # where ingests publish
@@ -161,48 +164,44 @@ class Ratsbot:
         audience: Audience = Audience.PUBLIC,
     ) -> Answer:
         """Answer from what ``audience`` may see; the filter works inside retrieval."""
-        notice = None
         question = " ".join((question or "").split())
-        if len(question) > MAX_QUESTION_CHARS:
-            question = question[:MAX_QUESTION_CHARS]
-            notice = (
-                "Die Frage war sehr lang und wurde gekürzt."
-                if (language or detect_language(question)) == "de"
-                else "The question was very long and has been shortened."
-            )
-        lang = language or detect_language(question)
+        truncated = len(question) > MAX_QUESTION_CHARS
+        question = question[:MAX_QUESTION_CHARS]
+        analysis = analyse(question, language)  # the one reading of the question
+        lang = analysis.language
+        notice = TRUNCATED.get(lang, TRUNCATED["en"]) if truncated else None
         if not any(ch.isalnum() for ch in question):
             return Answer(question, lang, abstained=True, notice=notice)
         self.ensure_index()
         narrowed = filters is not None and any(
             (filters.gremium, filters.date_from, filters.date_to, filters.drucksache)
         )
-        if not narrowed and find_references(question) and is_status_question(question):
+        if not narrowed and analysis.references and is_status_question(question):
             # "Was ist der Stand der Drucksache 18828-20?": the paper's path, each step cited
             # (built from public documents only, whoever asks)
-            status = status_answer(question, self.knowledge_reads(audience, filters), lang)
+            status = status_answer(analysis, self.knowledge_reads(audience, filters))
             if status is not None:
                 status.notice = "\n".join(n for n in (notice, status.notice) if n) or None
                 return status
         filters = replace(filters or Filters(), public_only=audience.public_only)
-        with one_thread():  # one limit for both steps; the two inside are then nested
-            result = self.searcher.search(question, k=k, filters=filters, language=lang)
+        with one_thread():  # index/retrieval/threads.py: once per question, both steps
+            result = self.searcher.search(analysis, k=k, filters=filters)
             answer = compose(self.store, self.embedder, result, k=k)
         answer.notice = notice
-        if not answer.abstained and is_figure_question(question):
-            self._figure_first(answer, question)
+        if not answer.abstained and analysis.figure_question:
+            self._figure_first(answer, analysis)
         if audience.public_only:
             self._drop_non_public(answer)
         return answer
 
-    def _figure_first(self, answer: Answer, question: str) -> None:
+    def _figure_first(self, answer: Answer, question: QuestionAnalysis) -> None:
         """ "Wie viele Stellen …?": the figure of the quoted sentence, named first.
 
         Only figures extracted from the very sentences quoted are shown, so the
         figure line can never say more than the quotes below it.
         """
         chunk_ids = {src.chunk_id for src in answer.sources}
-        figures = self.figures(None, wanted_kind(question) or None, chunk_ids=chunk_ids).figures
+        figures = self.figures(None, question.figure_kind or None, chunk_ids=chunk_ids).figures
         lines: list[str] = []
         lead: list[Quote] = []
         for q in answer.quotes:
@@ -243,13 +242,15 @@ class Ratsbot:
             return
         snap = self.searcher.snapshot
         key = self.embedder.info.key
-        why = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
-        if why:
-            log.warning("index does not match the store (%s): rebuilding it", why)
+        agreement = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
+        if not agreement.ok:
+            log.warning("index does not match the store (%s): rebuilding it", agreement.why)
             snap = self.searcher.optimize()
-            why = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
-            if why:
-                raise IndexOutOfSync(f"index and store disagree ({why}): run 'ratsbot check'")
+            agreement = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
+            if not agreement.ok:
+                raise IndexOutOfSync(
+                    f"index and store disagree ({agreement.why}): run 'ratsbot check'"
+                )
         self._verified_generation = snap.generation
 
     # -- admin -----------------------------------------------------------------
@@ -372,7 +373,8 @@ class Ratsbot:
 
         def search(question: str, k: int, language: str) -> list[int]:
             self.ensure_index()
-            result = self.searcher.search(question, k=k, filters=scoped, language=language)
+            with one_thread():
+                result = self.searcher.search(question, k=k, filters=scoped, language=language)
             return [h.chunk_id for h in result.hits]
 
         return KnowledgeReads(self.store, audience, search)
@@ -381,7 +383,7 @@ class Ratsbot:
 class _SearcherPublisher:
     """Shows an ingest's generations to the searcher (``index.ingest.Publisher``)."""
 
-    def __init__(self, searcher: ServingSearcher) -> None:
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
 
     def published(self, *, complete: bool, chunks_added: int) -> None:

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from bot.answer.composition import compose, source_from_view
 from bot.answer.model import Answer, Citation, Quote, Source
-from bot.answer.render import frame
+from bot.answer.render import answer_json, frame, render_plain
 
 __all__ = [
     "Answer",
     "Citation",
     "Quote",
     "Source",
+    "answer_json",
     "compose",
     "frame",
+    "render_plain",
     "source_from_view",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -21,8 +21,8 @@ from bot.answer.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
 from bot.answer.model import Answer, Citation, Quote, Source
 from index.embed import Embedder
 from index.facts import find_references
-from index.query import named_keys, speaker_keys, term_groups, tokenize
-from index.retrieval import SearchResult, one_thread
+from index.query import speaker_keys, tokenize
+from index.retrieval import SearchResult
 from index.store import ChunkView, Store, load_chunks, text_hash
 
 MAX_QUOTES = 3
@@ -75,7 +75,7 @@ def source_from_view(v: ChunkView, rank: int, score: float) -> Source:
 
 
 def make_sources(result: SearchResult, views: dict[int, ChunkView], k: int) -> list[Source]:
-    sources = []
+    sources: list[Source] = []
     for h in result.hits:
         v = views.get(h.chunk_id)
         if v is None:
@@ -114,9 +114,12 @@ def compose(
     model: AbstainModel | None = None,
     selector: QuoteSelector | None = None,
 ) -> Answer:
-    """Quote the sentences that answer ``result.question``, or abstain."""
-    with one_thread():  # index/threads.py: spinning BLAS workers slowed the embedding
-        return _compose(store, embedder, result, k, model or AbstainModel(), selector)
+    """Quote the sentences that answer ``result.question``, or abstain.
+
+    Run it inside ``one_thread()`` (index/retrieval/threads.py), as the service
+    does once per question.
+    """
+    return _compose(store, embedder, result, k, model or AbstainModel(), selector)
 
 
 def _compose(
@@ -141,9 +144,17 @@ def _compose(
     return answer
 
 
+class Candidate(NamedTuple):
+    """A sentence that may be quoted: ``text[start:end]`` of the source at ``source``."""
+
+    source: int  # index into the sources
+    start: int
+    end: int
+
+
 @dataclass
 class ScoredSentences:
-    cands: list[tuple[int, int, int]]  # (source index, rel_start, rel_end)
+    cands: list[Candidate]
     texts: list[str]
     dense: np.ndarray  # cosine with the question
     sparse: list[SparseVec | None]
@@ -160,18 +171,18 @@ def score_sentences(
     """Every sentence of the top passages with its cached vectors' similarity.
 
     Minutes uploaded a moment ago may have no vectors at all yet (found by BM25,
-    index/sentence_fill.py): ``embedder`` then embeds their few candidate
+    index/ingest/deferred.py): ``embedder`` then embeds their few candidate
     sentences here, so quotes and the abstention evidence stay fair.
     """
-    cands: list[tuple[int, int, int]] = []
+    cands: list[Candidate] = []
     for si, src in enumerate(sources[:SENTENCE_POOL]):
         v = views[src.chunk_id]
         if v.kind == "header":  # the metadata block is cited, never quoted
             continue
-        cands.extend((si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
+        cands.extend(Candidate(si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
-    # new minutes whose sentence vectors are still being made (index/sentence_fill.py):
+    # new minutes whose sentence vectors are still being made (index/ingest/deferred.py):
     # their chunk's vector stands in, as it does in the sentence index
     waiting = {sources[si].chunk_id for (si, _a, _b), t in zip(cands, texts, strict=True)}
     waiting -= {
@@ -213,19 +224,14 @@ def evidence_for(
                 missing, embedder.sparse([scored.texts[i] for i in missing]), strict=True
             ):
                 scored.sparse[i] = vec
+        query = result.query_sparse
         sent_sparse = max(
-            (
-                sparse_cosine(result.query_sparse, scored.sparse[i])
-                for i in top
-                if scored.sparse[i] is not None
-            ),
+            (sparse_cosine(query, sv) for i in top if (sv := scored.sparse[i]) is not None),
             default=0.0,
         )
     coverage = 0.0
     if result.lexical is not None:
-        coverage = result.lexical.coverage(
-            result.question, [s.text for s in sources[:3]], result.language
-        )
+        coverage = result.lexical.coverage(result.term_groups, [s.text for s in sources[:3]])
     return Evidence(result.language, sent_sparse, coverage)
 
 
@@ -246,8 +252,7 @@ def choose_quotes(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    vocabulary = result.lexical.vocabulary if result.lexical is not None else frozenset()
-    groups = term_groups(result.question, result.language, vocabulary)
+    groups = result.term_groups
     # rare terms ("Planstellen") weigh more than the words every passage shares
     weights = [
         min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
@@ -264,7 +269,7 @@ def choose_quotes(
     wanted = answer_type(result.question)
     typed = np.array([w["typed"] if wanted and _has_type(t, wanted) else 0.0 for t in texts])
     lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
-    named = named_keys(result.question)
+    named = result.analysis.named
     voiced = np.array(
         [
             w["speaker"] if named and _speaker_named(views[sources[si].chunk_id], a, named) else 0.0
@@ -281,12 +286,12 @@ def choose_quotes(
             break
         if any(_words(texts[i]) == _words(texts[j]) for j in chosen):
             continue  # the same sentence in two passages (Anfrage and Stellungnahme)
-        same_source = sum(1 for j in chosen if cands[j][0] == cands[i][0])
+        same_source = sum(1 for j in chosen if cands[j].source == cands[i].source)
         if same_source and score[i] - w["diversity"] * same_source < best - QUOTE_MARGIN:
             continue  # a second quote from the same passage must be clearly good
         chosen.append(int(i))
-    chosen.sort(key=lambda i: (cands[i][0], cands[i][1]))
-    return [_quote(views[sources[cands[i][0]].chunk_id], cands[i], sources) for i in chosen]
+    chosen.sort(key=lambda i: (cands[i].source, cands[i].start))
+    return [_quote(views[sources[cands[i].source].chunk_id], cands[i], sources) for i in chosen]
 
 
 _TYPE_CUES = {
@@ -351,7 +356,7 @@ def _speaker_tokens(view: ChunkView, rel_start: int) -> set[str]:
     return set(tokenize(f"{span.speaker} {span.faction or ''}"))
 
 
-def _speaker_named(view: ChunkView, rel_start: int, named: set[str]) -> bool:
+def _speaker_named(view: ChunkView, rel_start: int, named: frozenset[str]) -> bool:
     """Whether the sentence's speaker (surname or faction) is named in the question."""
     span = view.span_at(rel_start)
     if not span or not span.speaker:
@@ -363,7 +368,7 @@ def _standardise(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() + 1e-6)
 
 
-def _quote(v: ChunkView, cand: tuple[int, int, int], sources: list[Source]) -> Quote:
+def _quote(v: ChunkView, cand: Candidate, sources: list[Source]) -> Quote:
     si, a, b = cand
     # an anaphoric next sentence ("Die Kosten hierfür …") belongs to the quote
     for na, nb in v.sentences:

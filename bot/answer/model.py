@@ -1,7 +1,8 @@
 """The answer a user gets: platform-neutral data, rendered by each front end.
 
-``Answer.to_json()`` is the contract of ``ratsbot ask --json`` that tests and
-evaluation rely on; chat front ends render the same object.
+Rendering happens at the edges: the CLI and evaluation call
+``bot.answer.render`` (plain text, and ``answer_json``, the contract of
+``ratsbot ask --json``); chat front ends render the same object their own way.
 """
 
 from __future__ import annotations
@@ -105,29 +106,3 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     notice: str | None = None  # e.g. the no-answer message or "question truncated"
     evidence: Any = None  # bot.answer.abstain.Evidence: why it answered or abstained
-
-    @property
-    def text(self) -> str:
-        """The plain-text answer: quotes with their citations, or the notice."""
-        from bot.answer.render import render_plain
-
-        return render_plain(self)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "language": self.language,
-            "abstained": self.abstained,
-            "answer": self.text,
-            "quotes": [
-                {
-                    "text": q.text,
-                    "speaker": q.speaker,
-                    "citation": q.citation.format(),
-                    "source_rank": q.source_rank,
-                }
-                for q in self.quotes
-            ],
-            "sources": [s.to_json() for s in self.sources],
-            "evidence": self.evidence.as_dict() if self.evidence is not None else None,
-        }

@@ -1,9 +1,13 @@
-"""Plain-text rendering of an answer (terminal, JSON ``answer`` field, tests).
+"""Plain-text and JSON rendering of an answer (terminal, ``ratsbot ask --json``, evaluation).
 
-Frame text follows the question's language; quotes stay German.
+Frame text follows the question's language; quotes stay German. The JSON form
+is the contract of ``ratsbot ask --json`` that tests and evaluation rely on;
+its ``answer`` field is the plain text.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from bot.answer.model import Answer
 
@@ -28,6 +32,7 @@ def frame(language: str, key: str) -> str:
 
 
 def render_plain(answer: Answer) -> str:
+    """The plain-text answer: quotes with their citations, or the notice and closest documents."""
     lines: list[str] = []
     lang = answer.language
     if answer.notice:
@@ -51,3 +56,24 @@ def render_plain(answer: Answer) -> str:
     for s in answer.sources:
         lines.append(f"[{s.rank}] {s.title} · {s.citation.format()}")
     return "\n".join(lines)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The answer as ``ratsbot ask --json`` prints it."""
+    return {
+        "question": answer.question,
+        "language": answer.language,
+        "abstained": answer.abstained,
+        "answer": render_plain(answer),
+        "quotes": [
+            {
+                "text": q.text,
+                "speaker": q.speaker,
+                "citation": q.citation.format(),
+                "source_rank": q.source_rank,
+            }
+            for q in answer.quotes
+        ],
+        "sources": [s.to_json() for s in answer.sources],
+        "evidence": answer.evidence.as_dict() if answer.evidence is not None else None,
+    }

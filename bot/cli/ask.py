@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.answer import answer_json, render_plain
 from bot.cli.common import echo_json, fail_cleanly, parse_date, service_of
 from index.retrieval import Filters
 
@@ -66,15 +67,15 @@ def ask(
         for line in sys.stdin:
             if line.strip():
                 ans = bot.ask(line.strip(), k=k, language=lang, filters=filters, audience=audience)
-                click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
+                click.echo(json.dumps(answer_json(ans), ensure_ascii=False))
         return
     if not question:
         raise click.UsageError("give a QUESTION or use --jsonl")
     ans = bot.ask(question, k=k, language=lang, filters=filters, audience=audience)
     if as_json:
-        echo_json(ans.to_json())
+        echo_json(answer_json(ans))
     else:
-        click.echo(ans.text)
+        click.echo(render_plain(ans))
 
 
 @click.command(name="eval")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.answer import render_plain
 from bot.cli.common import fail_cleanly, service_of
 from bot.settings import Settings
 
@@ -20,7 +21,7 @@ def run(ctx: click.Context, question: str) -> None:
     report = bot.reindex()
     click.echo(f"Korpus indexiert: {report.summary()}")
     click.echo(f"\nFrage: {question}\n")
-    click.echo(bot.ask(question).text)
+    click.echo(render_plain(bot.ask(question)))
     from bot.serve import configured
 
     names = configured(ctx.obj["settings"])

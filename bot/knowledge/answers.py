@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from bot.answer import Answer, Quote, Source, source_from_view
 from bot.audience import Audience
 from bot.knowledge.render import citation_of, current_state, figure_line
-from index.facts import FIGURE_CUE, find_references, wanted_kind
-from index.query import detect_language, tokenize
+from index.facts import FIGURE_CUE, wanted_kind
+from index.query import QuestionAnalysis, as_analysis, detect_language, tokenize
 from index.store import (
     FigureItem,
     KnowledgeCitation,
@@ -83,17 +83,21 @@ def status_for(store: Store, number: str, audience: Audience) -> PaperStatus:
 
 
 def status_answer(
-    question: str, reads: KnowledgeReads, language: str | None = None
+    question: str | QuestionAnalysis, reads: KnowledgeReads, language: str | None = None
 ) -> Answer | None:
-    """The paths of the paper the question names, or of the papers its topic finds."""
-    if not is_status_question(question):
+    """The paths of the paper the question names, or of the papers its topic finds.
+
+    ``question``: its text (analysed here with ``language``) or its analysis.
+    """
+    analysis = as_analysis(question, language)
+    if not is_status_question(analysis.text):
         return None
-    lang = language or detect_language(question)
-    numbers = list(dict.fromkeys(r.number for r in find_references(question)))
+    lang = analysis.language
+    numbers = list(dict.fromkeys(analysis.references))
     if numbers:
         statuses = [st for n in numbers if (st := status_for(reads.store, n, reads.audience)).found]
     else:
-        statuses = _statuses_by_topic(question, reads, lang)
+        statuses = _statuses_by_topic(analysis.text, reads, lang)
     statuses = [st for st in statuses if st.steps]
     if not statuses:
         return None
@@ -104,7 +108,7 @@ def status_answer(
         notes.append(f"{label}: {current_state(st, lang)}")
         steps = st.steps if numbers else st.steps[-1:]
         cited += [(s.citation, None) for s in steps if s.citation.text]
-    return _answer(reads.store, question, lang, cited, "\n".join(notes))
+    return _answer(reads.store, analysis.text, lang, cited, "\n".join(notes))
 
 
 def _statuses_by_topic(question: str, reads: KnowledgeReads, lang: str) -> list[PaperStatus]:

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from index.query.analysis import QuestionAnalysis, analyse, as_analysis
 from index.query.dates import NamedDate, dates_in
 from index.query.glossary import german_words
 from index.query.language import detect_language
 from index.query.speakers import named_keys, speaker_keys
-from index.query.terms import memo_tokenizer, query_terms, term_groups, tokenize
+from index.query.terms import memo_tokenizer, query_terms, tokenize
 
 __all__ = [
     "NamedDate",
+    "QuestionAnalysis",
+    "analyse",
+    "as_analysis",
     "dates_in",
     "detect_language",
     "german_words",
@@ -15,6 +19,5 @@ __all__ = [
     "named_keys",
     "query_terms",
     "speaker_keys",
-    "term_groups",
     "tokenize",
 ]

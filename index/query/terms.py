@@ -16,8 +16,6 @@ from functools import lru_cache
 
 import Stemmer
 
-from index.query.glossary import expand
-
 _TOKEN = re.compile(r"[A-Za-zÄÖÜäöüß0-9]+(?:-[A-Za-zÄÖÜäöüß0-9]+)*")
 
 STOPWORDS_DE = frozenset(
@@ -108,25 +106,6 @@ def query_terms(query: str, vocabulary: frozenset[str]) -> list[str]:
             st = tail[0] if tail else st
         terms.append(st)
     return list(dict.fromkeys(terms))
-
-
-def term_groups(query: str, language: str, vocabulary: frozenset[str]) -> list[frozenset[str]]:
-    """The question's terms as groups of German stems, any of which counts as the term.
-
-    German questions: one stem per term. English questions: each English term's
-    German alternatives from the council glossary plus the word itself (names and
-    shared words like "Databox" or "SPD" match as they are).
-    """
-    if language != "en":
-        return [frozenset([t]) for t in query_terms(query, vocabulary)]
-    groups: list[frozenset[str]] = []
-    for english, german in expand(query):
-        alternatives = {st for word in german for st in tokenize(word)}  # no compound tails
-        alternatives.update(query_terms(english, vocabulary))
-        group = frozenset(alternatives)
-        if group and group not in groups:
-            groups.append(group)
-    return groups
 
 
 def _tail(word: str, vocabulary: frozenset[str]) -> list[str]:

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+from index.retrieval.filters import Filters
+from index.retrieval.fusion import Hit
 from index.retrieval.integrity import (
+    Agreement,
     CheckReport,
+    Severity,
     check_data_dir,
     drop_index_files,
     index_agrees,
     remove_stale_temp,
 )
-from index.retrieval.search import Filters, SearchResult
-from index.retrieval.serving import ServingSearcher
+from index.retrieval.search import Searcher, SearchResult
 from index.retrieval.threads import one_thread
 
 __all__ = [
+    "Agreement",
     "CheckReport",
     "Filters",
+    "Hit",
     "SearchResult",
-    "ServingSearcher",
+    "Searcher",
+    "Severity",
     "check_data_dir",
     "drop_index_files",
     "index_agrees",

@@ -142,7 +142,7 @@ class DenseIndex:
         """Exact similarity of the vectors held under ``ids``; NaN for ids not held.
 
         Re-scores an approximate search's candidates, and gives fusion every
-        candidate's own score rather than only the listed ones' (index/search.py).
+        candidate's own score rather than only the listed ones' (index/retrieval/channels.py).
         """
         ids = np.asarray(ids, dtype=np.int64)
         out = np.full(len(ids), np.nan)
@@ -166,7 +166,7 @@ class DenseIndex:
         inner = faiss.downcast_index(self.index.index) if hasattr(self.index, "index") else None
         if not isinstance(inner, faiss.IndexFlat) or self.size == 0:
             return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
-        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)  # type: ignore[attr-defined]
         vecs = faiss.rev_swig_ptr(inner.get_xb(), self.size * self.dim).reshape(-1, self.dim)
         if len(ids) > 1 and not (np.diff(ids) > 0).all():  # built from sorted ids, but be safe
             order = np.argsort(ids, kind="stable")
@@ -174,13 +174,14 @@ class DenseIndex:
         return ids, vecs
 
     def _params(self, sel: faiss.IDSelector | None, narrow: bool) -> faiss.SearchParameters | None:
+        """Search parameters (faiss's bundled stubs lag its SWIG classes: hence the ignores)."""
         if self.kind == "ivf":
             ivf = faiss.extract_index_ivf(self.index)
             nprobe = ivf.nlist if narrow else nprobe_for(ivf.nlist)
-            return faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
+            return faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)  # type: ignore[call-arg]
         if self.kind == "hnsw":
-            return faiss.SearchParametersHNSW(sel=sel, efSearch=HNSW_EF_SEARCH)
-        return None if sel is None else faiss.SearchParameters(sel=sel)
+            return faiss.SearchParametersHNSW(sel=sel, efSearch=HNSW_EF_SEARCH)  # type: ignore[attr-defined]
+        return None if sel is None else faiss.SearchParameters(sel=sel)  # type: ignore[call-arg]
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))

@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from index.store import Chunk, Document, Embedding, Store, pending_documents
+from index.store import Store, chunk_count, store_counts
 
 log = logging.getLogger(__name__)
 
@@ -84,23 +82,10 @@ def check_data_dir(
     rep = CheckReport(generation=store.generation())
     recorded = store.get_state("embedder")
     rep.embedder = recorded
-    with store.session() as s:
-        rep.documents = s.scalar(select(func.count()).select_from(Document)) or 0
-        rep.non_public_documents = (
-            s.scalar(select(func.count()).where(Document.public.is_(False))) or 0
-        )
-        rep.chunks = s.scalar(select(func.count()).select_from(Chunk)) or 0
-        lacking = Chunk.content_hash.not_in(
-            select(Embedding.content_hash).where(Embedding.embedder == embedder_key)
-        )
-        pending = sorted(pending_documents(store, s))
-        waiting = (
-            s.scalar(select(func.count()).where(lacking, Chunk.document_id.in_(pending))) or 0
-            if pending
-            else 0
-        )
-        missing = (s.scalar(select(func.count()).where(lacking)) or 0) - waiting
-        sources = list(s.scalars(select(Document.source_path).distinct()))
+    counts = store_counts(store, embedder_key)
+    rep.documents, rep.chunks = counts.documents, counts.chunks
+    rep.non_public_documents = counts.non_public_documents
+    missing, waiting, sources = counts.missing, counts.waiting, counts.sources
     if recorded and recorded != embedder_key:
         rep.add(
             Severity.ERROR,
@@ -112,7 +97,7 @@ def check_data_dir(
             Severity.ERROR,
             f"{missing} chunks have no vector for {embedder_key}: run 'ratsbot reindex --full'",
         )
-    if waiting:  # committed before their vectors (index/sentence_fill.py): found by BM25
+    if waiting:  # committed before their vectors (index/ingest/deferred.py): found by BM25
         rep.add(
             Severity.WARNING,
             f"{waiting} chunks of new minutes await their vectors: the running ingest, "
@@ -213,14 +198,23 @@ def drop_index_files(index_dir: Path) -> None:
         shutil.rmtree(index_dir)
 
 
-def index_agrees(store: Store, embedder_key: str, generation: int, size: int, embedder: str) -> str:
-    """Empty if a loaded snapshot matches the store, else why not (for the log)."""
+@dataclass(frozen=True)
+class Agreement:
+    """Whether a loaded snapshot matches the store, and if not, why (for the log)."""
+
+    ok: bool
+    why: str = ""
+
+
+def index_agrees(
+    store: Store, embedder_key: str, generation: int, size: int, embedder: str
+) -> Agreement:
+    """Whether a loaded snapshot (its generation, size and embedder) matches the store."""
     if embedder != embedder_key:
-        return f"index embedder {embedder}, configured {embedder_key}"
+        return Agreement(False, f"index embedder {embedder}, configured {embedder_key}")
     if generation != store.generation():
-        return ""  # a newer generation is being built; the searcher refreshes by itself
-    with store.session() as s:
-        chunks = s.scalar(select(func.count()).select_from(Chunk)) or 0
+        return Agreement(True)  # a newer generation is being built; the searcher refreshes
+    chunks = chunk_count(store)
     if chunks != size:
-        return f"index holds {size} chunks, the store {chunks}"
-    return ""
+        return Agreement(False, f"index holds {size} chunks, the store {chunks}")
+    return Agreement(True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.query import memo_tokenizer, query_terms, term_groups, tokenize
+from index.query import memo_tokenizer, query_terms, tokenize
 from index.retrieval.postings import TermPostings
 
 
@@ -146,13 +146,13 @@ class LexicalView:
         df = sum(p.doc_freq(term) for p in self.parts)
         return float(np.log((max(self.n, 1) + 1) / (df + 0.5)))
 
-    def coverage(self, query: str, texts: Sequence[str], language: str = "de") -> float:
-        """IDF-weighted share of the question's terms that occur in ``texts``.
+    def coverage(self, groups: Sequence[frozenset[str]], texts: Sequence[str]) -> float:
+        """IDF-weighted share of the question's terms (``QuestionAnalysis.term_groups``)
+        that occur in ``texts``.
 
         A term of an English question counts when any of its German glossary
         alternatives occurs; its weight is that of its most common alternative.
         """
-        groups = term_groups(query, language, self.vocabulary)
         if not groups:
             return 0.0
         seen = {t for text in texts for t in tokenize(text, self.vocabulary)}

@@ -20,26 +20,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import select
 
 from index.errors import IndexOutOfSync
 from index.retrieval.dense import DenseIndex, SentenceIndex
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.rowfile import RowFile, SparseRows, positions
 from index.store import (
-    Chunk,
-    Document,
-    Embedding,
+    ChunkRow,
     Store,
-    in_batches,
-    pending_documents,
+    chunk_rows,
+    document_versions,
+    scan_embeddings,
     text_hash,
-    without_chunk_vectors,
 )
 
 DocStamp = str  # content hash + ingest time: changes whenever a document is rewritten
+# a pending document's stamp ends in a mark, so its segment is rebuilt once its vectors exist
+NO_CHUNK_VECTORS = "!"  # its chunks have no vectors yet (found by BM25 alone)
+NO_SENTENCE_VECTORS = "~"  # its chunks have vectors, its sentences not yet
+
+
+class Stamped(NamedTuple):
+    """A document's version stamp and whether the public may see it."""
+
+    stamp: DocStamp
+    public: bool
 
 
 @dataclass
@@ -74,24 +82,22 @@ class Segment:
         return positions(self.ids, chunk_ids)
 
 
-def doc_stamps(store: Store, key: str) -> dict[int, tuple[DocStamp, bool]]:
+def doc_stamps(store: Store, key: str) -> dict[int, Stamped]:
     """Every document's version stamp and audience, read in one cheap query.
 
     A document whose sentence vectors are still pending has another stamp than
     the same document once they exist, and one whose chunks have no vectors yet
     a third, so its segment is rebuilt at each step.
     """
-    with store.session() as s:
-        rows = s.execute(
-            select(Document.id, Document.content_hash, Document.ingested_at, Document.public)
-        ).all()
-        pending = pending_documents(store, s)
-        bare = without_chunk_vectors(store, key, pending, s)
-    mark = {i: "!" if i in bare else "~" for i in pending}
-    return {
-        int(i): (f"{h}@{t.isoformat() if t else ''}{mark.get(int(i), '')}", bool(p))
-        for i, h, t, p in rows
+    versions = document_versions(store, key)
+    mark = {
+        i: NO_CHUNK_VECTORS if i in versions.bare else NO_SENTENCE_VECTORS for i in versions.pending
     }
+    out: dict[int, Stamped] = {}
+    for d in versions.documents:
+        when = d.ingested_at.isoformat() if d.ingested_at else ""
+        out[d.id] = Stamped(f"{d.content_hash}@{when}{mark.get(d.id, '')}", d.public)
+    return out
 
 
 def build_segment(
@@ -104,7 +110,7 @@ def build_segment(
     max_sentences: int,
     dense_kind: str | None = None,
     vocabulary: frozenset[str] = frozenset(),
-    stamps: dict[int, tuple[DocStamp, bool]] | None = None,
+    stamps: dict[int, Stamped] | None = None,
 ) -> Segment:
     """Build a segment from the store's cached vectors for ``doc_ids`` (None: all).
 
@@ -112,26 +118,50 @@ def build_segment(
     """
     stamps = stamps if stamps is not None else doc_stamps(store, embedder_key)
     wanted = sorted(stamps) if doc_ids is None else sorted(set(doc_ids) & set(stamps))
-    rows = _chunk_rows(store, wanted if doc_ids is not None else None)
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    vecs = _load_vectors(store, embedder_key, [r[3] for r in rows])
+    rows = chunk_rows(store, wanted if doc_ids is not None else None)
+    ids = np.array([r.id for r in rows], dtype=np.int64)
     # minutes committed before their chunks were embedded are found by BM25 meanwhile
-    waiting = {d for d in wanted if stamps[d][0].endswith("!")}
-    missing = [r[0] for r in rows if r[3] not in vecs and r[1] not in waiting]
+    waiting = {d for d in wanted if stamps[d].stamp.endswith(NO_CHUNK_VECTORS)}
+    dense_m, has_dense, sparse = _vectors(store, embedder_key, rows, waiting, dim, sparse_dim)
+    texts = [r.embed_text for r in rows]
+    return Segment(
+        name=f"seg-{uuid.uuid4().hex[:12]}",
+        ids=ids,
+        doc_of=np.array([r.document_id for r in rows], dtype=np.int64),
+        public=np.array([stamps[r.document_id].public for r in rows], dtype=bool),
+        dense=_dense_index(ids, dense_m, has_dense, dim, dense_kind),
+        sparse=sparse,
+        lexical=LexicalIndex.build(ids.tolist(), texts, vocabulary),
+        sentences=_sentence_index(
+            store, embedder_key, rows, dense_m, has_dense, max_sentences, dense_kind
+        ),
+        stamps={d: stamps[d].stamp for d in wanted},
+    )
+
+
+def _vectors(
+    store: Store, key: str, rows: list[ChunkRow], waiting: set[int], dim: int, sparse_dim: int
+) -> tuple[np.ndarray, np.ndarray, SparseRows | None]:
+    """The chunks' dense matrix, which rows have a vector, and their sparse rows.
+
+    Only chunks of ``waiting`` documents may lack a vector; any other gap means
+    the cache and the store disagree.
+    """
+    vecs = _load_vectors(store, key, [r.content_hash for r in rows])
+    missing = [r.id for r in rows if r.content_hash not in vecs and r.document_id not in waiting]
     if missing:
         raise IndexOutOfSync(
-            f"{len(missing)} chunks have no vectors for embedder {embedder_key}: "
-            "run 'ratsbot reindex'"
+            f"{len(missing)} chunks have no vectors for embedder {key}: run 'ratsbot reindex'"
         )
     dense_m = np.zeros((len(rows), dim), dtype=np.float32)
     has_dense = np.zeros(len(rows), dtype=bool)
     sp_idx, sp_val, sp_ptr = [], [], [0]
     for i, r in enumerate(rows):
-        d, spv = vecs.get(r[3], (None, None))
+        d, spv = vecs.get(r.content_hash, (None, None))
         if d is not None:
             dense_m[i] = d
             has_dense[i] = True
-        if spv is not None:  # none yet for new minutes (index/sentence_fill.py): empty row
+        if spv is not None:  # none yet for new minutes (index/ingest/deferred.py): empty row
             sp_idx.append(spv[0])
             sp_val.append(spv[1])
         sp_ptr.append(sp_ptr[-1] + (len(spv[0]) if spv is not None else 0))
@@ -144,21 +174,7 @@ def build_segment(
             np.asarray(sp_ptr, dtype=np.int64),
             (len(rows), sparse_dim),
         )
-    del sp_idx, sp_val
-    texts = [r[4] for r in rows]
-    return Segment(
-        name=f"seg-{uuid.uuid4().hex[:12]}",
-        ids=ids,
-        doc_of=np.array([r[1] for r in rows], dtype=np.int64),
-        public=np.array([stamps[r[1]][1] for r in rows], dtype=bool),
-        dense=_dense_index(ids, dense_m, has_dense, dim, dense_kind),
-        sparse=sparse,
-        lexical=LexicalIndex.build(ids.tolist(), texts, vocabulary),
-        sentences=_sentence_index(
-            store, embedder_key, rows, dense_m, has_dense, max_sentences, dense_kind
-        ),
-        stamps={d: stamps[d][0] for d in wanted},
-    )
+    return dense_m, has_dense, sparse
 
 
 def _dense_index(
@@ -170,51 +186,19 @@ def _dense_index(
     return DenseIndex.build(ids[has], vectors[has], dim, kind)
 
 
-def _chunk_rows(store: Store, doc_ids: list[int] | None) -> list[tuple]:
-    """(id, document id, sentences, embed hash, embed text, text) ordered by id."""
-    cols = (
-        Chunk.id,
-        Chunk.document_id,
-        Chunk.sentences,
-        Chunk.content_hash,
-        Chunk.embed_text,
-        Chunk.text,
-    )
-    out: list[tuple] = []
-    with store.session() as s:
-        if doc_ids is None:
-            out = [tuple(r) for r in s.execute(select(*cols).order_by(Chunk.id))]
-        else:
-            for part in in_batches(doc_ids):
-                q = select(*cols).where(Chunk.document_id.in_(part))
-                out.extend(tuple(r) for r in s.execute(q))
-            out.sort(key=lambda r: r[0])
-    return out
-
-
 def _load_vectors(
     store: Store, key: str, hashes: list[str]
 ) -> dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]]:
     """Cached vectors by hash; a full scan of the cache is faster than IN lists at scale."""
     if len(hashes) < 50_000:
         return store.load_embeddings(key, hashes)
-    wanted = set(hashes)
-    out: dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = {}
-    cols = (Embedding.content_hash, Embedding.dense, Embedding.sparse_idx, Embedding.sparse_val)
-    with store.session() as s:
-        for h, d, si, sv in s.execute(select(*cols).where(Embedding.embedder == key)):
-            if h in wanted:
-                spv = None
-                if si is not None and sv is not None:
-                    spv = (np.frombuffer(si, np.int32), np.frombuffer(sv, np.float32))
-                out[h] = (np.frombuffer(d, np.float32), spv)
-    return out
+    return scan_embeddings(store, key, hashes)
 
 
 def _sentence_index(
     store: Store,
     key: str,
-    rows: list[tuple],
+    rows: list[ChunkRow],
     chunk_vectors: np.ndarray,
     has_vector: np.ndarray,
     limit: int,
@@ -222,21 +206,21 @@ def _sentence_index(
 ) -> SentenceIndex | None:
     """Vectors of every sentence (cached at ingest) with the chunk each belongs to.
 
-    A chunk whose sentences have no vectors yet (new minutes, index/sentence_fill.py)
+    A chunk whose sentences have no vectors yet (new minutes, index/ingest/deferred.py)
     stands in with its own vector, so max-sim stays on and ranks it fairly.
     """
-    n = sum(len(r[2] or []) for r in rows)
+    n = sum(len(r.sentences or []) for r in rows)
     if n == 0 or n > limit:
         return None
     hashes, chunk_of = [], []
     for r in rows:
-        for a, b in r[2] or []:
-            hashes.append(text_hash(r[5][a:b]))
-            chunk_of.append(r[0])
+        for a, b in r.sentences or []:
+            hashes.append(text_hash(r.text[a:b]))
+            chunk_of.append(r.id)
     vecs = _load_vectors(store, key, hashes)
     keep = [i for i, h in enumerate(hashes) if h in vecs]
     covered = {chunk_of[i] for i in keep}
-    stand_in = [i for i, r in enumerate(rows) if r[0] not in covered and has_vector[i]]
+    stand_in = [i for i, r in enumerate(rows) if r.id not in covered and has_vector[i]]
     if not keep and not stand_in:
         return None
     dim = chunk_vectors.shape[1]
@@ -247,7 +231,7 @@ def _sentence_index(
     positions = np.concatenate(
         [
             np.asarray(chunk_of, np.int64)[keep],
-            np.asarray([rows[i][0] for i in stand_in], np.int64),
+            np.asarray([rows[i].id for i in stand_in], np.int64),
         ]
     )
     index = DenseIndex.build(np.arange(len(m), dtype=np.int64), m, dim, kind)

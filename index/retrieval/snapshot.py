@@ -23,14 +23,21 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import select
 
 from index.embed import Embedder
 from index.retrieval.lexical import LexicalView
-from index.retrieval.segments import Segment, build_segment, doc_stamps, load_segment, save_segment
-from index.store import Chunk, Document, Reference, Store
+from index.retrieval.segments import (
+    Segment,
+    Stamped,
+    build_segment,
+    doc_stamps,
+    load_segment,
+    save_segment,
+)
+from index.store import Store, retrieval_facts
 
 FORMAT = 4  # 4: sparse rows (CSR) instead of columns
 MAX_SENTENCE_VECTORS = 2_000_000  # ~250k chunks; above, max-sim would need >3 GiB RAM
@@ -45,6 +52,11 @@ class DocFacts:
     date: dt.date | None
     own: frozenset[str]
     public: bool
+
+
+class Location(NamedTuple):
+    segment: int  # index into ``Snapshot.segments``
+    row: int
 
 
 @dataclass
@@ -87,47 +99,37 @@ class Snapshot:
             s.sentences is not None for s in self.segments if s.size
         )
 
-    def locate(self, chunk_id: int) -> tuple[int, int] | None:
-        """(segment, row) of a live chunk, or None."""
-        for i, seg in enumerate(self.segments):
+    def locate(self, chunk_id: int) -> Location | None:
+        """Where a live chunk is held, or None."""
+        for i, (seg, alive) in enumerate(zip(self.segments, self.alive, strict=True)):
             row = int(seg.rows(np.array([chunk_id]))[0])
-            if row >= 0 and (self.alive[i] is None or self.alive[i][row]):
-                return i, row
+            if row >= 0 and (alive is None or alive[row]):
+                return Location(i, row)
         return None
 
 
 def _facts(store: Store) -> tuple[dict, dict, dict, dict]:
     """Documents, quoted-copy links and paper numbers: small tables, read whole."""
-    with store.session() as s:
-        docs = {
-            int(i): DocFacts(g, d, frozenset(), bool(p))
-            for i, g, d, p in s.execute(
-                select(Document.id, Document.gremium, Document.meeting_date, Document.public)
-            )
-        }
-        dup = {
-            int(c): int(o)
-            for c, o in s.execute(
-                select(Chunk.id, Chunk.duplicate_of_id).where(Chunk.duplicate_of_id.is_not(None))
-            )
-        }
-        mentions: dict[str, set[int]] = {}
-        papers: dict[str, set[int]] = {}
-        refs = select(Reference.document_id, Reference.chunk_id, Reference.number, Reference.role)
-        for doc_id, chunk_id, number, role in s.execute(refs):
-            if role == "own" and chunk_id is None:
-                papers.setdefault(number, set()).add(int(doc_id))
-            elif chunk_id is not None:
-                mentions.setdefault(number, set()).add(int(chunk_id))
-            else:
-                mentions.setdefault(number, set())
+    facts = retrieval_facts(store)
+    docs = {
+        d.id: DocFacts(d.gremium, d.meeting_date, frozenset(), d.public) for d in facts.documents
+    }
+    mentions: dict[str, set[int]] = {}
+    papers: dict[str, set[int]] = {}
+    for ref in facts.references:
+        if ref.role == "own" and ref.chunk_id is None:
+            papers.setdefault(ref.number, set()).add(int(ref.document_id))
+        elif ref.chunk_id is not None:
+            mentions.setdefault(ref.number, set()).add(int(ref.chunk_id))
+        else:
+            mentions.setdefault(ref.number, set())
     for number, doc_ids in papers.items():
         for d in doc_ids:
             if d in docs:
                 docs[d].own = docs[d].own | {number}
     return (
         docs,
-        dup,
+        facts.duplicates,
         {n: np.array(sorted(c), dtype=np.int64) for n, c in mentions.items()},
         {n: np.array(sorted(c), dtype=np.int64) for n, c in papers.items()},
     )
@@ -143,9 +145,9 @@ def _build(
     embedder: Embedder,
     doc_ids: list[int] | None,
     known: frozenset[str],
-    stamps: dict | None = None,
+    stamps: dict[int, Stamped] | None = None,
     dense_kind: str | None = None,
-):
+) -> Segment:
     info = embedder.info
     return build_segment(
         store,
@@ -181,8 +183,8 @@ def update_snapshot(
     for i, seg in enumerate(prev.segments):
         for d, st in seg.stamps.items():
             covered[d] = (i, st)
-    gone = [d for d, (_i, st) in covered.items() if stamps.get(d, (None,))[0] != st]
-    new = [d for d, (st, _p) in stamps.items() if covered.get(d, (0, None))[1] != st]
+    gone = [d for d, (_i, st) in covered.items() if d not in stamps or stamps[d].stamp != st]
+    new = [d for d, now in stamps.items() if d not in covered or covered[d][1] != now.stamp]
     dead = list(prev.dead)
     if gone:
         gone_a = np.array(sorted(gone), dtype=np.int64)
@@ -226,7 +228,7 @@ def save_snapshot(snap: Snapshot, index_dir: Path) -> Path:
         shutil.rmtree(final)
     os.replace(tmp, final)
     _fsync_dir(index_dir)
-    used = set(manifest["segments"])
+    used = {s.name for s in snap.segments}
     for old in index_dir.iterdir():
         stale_gen = old.name.startswith("gen-") and old != final
         stale_seg = old.name.startswith("seg-") and old.name not in used

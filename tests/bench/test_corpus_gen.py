@@ -10,7 +10,8 @@ import numpy as np
 from sqlalchemy import select
 
 from bench.corpus_gen import SeedChunk, generate, write_generated
-from index.retrieval.speaker_votes import SpeakerLookup
+from index.query import analyse
+from index.retrieval.votes import SpeakerLookup
 from index.store.database import Store
 from index.store.knowledge_tables import Figure
 from index.store.tables import Chunk, Speaker
@@ -59,7 +60,8 @@ def test_a_generated_speech_gets_the_faction_vote(tmp_path: Path) -> None:
     assert all(r.speaker_id is None for r in rows if not r.text.startswith("Herr "))
     spd = {r.id for r in speeches if "(SPD-Fraktion)" in r.text}
     assert spd
-    voted = SpeakerLookup(store).chunks_for("Was schlägt die SPD vor?", [r.id for r in rows])
+    named = analyse("Was schlägt die SPD vor?").named
+    voted = SpeakerLookup(store).chunks_for(named, [r.id for r in rows])
     assert voted == spd
     store.close()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.answer import answer_json, render_plain
 from bot.audience import Audience, Role, audience_for, role_of
 from bot.cli import cli
 from bot.knowledge import figures_json, status_json
@@ -42,9 +43,10 @@ def corpus_dir(corpus_dir: Path) -> Path:
 
 def _answer_text(ans) -> str:  # type: ignore[no-untyped-def]
     """Everything shown of an answer except the user's own question."""
-    data = ans.to_json()
+    data = answer_json(ans)
     data.pop("question", None)
-    return json.dumps(data, ensure_ascii=False, default=str) + ans.text.replace(ans.question, "")
+    text = render_plain(ans).replace(ans.question, "")
+    return json.dumps(data, ensure_ascii=False, default=str) + text
 
 
 def test_member_gets_the_answer_public_user_gets_nothing_of_it(bot: Ratsbot) -> None:

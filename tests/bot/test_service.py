@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import answer_json, render_plain
 from bot.service import Ratsbot
-from index.retrieval.search import Filters
+from index.retrieval import Filters
 from tests.support.bots import MakeBot
 from tests.support.paths import HUND as FIXTURE
 
@@ -31,7 +32,7 @@ def test_first_question_indexes_the_corpus_by_itself(bot: Ratsbot) -> None:
     assert "19027-20" in quote.citation.format() and "18828-20" in quote.citation.format()
     assert quote.citation.page == 2
     assert "Herr Vogeler" in (quote.speaker or "")
-    js = ans.to_json()
+    js = answer_json(ans)
     assert js["language"] == "de" and js["sources"][0]["rank"] == 1
     assert set(js["sources"][0]) >= {
         "chunk_id",
@@ -110,7 +111,7 @@ def test_status_question_with_a_paper_number_gives_its_path(bot: Ratsbot) -> Non
     assert not ans.abstained
     assert "zuletzt: Rat 17.12.2020" in (ans.notice or "")
     assert any("zurück an den APOD" in q.text for q in ans.quotes)
-    assert "zuletzt: Rat 17.12.2020" in ans.text
+    assert "zuletzt: Rat 17.12.2020" in render_plain(ans)
 
 
 def test_figure_question_gets_the_figure_first_only_when_retrieved(bot: Ratsbot) -> None:

@@ -8,9 +8,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answer.composition import ScoredSentences, answer_type, choose_quotes, make_sources
+from bot.answer.composition import (
+    Candidate,
+    ScoredSentences,
+    answer_type,
+    choose_quotes,
+    make_sources,
+)
 from index.parse import VoiceSpan
-from index.retrieval.search import Hit, SearchResult
+from index.query import analyse
+from index.retrieval import Hit, SearchResult
 from index.store.passages import ChunkView
 
 TEXT = (
@@ -40,9 +47,9 @@ def _view() -> ChunkView:
 
 def _quotes(question: str, language: str = "de") -> list[str]:
     view = _view()
-    result = SearchResult(question, language, [Hit(1, 1.0)], [], {})
+    result = SearchResult(analyse(question, language), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
-    cands = [(0, a, b) for a, b in view.sentences]
+    cands = [Candidate(0, a, b) for a, b in view.sentences]
     texts = [TEXT[a:b] for a, b in view.sentences]
     scored = ScoredSentences(cands, texts, np.zeros(len(texts), np.float32), [None] * len(texts))
     return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
@@ -68,9 +75,9 @@ def _choose(question: str, sentences: list[str]) -> list[str]:
     view = replace(
         _view(), text=text, sentences=spans, spans=[VoiceSpan(0, len(text), 1, None, None)]
     )
-    result = SearchResult(question, "de", [Hit(1, 1.0)], [], {})
+    result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
-    cands = [(0, a, b) for a, b in spans]
+    cands = [Candidate(0, a, b) for a, b in spans]
     scored = ScoredSentences(
         cands, sentences, np.zeros(len(spans), np.float32), [None] * len(spans)
     )

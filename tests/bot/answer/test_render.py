@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.answer import answer_json, render_plain
 from bot.answer.model import Answer, Citation, Quote, Source, paper_label
 
 CIT = Citation(("18828-20",), "Rat der Stadt", dt.date(2020, 12, 17), "10.6", 3, ("19027-20",))
@@ -24,19 +25,19 @@ def test_citation_format() -> None:
 
 
 def test_german_and_english_frames() -> None:
-    de = _answer("de", False).text
+    de = render_plain(_answer("de", False))
     assert de.startswith("Aus den Unterlagen:") and "Quellen:" in de
     assert "Rm Reuter: „Der Rat überweist die Vorlage.“" in de
-    en = _answer("en", False).text
+    en = render_plain(_answer("en", False))
     assert en.startswith("From the documents") and "Sources:" in en
     assert "„Der Rat überweist die Vorlage.“" in en  # quotes stay German
 
 
 def test_no_answer_names_closest_documents() -> None:
-    de = _answer("de", True).text
+    de = render_plain(_answer("de", True))
     assert de.startswith("Dazu habe ich in den vorliegenden Unterlagen nichts gefunden.")
     assert "Masterplan" in de
     en = _answer("en", True)
-    js = en.to_json()
+    js = answer_json(en)
     assert js["abstained"] and js["answer"].startswith("I found nothing")
     assert js["sources"][0]["drucksachen"] == ["18828-20", "19027-20"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from index.query import analyse
 from index.query.glossary import expand, german_words
-from index.query.terms import term_groups
 from index.retrieval.lexical import LexicalIndex, LexicalView
 
 
@@ -34,9 +34,9 @@ def test_unknown_words_stand_for_themselves() -> None:
 
 def test_term_groups_english_and_german() -> None:
     vocab = frozenset({"personalrat", "kritisiert"})
-    groups = term_groups("What did the staff council criticise?", "en", vocab)
+    groups = analyse("What did the staff council criticise?", "en").term_groups(vocab)
     assert any("personalrat" in g for g in groups) and any("kritisiert" in g for g in groups)
-    assert term_groups("Was kritisiert der Personalrat?", "de", vocab) == [
+    assert analyse("Was kritisiert der Personalrat?", "de").term_groups(vocab) == [
         frozenset({"kritisiert"}),
         frozenset({"personalrat"}),
     ]
@@ -45,6 +45,8 @@ def test_term_groups_english_and_german() -> None:
 def test_english_coverage_counts_german_alternatives() -> None:
     texts = ["Der Personalrat kritisiert die Vorlage.", "Die Hundesteuer steigt."]
     view = LexicalView([LexicalIndex.build([1, 2], texts)])
-    covered = view.coverage("What does the staff council criticise?", texts[:1], "en")
-    missing = view.coverage("What does the swimming pool cost?", texts[:1], "en")
+    staff = analyse("What does the staff council criticise?", "en")
+    pool = analyse("What does the swimming pool cost?", "en")
+    covered = view.coverage(staff.term_groups(view.vocabulary), texts[:1])
+    missing = view.coverage(pool.term_groups(view.vocabulary), texts[:1])
     assert covered == 1.0 and missing == 0.0

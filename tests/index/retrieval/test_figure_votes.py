@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.service import Ratsbot
-from index.query.terms import tokenize
-from index.retrieval.figure_votes import figure_chunks
+from index.query import analyse, tokenize
+from index.retrieval.votes import figure_chunks
 from index.store.knowledge_tables import Figure
 
 
@@ -18,13 +18,13 @@ def test_figure_chunks_are_those_stating_the_asked_figure(bot: Ratsbot) -> None:
     posts = {c for c, t in rows if "Planstellen" in t}
     assert measures and posts
     q = "Wie viele Maßnahmen enthält der Masterplan?"
-    found = figure_chunks(bot.store, q, tokenize(q), every)
+    found = figure_chunks(bot.store, analyse(q), tokenize(q), every)
     assert measures <= found and not posts <= found
     q = "Wie viele Stellen sind geplant?"  # the kind asked for: posts
-    assert posts <= figure_chunks(bot.store, q, tokenize(q), every)
+    assert posts <= figure_chunks(bot.store, analyse(q), tokenize(q), every)
     q = "Wer hat die Maßnahmen vorgestellt?"  # asks no figure
-    assert figure_chunks(bot.store, q, tokenize(q), every) == set()
-    assert figure_chunks(bot.store, "Wie viele Maßnahmen?", ["massnahm"], []) == set()
+    assert figure_chunks(bot.store, analyse(q), tokenize(q), every) == set()
+    assert figure_chunks(bot.store, analyse("Wie viele Maßnahmen?"), ["massnahm"], []) == set()
 
 
 def test_the_figure_vote_shows_in_the_ranks(bot: Ratsbot) -> None:

@@ -1,4 +1,4 @@
-"""Candidate scoring and score fusion in index/search.py, on small hand-made inputs."""
+"""Candidate scoring (index/retrieval/channels.py) and score fusion (fusion.py), by hand."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from index.retrieval.channels import _exact, _pool, _row_scores
 from index.retrieval.dense import DenseIndex, SentenceIndex
+from index.retrieval.fusion import WEIGHTS
+from index.retrieval.fusion import fuse as _fuse
 from index.retrieval.rowfile import SparseRows, query_lookup
-from index.retrieval.search import WEIGHTS, _exact, _fuse, _pool, _row_scores
+from index.retrieval.snapshot import Location
 
 
 @dataclass
@@ -20,8 +23,8 @@ class _Snap:
     ids: list[int]
     dup: dict[int, int] = field(default_factory=dict)
 
-    def locate(self, chunk_id: int) -> tuple[int, int] | None:
-        return (0, self.ids.index(chunk_id)) if chunk_id in self.ids else None
+    def locate(self, chunk_id: int) -> Location | None:
+        return Location(0, self.ids.index(chunk_id)) if chunk_id in self.ids else None
 
 
 def test_row_scores_equal_the_full_product_on_those_rows() -> None:
@@ -107,7 +110,7 @@ def test_pool_leaves_out_lexical_rows_without_a_matching_term() -> None:
         "dense": (np.array([4, 1]), np.array([0.8, -0.1])),
         "bm25": (np.array([7, 3]), np.array([2.0, 0.0])),
     }
-    assert _pool(None, lists).tolist() == [1, 4, 7]  # type: ignore[arg-type]
+    assert _pool(lists).tolist() == [1, 4, 7]  # type: ignore[arg-type]
 
 
 def test_a_sure_retriever_outweighs_many_that_see_more_of_the_same() -> None:
