@@ -121,7 +121,6 @@ class RatsbotService(Protocol):
         ...
 
 
-EARLY_REFRESH_MAX_CHUNKS = 5_000  # an ingest this small is searchable before its sentences
 MAX_QUESTION_CHARS = 1000
 TRUNCATED = {
     "de": "Die Frage war sehr lang und wurde gekürzt.",
@@ -146,7 +145,7 @@ class Ratsbot:
         self.searcher = Searcher(
             self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
         )
-        self.publisher: Publisher = _SearcherPublisher(self.searcher)  # where ingests publish
+        self.publisher: Publisher = self.searcher  # ingests publish their generations to it
         self._ingest_lock = threading.Lock()
         self._verified_generation: int | None = None
 
@@ -378,22 +377,6 @@ class Ratsbot:
             return [h.chunk_id for h in result.hits]
 
         return KnowledgeReads(self.store, audience, search)
-
-
-class _SearcherPublisher:
-    """Shows an ingest's generations to the searcher (``index.ingest.Publisher``)."""
-
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
-
-    def published(self, *, complete: bool, chunks_added: int) -> None:
-        """At the end of a run always; before it only small additions to a loaded index.
-
-        New minutes are then answered before their sentence vectors exist, while a
-        first or bulk ingest does not build its whole index twice.
-        """
-        if complete or (self.searcher.loaded and 0 < chunks_added <= EARLY_REFRESH_MAX_CHUNKS):
-            self.searcher.refresh()
 
 
 def open_service(settings: Settings) -> Ratsbot:

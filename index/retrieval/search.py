@@ -68,6 +68,9 @@ class SearchResult:
         return self.analysis.term_groups(vocabulary)
 
 
+EARLY_REFRESH_MAX_CHUNKS = 5_000  # an ingest this small is searchable before its sentences
+
+
 class Searcher:
     """Holds the current snapshot; ``refresh`` swaps in a new generation atomically.
 
@@ -126,6 +129,14 @@ class Searcher:
             save_snapshot(snap, self.index_dir)
             self._snap = snap
             return snap
+
+    def published(self, *, complete: bool, chunks_added: int) -> None:
+        """An ingest's new generation may be shown (``index.ingest.Publisher``): at the
+        end of a run always; before it only small additions to a loaded index, so new
+        minutes are answered before their sentence vectors exist while a first or bulk
+        ingest does not build its whole index twice."""
+        if complete or (self.loaded and 0 < chunks_added <= EARLY_REFRESH_MAX_CHUNKS):
+            self.refresh()
 
     def forget(self) -> None:
         """Drop the in-memory snapshot (its files were deleted): the next use rebuilds."""
