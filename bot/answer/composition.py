@@ -17,8 +17,16 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.answer.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
+from bot.answer.abstain import (
+    AbstainModel,
+    Evidence,
+    SparseVec,
+    sparse_cosine,
+    subject_evidence,
+)
+from bot.answer.cues import answer_type, has_type
 from bot.answer.model import Answer, Citation, Quote, Source
+from bot.answer.units import quote_unit, unit_text
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import named_keys, speaker_keys, term_groups, tokenize
@@ -29,6 +37,7 @@ MAX_QUOTES = 3
 SENTENCE_POOL = 4  # passages whose sentences compete for the quote
 EVIDENCE_SENTENCES = 5  # sentences most like the question, checked for abstention
 QUOTE_MARGIN = 1.0  # quotes scoring this much below the best are left out
+RESTATEMENT_SHARE = 0.6  # a "?" sentence holding this share of the question's terms restates it
 # How a sentence's quote score is made (see choose_quotes); chosen on the eval questions
 QUOTE_WEIGHTS = {
     "sparse": 0.0,
@@ -40,7 +49,6 @@ QUOTE_WEIGHTS = {
     "speaker": 0.7,
     "asks": 1.5,  # a sentence that is itself a question ("1.6. Welche Hürden …?") answers nothing
 }
-_ANAPHOR = re.compile(r"^(Die Kosten hierfür|Dies|Diese[rsm]?|Hierfür|Dazu|Damit)\b")
 
 
 def citation_for(view: ChunkView, rel_start: int, rel_end: int) -> tuple[Citation, str | None]:
@@ -221,12 +229,15 @@ def evidence_for(
             ),
             default=0.0,
         )
-    coverage = 0.0
-    if result.lexical is not None:
-        coverage = result.lexical.coverage(
-            result.question, [s.text for s in sources[:3]], result.language
-        )
-    return Evidence(result.language, sent_sparse, coverage)
+    if result.lexical is None:
+        return Evidence(result.language, sent_sparse, 0.0)
+    coverage = result.lexical.coverage(
+        result.question, [s.text for s in sources[:3]], result.language
+    )
+    missing, covered = subject_evidence(
+        result.question, result.language, result.lexical.vocabulary, sources
+    )
+    return Evidence(result.language, sent_sparse, coverage, missing, covered)
 
 
 def choose_quotes(
@@ -262,7 +273,7 @@ def choose_quotes(
     )
     prior = np.array([1.0 / (1 + si) for si, _a, _b in cands])
     wanted = answer_type(result.question)
-    typed = np.array([w["typed"] if wanted and _has_type(t, wanted) else 0.0 for t in texts])
+    typed = np.array([w["typed"] if wanted and has_type(t, wanted) else 0.0 for t in texts])
     lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
     named = named_keys(result.question)
     voiced = np.array(
@@ -273,12 +284,17 @@ def choose_quotes(
     )
     asks = np.array([w["asks"] if t.rstrip(' "“”»«)').endswith("?") else 0.0 for t in texts])
     score = z + lex_w * lex + w["prior"] * prior + typed + voiced - asks
+    score[_unquotable(result.question, views, sources, scored)] = -np.inf
     order = np.argsort(-score)
     best = score[order[0]]
+    if not np.isfinite(best):
+        return []
     chosen: list[int] = []
     for i in order:
         if len(chosen) >= MAX_QUOTES or score[i] < best - QUOTE_MARGIN:
             break
+        if any(_overlaps(cands[i], cands[j], views, sources) for j in chosen):
+            continue  # already inside a chosen quote's unit (a lead-in, an announced text)
         if any(_words(texts[i]) == _words(texts[j]) for j in chosen):
             continue  # the same sentence in two passages (Anfrage and Stellungnahme)
         same_source = sum(1 for j in chosen if cands[j][0] == cands[i][0])
@@ -289,45 +305,42 @@ def choose_quotes(
     return [_quote(views[sources[cands[i][0]].chunk_id], cands[i], sources) for i in chosen]
 
 
-_TYPE_CUES = {
-    "number": re.compile(
-        r"\b(wie ?viele?|wieviele?|wie (hoch|groß|lange?)|how (many|much|high|large|big|long)"
-        r"|kost\w*|cost\w*|betr[äa]g\w*|höhe|anzahl|summe)\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"\b(wann|seit wann|bis wann|when|since when|which year|welche[mn]? jahr)\b", re.I
-    ),
-    "person": re.compile(r"\b(wer|wem|wen|who|whom)\b", re.I),
-}
-_HAS = {
-    "number": re.compile(
-        r"\d|\b(eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|"
-        r"zwölf|hundert|tausend|million\w*|milliard\w*)\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"\b(19|20)\d\d\b|\d{1,2}\.\d{1,2}\.|\b(januar|februar|märz|april|mai|"
-        r"juni|juli|august|september|oktober|november|dezember)\b",
-        re.I,
-    ),
-    "person": re.compile(
-        r"\b(Herr|Frau|Rm|OB|Stadtr[aä]t\w*|Bürgermeister\w*|Dr\.)\s+[A-ZÄÖÜ]"
-        r"|\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß]+\s+(Vorsitzende\w*|Leiter\w*)"
-    ),
-}
+def _unquotable(
+    question: str, views: dict[int, ChunkView], sources: list[Source], scored: ScoredSentences
+) -> list[int]:
+    """Sentences that are never a quote: an announcement of something the passage
+    does not hold, and a restatement of the question (a Stellungnahme repeats the
+    numbered question before it answers)."""
+    asked = set(tokenize(question))
+    out = []
+    for i, ((si, a, b), t) in enumerate(zip(scored.cands, scored.texts, strict=True)):
+        v = views[sources[si].chunk_id]
+        restates = t.rstrip(' "“”»«)*').endswith("?") and _restates(asked, set(tokenize(t)))
+        if restates or quote_unit(v.text, v.sentences, a, b) is None:
+            out.append(i)
+    return out
 
 
-def answer_type(question: str) -> str | None:
-    """What kind of answer the question asks for: a number, a date, a person."""
-    for kind, cue in _TYPE_CUES.items():
-        if cue.search(question):
-            return kind
-    return None
+def _overlaps(
+    a: tuple[int, int, int],
+    b: tuple[int, int, int],
+    views: dict[int, ChunkView],
+    sources: list[Source],
+) -> bool:
+    """Whether two candidates' quote units share text."""
+    if a[0] != b[0]:
+        return False
+    v = views[sources[a[0]].chunk_id]
+    ua = quote_unit(v.text, v.sentences, a[1], a[2]) or [(a[1], a[2])]
+    ub = quote_unit(v.text, v.sentences, b[1], b[2]) or [(b[1], b[2])]
+    return any(x0 < y1 and y0 < x1 for x0, x1 in ua for y0, y1 in ub)
 
 
-def _has_type(sentence: str, kind: str) -> bool:
-    return bool(_HAS[kind].search(sentence))
+def _restates(asked: set[str], said: set[str]) -> bool:
+    """Whether a question-like sentence says little beyond the question's own terms."""
+    if not asked or not said:
+        return False
+    return len(asked & said) / len(asked) >= RESTATEMENT_SHARE
 
 
 def _words(sentence: str) -> tuple[str, ...]:
@@ -365,10 +378,6 @@ def _standardise(x: np.ndarray) -> np.ndarray:
 
 def _quote(v: ChunkView, cand: tuple[int, int, int], sources: list[Source]) -> Quote:
     si, a, b = cand
-    # an anaphoric next sentence ("Die Kosten hierfür …") belongs to the quote
-    for na, nb in v.sentences:
-        if na >= b and na - b <= 2 and _ANAPHOR.match(v.text[na:nb]):
-            b = nb
-            break
-    cit, speaker = citation_for(v, a, b)
-    return Quote(v.text[a:b], speaker, cit, sources[si].rank)
+    spans = quote_unit(v.text, v.sentences, a, b) or [(a, b)]
+    cit, speaker = citation_for(v, spans[0][0], spans[-1][1])
+    return Quote(unit_text(v.text, spans), speaker, cit, sources[si].rank)
