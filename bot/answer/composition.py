@@ -26,6 +26,7 @@ from bot.answer.abstain import (
 )
 from bot.answer.cues import answer_type, has_type
 from bot.answer.model import Answer, Citation, Quote, Source
+from bot.answer.source_lines import follow_quotes
 from bot.answer.units import quote_unit, unit_text
 from index.embed import Embedder
 from index.facts import find_references
@@ -146,6 +147,7 @@ def _compose(
     if quotes:
         answer.abstained = False
         answer.quotes = quotes
+        answer.sources = follow_quotes(sources, quotes)
     return answer
 
 
@@ -380,4 +382,7 @@ def _quote(v: ChunkView, cand: tuple[int, int, int], sources: list[Source]) -> Q
     si, a, b = cand
     spans = quote_unit(v.text, v.sentences, a, b) or [(a, b)]
     cit, speaker = citation_for(v, spans[0][0], spans[-1][1])
-    return Quote(unit_text(v.text, spans), speaker, cit, sources[si].rank)
+    text = unit_text(v.text, spans)
+    if speaker and text.startswith(speaker.split(" (")[0]):
+        speaker = None  # the quote names its speaker itself: "Herr Zilian (10/FBL) bezieht sich …"
+    return Quote(text, speaker, cit, sources[si].rank)
