@@ -19,7 +19,9 @@ from bot.answer import Answer, Quote, compose
 from bot.audience import Audience
 from bot.knowledge import (
     KnowledgeReads,
+    decision_answer,
     figure_line,
+    is_decision_question,
     is_status_question,
     status_answer,
     status_for,
@@ -184,7 +186,12 @@ class Ratsbot:
         with one_thread():  # one limit for both steps; the two inside are then nested
             result = self.searcher.search(question, k=k, filters=filters, language=lang)
             answer = compose(self.store, self.embedder, result, k=k)
-        answer.notice = notice
+        if is_decision_question(question) and not getattr(answer.evidence, "missing_subject", ()):
+            reads = self.knowledge_reads(audience, filters)
+            hits = [h.chunk_id for h in result.hits]
+            gremium = filters.gremium if filters else None
+            answer = decision_answer(question, reads, hits, lang, gremium) or answer
+        answer.notice = "\n".join(n for n in (notice, answer.notice) if n) or None
         if not answer.abstained and is_figure_question(question):
             self._figure_first(answer, question)
         if audience.public_only:
