@@ -27,7 +27,7 @@ from bot.answer.abstain import (
 from bot.answer.cues import answer_type, has_type
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.source_lines import follow_quotes
-from bot.answer.units import quote_unit, unit_text
+from bot.answer.units import is_list_item, quote_unit, unit_text
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import named_keys, speaker_keys, term_groups, tokenize
@@ -317,8 +317,7 @@ def _unquotable(
     out = []
     for i, ((si, a, b), t) in enumerate(zip(scored.cands, scored.texts, strict=True)):
         v = views[sources[si].chunk_id]
-        restates = t.rstrip(' "“”»«)*').endswith("?") and _restates(asked, set(tokenize(t)))
-        if restates or quote_unit(v.text, v.sentences, a, b) is None:
+        if _restates(asked, t) or quote_unit(v.text, v.sentences, a, b) is None:
             out.append(i)
     return out
 
@@ -338,11 +337,17 @@ def _overlaps(
     return any(x0 < y1 and y0 < x1 for x0, x1 in ua for y0, y1 in ub)
 
 
-def _restates(asked: set[str], said: set[str]) -> bool:
-    """Whether a question-like sentence says little beyond the question's own terms."""
+def _restates(asked: set[str], sentence: str) -> bool:
+    """Whether the sentence is the question again: a question sentence holding most of
+    its terms, or a numbered item ("1. In welcher Form … genutzt werden.") made of
+    little but the question's terms."""
+    said = set(tokenize(sentence))
     if not asked or not said:
         return False
-    return len(asked & said) / len(asked) >= RESTATEMENT_SHARE
+    covers = len(asked & said) / len(asked) >= RESTATEMENT_SHARE
+    if sentence.rstrip(' "“”»«)*').endswith("?"):
+        return covers
+    return covers and is_list_item(sentence) and len(asked & said) / len(said) >= RESTATEMENT_SHARE
 
 
 def _words(sentence: str) -> tuple[str, ...]:

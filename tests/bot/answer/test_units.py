@@ -72,3 +72,17 @@ def test_what_counts_as_announcing_and_as_list_item() -> None:
     assert is_list_item("- Erste Stadtämter arbeiten digital.")
     assert is_list_item("2. Die Kosten steigen.")
     assert not is_list_item("Die Kosten steigen.")
+
+
+def test_a_restated_question_is_never_a_quote() -> None:
+    from bot.answer.composition import _restates
+    from index.query import tokenize
+
+    asked = set(tokenize("In welcher Form wird die E-Akte in den Dienststellen genutzt?"))
+    restated = (
+        "1. In welcher Form die E-Akte derzeit in den Dienststellen eingeführt und genutzt wird."
+    )
+    answer = "Die E-Akte wird in 36 Dienststellen als Vorgangsbearbeitungssystem genutzt."
+    assert _restates(asked, restated)
+    assert _restates(asked, "Wird die E-Akte in den Dienststellen genutzt?")
+    assert not _restates(asked, answer)
