@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install install-test run test test-pg load lint fix
+.PHONY: install install-test run test test-quick test-pg load lint fix
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -34,10 +34,18 @@ fix:
 test: install-test lint
 	$(VENV)/bin/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests ran"; exit 0; fi; exit $$rc
 
-# The unit suite again with every store on a fresh PostgreSQL database (created and
-# dropped by the test session on RATSBOT_TEST_PG_URL's server, default 127.0.0.1:5432).
+# The quick loop: every test but those marked model, postgres, crash or slow (tests/README.md);
+# under two minutes on two cores. Installs only when the venv has no pytest yet.
+test-quick: $(VENV)/bin/pytest
+	$(VENV)/bin/pytest -q -m "not model and not postgres and not crash and not slow"
+
+$(VENV)/bin/pytest:
+	$(MAKE) install-test
+
+# The suite again with every store on a fresh PostgreSQL database (created and dropped
+# by the test session on RATSBOT_TEST_PG_URL's server, default 127.0.0.1:5432).
 test-pg: install-test
-	RATSBOT_TEST_DATABASE_URL=fresh $(VENV)/bin/pytest -q -m "not integration"
+	RATSBOT_TEST_DATABASE_URL=fresh $(VENV)/bin/pytest -q -m "not model and not crash"
 
 # Concurrent users through the Telegram bot while an admin re-indexes; writes bench/RESULTS.md.
 load: install

@@ -1,33 +1,31 @@
-"""Shared fixtures: a clean environment, tmp data dirs, store backends, settings."""
+"""Shared fixtures: a clean environment without network, store backends, settings, the service.
+
+Helpers and fakes live in ``tests/support/``; the fixtures here are what most tests
+ask for: ``settings`` over a private copy of the bundled corpus, ``bot`` (the real
+service on them, indexed) and ``make_bot`` for variations, ``store`` on each backend.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.service import Ratsbot
 from bot.settings import Settings
 from index.store.database import Store
+from tests.support.bots import MakeBot
+from tests.support.fakes import SOURCE_PATH, FakeService
+from tests.support.network import block_network
+from tests.support.paths import DEV_QA, REALDOCS, REPO, SEED, require_realdocs
+from tests.support.postgres import TEST_DATABASE_URL, drop_all_tables, fresh_database
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
-SEED = (
-    CORPUS / "dortmund_18828-20_masterplan-digitale-verwaltung_apod-2020-12-03_rat-2020-12-17.txt"
-)
-REALDOCS = REPO.parent / "shared" / "realdocs"
-DEV_QA = REPO.parent / "shared" / "eval" / "dev_qa.jsonl"
-PG_ADMIN_URL = os.environ.get(
-    "RATSBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-# Run every service, CLI and bot test against PostgreSQL instead of SQLite:
-# RATSBOT_TEST_DATABASE_URL=<url of a disposable database> (its tables are dropped
-# before each test), or "fresh" to create one on RATSBOT_TEST_PG_URL's server.
-TEST_DATABASE_URL = os.environ.get("RATSBOT_TEST_DATABASE_URL", "")
+# what older test modules import from here
+__all__ = ["DEV_QA", "REALDOCS", "REPO", "SEED", "TEST_DATABASE_URL", "require_realdocs"]
 
 _KEEP_ENV = {
     "RATSBOT_TEST_DATABASE_URL",
@@ -53,6 +51,12 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: sockets reach loopback and unix sockets only (tests/support/network.py)."""
+    block_network(monkeypatch)
+
+
 @pytest.fixture(scope="session")
 def _test_database() -> Iterator[str | None]:
     """The PostgreSQL database all stores use in a PostgreSQL run (None: SQLite)."""
@@ -62,7 +66,7 @@ def _test_database() -> Iterator[str | None]:
     if TEST_DATABASE_URL != "fresh":
         yield TEST_DATABASE_URL
         return
-    yield from _fresh_database()
+    yield from fresh_database()
 
 
 @pytest.fixture(autouse=True)
@@ -71,93 +75,29 @@ def _store_backend(_test_database: str | None, monkeypatch: pytest.MonkeyPatch) 
     if _test_database is None:
         yield
         return
-    import sqlalchemy as sa
-
-    import index.store.knowledge_tables  # noqa: F401  (all tables)
-    from index.store.tables import Base
-
-    eng = sa.create_engine(_test_database)
-    with eng.connect() as c:  # a test that forgot to close its store must not block the drop
-        c.execute(
-            sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-    Base.metadata.drop_all(eng)
-    eng.dispose()
+    drop_all_tables(_test_database, end_other_sessions=True)
     url = _test_database
     monkeypatch.setattr(Settings, "db_url", property(lambda s: s.database_url or url))
     monkeypatch.setenv("DATABASE_URL", url)
     yield
 
 
-def require_realdocs() -> Path:
-    if not REALDOCS.is_dir():
-        pytest.skip(f"real documents not found at {REALDOCS} (../shared/realdocs beside the repo)")
-    return REALDOCS
-
-
-def _pg_available() -> str | None:
-    try:
-        import sqlalchemy as sa
-
-        eng = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with eng.connect() as c:
-            c.execute(sa.text("select 1"))
-        eng.dispose()
-        return None
-    except Exception as e:  # any failure means: no server here
-        return f"no PostgreSQL server answers at {PG_ADMIN_URL}: {e.__class__.__name__}"
-
-
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    yield from _fresh_database()
+    yield from fresh_database()
 
 
-def _fresh_database() -> Iterator[str]:
-    reason = _pg_available()
-    if reason:
-        if os.environ.get("CI") or TEST_DATABASE_URL:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    import sqlalchemy as sa
-
-    name = f"ratsbot_test_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as c:
-        c.execute(
-            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The store contract runs on SQLite always and on PostgreSQL where a server answers."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
     url = request.getfixturevalue("pg_database")
-    import sqlalchemy as sa
-
-    from index.store.tables import Base
-
-    eng = sa.create_engine(url)
-    Base.metadata.drop_all(eng)
-    eng.dispose()
+    drop_all_tables(url)
     yield url
-    eng = sa.create_engine(url)
-    Base.metadata.drop_all(eng)
-    eng.dispose()
+    drop_all_tables(url)
 
 
 @pytest.fixture
@@ -179,4 +119,56 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    """The fake embedder over ``corpus_dir``, data in tmp_path."""
     return Settings(data_dir=tmp_path / "data", embedder="fake", corpus_dirs=(corpus_dir,))
+
+
+@pytest.fixture
+def make_bot(settings: Settings) -> Iterator[MakeBot]:
+    """Services on ``settings`` (with overrides), indexed unless ``index=False``; closed after."""
+    made: list[Ratsbot] = []
+
+    def make(base: Settings | None = None, *, index: bool = True, **overrides: Any) -> Ratsbot:
+        chosen = base or settings
+        b = Ratsbot(chosen.with_overrides(**overrides) if overrides else chosen)
+        made.append(b)
+        if index:
+            b.reindex()
+        return b
+
+    yield make
+    for b in reversed(made):
+        b.close()
+
+
+@pytest.fixture
+def bot(make_bot: MakeBot) -> Ratsbot:
+    """The real service over the bundled corpus with the fake embedder, indexed."""
+    return make_bot()
+
+
+@pytest.fixture
+def service() -> FakeService:
+    """The fake service the chat and platform tests talk to (tests/support/fakes.py)."""
+    return FakeService()
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path) -> Settings:
+    """Settings beside ``service``: its source document in a corpus folder, 1 MiB uploads."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SOURCE_PATH).write_text("Auszug aus der Niederschrift …", encoding="utf-8")
+    return Settings(data_dir=tmp_path / "data", corpus_dirs=(corpus,), max_upload_bytes=1024 * 1024)
+
+
+@pytest.fixture
+def small_deltas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New documents become a delta segment even in a tiny corpus, and deltas do not merge.
+
+    Ask for it before ``bot`` (``pytestmark = pytest.mark.usefixtures("small_deltas")``).
+    """
+    import index.retrieval.snapshot as snapshot_mod
+
+    monkeypatch.setattr(snapshot_mod, "REBUILD_BELOW", 0)
+    monkeypatch.setattr(snapshot_mod, "MERGE_SHARE", 10.0)

@@ -4,7 +4,8 @@ Staff asking "how many posts, how much money" need the figure together with
 what it is about and where it stands, not a passage to read through. A figure
 here is a number (German digits or words, with a scale such as ``Millionen``)
 followed by its unit; dates, years, TOP/page/paragraph numbers and times are
-not figures. ``about`` is the noun phrase the figure counts or, for money, the
+not figures, nor are vote tallies ("0 Enthaltungen") and postcodes ("01067
+Dresden"). ``about`` is the noun phrase the figure counts or, for money, the
 cost noun before it ("Die Kosten hierfür" is resolved to what the sentence
 before counted, so "drei Millionen Euro pro Jahr" stays tied to the posts).
 """
@@ -108,8 +109,20 @@ _NOT_COUNTED = re.compile(
     r"September|Oktober|November|Dezember|Euro|Cent|Prozent|Mio|Mrd|Tsd|Punkt\w*|"
     r"Nr|TOP|Anlage\w*|Ziffer\w*|Satz|GemO|GO|Buchst\w*|Kapitel|Bd|Plenarsitzung\w*|"
     r"Sitzung\w*|Mal|Male|Stück|Grad|Meter|Kilometer|km|qm|m|Ja|Nein|Bitte|Weitere|"
-    r"Teilhaushalt\w*|Ergebnishaushalt|Finanzhaushalt)$"
+    r"Teilhaushalt\w*|Ergebnishaushalt|Finanzhaushalt|Enthaltung\w*|Stimmenthaltung\w*|"
+    r"Gegenstimm\w*|Ja-Stimm\w*|Nein-Stimm\w*|Stimmen?)$"
 )
+# "Hebelstraße 13, 76133 Karlsruhe": a postcode after an address, not a count
+_POSTCODE_BEFORE = re.compile(r"(?:,|\bD-)\s*$")
+
+
+def _postcode(before: str, after: str) -> bool:
+    """After an address (", 76133 Karlsruhe") or alone as an address line."""
+    if _POSTCODE_BEFORE.search(before[-4:]):
+        return True
+    return not before.strip() and len(after.strip(" ,.")) <= 2
+
+
 _BEFORE_STOP = re.compile(
     r"(?:TOP|Top|Tagesordnungspunkt|Punkt|Seite|S\.|Nr\.?|Anlage|Abs\.|§|Ziffer|Drucksache|Vorlage|Antrag|"
     r"Frage|Teilhaushalt|THH|um|im Jahr|Jahr|Jahres|Jahrgang|seit|bis|ab)\s*$"
@@ -159,6 +172,8 @@ def _figure(sentence: str, m: re.Match[str], prev_end: int) -> FoundFigure | Non
         return None
     before = sentence[: m.start()]
     if _BEFORE_STOP.search(before[-14:]):
+        return None
+    if re.fullmatch(r"\d{5}", num) and m["noun"] and _postcode(before, sentence[m.end() :]):
         return None
     word_number = num[0].isalpha()
     if m["euro"]:

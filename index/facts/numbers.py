@@ -3,7 +3,8 @@
 ``38,5`` (decimal comma), ``3.000.000`` (thousands dots), ``14.570.389``,
 ``2,5 Mio.``, ``drei Millionen``, ``60,83 Millionen`` and ``zwölf`` all occur;
 a figure is only worth storing when its value is exact, so anything ambiguous
-(``1.5``, ``1,234,5``) is refused rather than guessed.
+(``1.5``, ``1,234,5``) is refused rather than guessed. Digits with a leading
+zero (``01067``, a postcode; ``05185``, a paper number) are codes, not numbers.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ SCALES = {
 }  # fmt: skip
 
 _DIGITS_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+_CODE_RE = re.compile(r"^0\d")  # "01067": a postcode or code, never the number 1.067
 _SPACED_RE = re.compile(r"^\d{1,3}(?:[ \u202f\u00a0]\d{3})+(?:,\d+)?$")
 
 # A number in running text: German digits or a number word; the scale is separate.
@@ -66,6 +68,8 @@ def parse_german_number(text: str) -> float | None:
         return None
     sign = -1.0 if body.startswith("-") else 1.0
     body = body.lstrip("+-")
+    if _CODE_RE.match(body):
+        return None
     whole, _, frac = body.partition(",")
     value = float(whole.replace(".", "") + ("." + frac if frac else ""))
     return round(sign * value * scale, 6)

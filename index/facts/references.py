@@ -10,7 +10,13 @@ Two numbering schemes occur in the corpus:
   accepted behind an explicit label (``Drs.``, ``Drucksache``) and is zero-padded
   to five digits, the way Dortmund prints them (``5185-03`` -> ``05185-03``).
 * Karlsruhe "Vorlagen" ``YYYY/NNNN`` with a plausible year (1990-2099) and exactly
-  four digits after the slash. Canonical form: as written.
+  four digits after the slash, follow-ups ``YYYY/NNNN/N``. Canonical form: as written.
+* Other council information systems: SessionNet numbers with a letter prefix
+  (``V0888/21`` Vorlage, ``A0223/21`` Antrag, ``AF0123/21`` or ``AF-Alt00016/23``
+  Anfrage), ALLRIS ``VO/2020/123`` and ``2020/BV/1234``, and behind a label
+  ``NNNN/YYYY`` (``Vorlagen-Nr. 1234/2020``). Canonical form: as written, the
+  letter prefix in capitals (``AF-Alt`` keeps its second part). Meeting numbers
+  ``SR/026/2021`` (body/number/year) are not paper numbers.
 
 ``raw`` and the offsets cover the number only, never the label in front of it;
 labels merely lift the stricter rules that keep dates, money and year ranges
@@ -23,7 +29,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_LABEL = r"(?:Drs\.?|Drucksachen?(?:[- ]?Nr\.?)?|Vorlagen?(?:[- ]?Nr\.?)?|Nr\.?)"
+_LABEL = (
+    r"(?:Drs\.?|Drucksachen?(?:[- ]?Nr\.?)?|Vorlagen?(?:[- ]?Nr\.?)?|"
+    r"(?:Antrag|Anfrage)(?:[- ]?Nr\.?)?|Nr\.?)"
+)
 _LABEL_RE = re.compile(_LABEL + r"\s*:?\s*$", re.IGNORECASE)
 
 # Dortmund: 4-5 digits, "-" or "/", 2-digit year, optional suffix.
@@ -35,7 +44,26 @@ _DORTMUND_RE = re.compile(
 )
 # Karlsruhe: YYYY/NNNN.
 _KARLSRUHE_RE = re.compile(
-    r"(?<![\w./,-])(?P<year>19\d{2}|20\d{2})/(?P<num>\d{4})(?![\w/-]|[.,]\d)"
+    r"(?<![\w./,-])(?P<year>19\d{2}|20\d{2})/(?P<num>\d{4})(?:/(?P<sub>\d{1,2}))?"
+    r"(?![\w/-]|[.,]\d)"
+)
+
+# SessionNet: letter prefix (optionally "-Alt"), 3-6 digits, "/", 2- or 4-digit year.
+_PREFIXED_RE = re.compile(
+    r"(?<![\w./,-])(?P<prefix>[A-Z]{1,3}(?:-[A-Z][a-z]{1,4})?)(?P<num>\d{3,6})/"
+    r"(?P<year>\d{2}|(?:19|20)\d{2})(?![\w/-]|[.,]\d)"
+)
+_PREFIXED_ANY_CASE_RE = re.compile(
+    r"(?P<prefix>[A-Za-z]{1,3}(?:-[A-Za-z]{1,5})?)(?P<num>\d{3,6})/(?P<year>\d{2}|(?:19|20)\d{2})"
+)
+# ALLRIS: "VO/2020/123", "DS/2021/0456"; Rostock-style "2020/BV/1234".
+_ALLRIS_RE = re.compile(
+    r"(?<![\w./,-])(?:(?P<prefix>[A-Z]{2,4})/(?P<year>(?:19|20)\d{2})/(?P<num>\d{2,5})"
+    r"|(?P<year2>(?:19|20)\d{2})/(?P<kind>[A-Z]{1,4})/(?P<num2>\d{3,5}))(?![\w/-]|[.,]\d)"
+)
+# "Vorlagen-Nr. 1234/2020": number before the year, only behind a label.
+_NUM_YEAR_RE = re.compile(
+    r"(?<![\w./,-])(?P<num>\d{3,5})/(?P<year>(?:19|20)\d{2})(?![\w/-]|[.,]\d)"
 )
 
 
@@ -62,7 +90,33 @@ def _karlsruhe(match: re.Match[str], labelled: bool) -> str | None:
     # "2020/2021" is a year range, not Vorlage 2020/2021 - unless a label says so.
     if 1 <= num - year <= 5 and not labelled:
         return None
-    return f"{match['year']}/{match['num']}"
+    sub = f"/{match['sub']}" if match["sub"] else ""  # "2025/0985/1": a follow-up paper
+    return f"{match['year']}/{match['num']}{sub}"
+
+
+def _prefixed(match: re.Match[str], labelled: bool) -> str | None:
+    head, _, tail = match["prefix"].partition("-")
+    prefix = head.upper() + (f"-{tail.capitalize()}" if tail else "")
+    return f"{prefix}{match['num']}/{match['year']}"
+
+
+def _allris(match: re.Match[str], labelled: bool) -> str | None:
+    if match["prefix"]:
+        return f"{match['prefix']}/{match['year']}/{match['num']}"
+    return f"{match['year2']}/{match['kind']}/{match['num2']}"
+
+
+def _num_year(match: re.Match[str], labelled: bool) -> str | None:
+    return f"{match['num']}/{match['year']}" if labelled else None
+
+
+_SCHEMES = (
+    (_KARLSRUHE_RE, _karlsruhe),
+    (_DORTMUND_RE, _dortmund),
+    (_PREFIXED_RE, _prefixed),
+    (_ALLRIS_RE, _allris),
+    (_NUM_YEAR_RE, _num_year),
+)
 
 
 class FoundReference(NamedTuple):
@@ -81,7 +135,7 @@ def find_references(text: str) -> list[FoundReference]:
     then longer, match.
     """
     found: list[FoundReference] = []
-    for regex, convert in ((_KARLSRUHE_RE, _karlsruhe), (_DORTMUND_RE, _dortmund)):
+    for regex, convert in _SCHEMES:
         for m in regex.finditer(text):
             canonical = convert(m, _labelled(text, m.start()))
             if canonical is not None:
@@ -106,6 +160,8 @@ def normalise_reference(raw: str) -> str | None:
     label = re.match(_LABEL + r"\s*:?\s*", text, re.IGNORECASE)
     body_start = label.end() if label else 0
     refs = find_references(text)
+    if not refs and (m := _PREFIXED_ANY_CASE_RE.fullmatch(text[body_start:])):
+        return _prefixed(m, True)  # "v0888/21" typed in a question
     if len(refs) != 1:
         return None
     ref = refs[0]

@@ -25,6 +25,7 @@ from index.errors import CorpusError, EmbedderMismatch
 from index.facts import find_references
 from index.ingest.chunking import ChunkDraft, chunk_document
 from index.ingest.deferred import embed_dense, fill_sentences
+from index.ingest.oparl_meta import apply_oparl_sidecar
 from index.ingest.oparl_write import import_oparl_files
 from index.ingest.phases import reached
 from index.parse import ParsedDocument, RefRole, iter_source_files, parse_file
@@ -164,6 +165,7 @@ def ingest_paths(
         try:
             fh = _file_hash(f)
             docs = parse_file(f, root=root)
+            apply_oparl_sidecar(docs, f)  # OParl metadata wins over the text's guesses
             apply_folder_publicity(docs)
         except CorpusError as e:
             report.failed.append(FileFailure(str(f), str(e)))

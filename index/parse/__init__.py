@@ -16,15 +16,25 @@ from index.parse.files import (
     parse_text,
     source_path_for,
 )
-from index.parse.model import Block, BlockKind, ParsedDocument, RefRole, VoiceSpan
+from index.parse.model import (
+    Block,
+    BlockKind,
+    DocumentMeta,
+    ParsedDocument,
+    Reference,
+    RefRole,
+    VoiceSpan,
+)
 from index.parse.sentences import split_sentences
 
 __all__ = [
     "SOURCE_SUFFIXES",
     "Block",
     "BlockKind",
+    "DocumentMeta",
     "ParsedDocument",
     "RefRole",
+    "Reference",
     "VoiceSpan",
     "agenda_item",
     "iter_source_files",

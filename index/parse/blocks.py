@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from index.parse.agenda import is_vote_tally, numbered_title
 from index.parse.layout import Paragraph, is_list_start
 from index.parse.model import BlockKind
 from index.parse.speakers import continues_speech, find_inverted_speaker, find_speaker
@@ -40,13 +41,20 @@ Kind = tuple[BlockKind, str | None, str | None]
 
 def agenda_item(text: str) -> str | None:
     """The title of the agenda item a heading opens ("Tagesordnungspunkt Memorandum …",
-    "TOP 4.1.2 Antrag …"), or None for any other line."""
+    "TOP 4.1.2 Antrag …", an agenda line "4" joined with its title), or None."""
     m = _AGENDA_ITEM.match(text.strip())
-    return m["title"].strip() if m and is_heading(text.strip()) else None
+    if m and is_heading(text.strip()):
+        return m["title"].strip()
+    return numbered_title(text)
 
 
 def is_heading(text: str) -> bool:
-    """A short title line: few words, no sentence punctuation, starts with a capital."""
+    """A short title line: few words, no sentence punctuation, starts with a capital.
+
+    A vote tally ("Ja 55 Nein 13 Enthaltung 0") is no heading: it closes an item.
+    """
+    if is_vote_tally(text):
+        return False
     if text.startswith("Tagesordnungspunkt ") and len(text) <= 150:
         return True
     if _KNOWN_HEADINGS.match(text):
@@ -75,6 +83,10 @@ def classify(paragraphs: list[Paragraph]) -> list[Kind]:
                 known[label.speaker] = label.faction
             current, verbatim = (label.speaker, label.faction), label.verbatim
             result.append((BlockKind.SPEECH, label.speaker, label.faction))
+            continue
+        if para.agenda:
+            current = None
+            result.append((BlockKind.HEADING, None, None))
             continue
         if is_list_start(text):
             kind = BlockKind.HEADING if is_heading(text) else BlockKind.LIST_ITEM

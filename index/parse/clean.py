@@ -24,12 +24,14 @@ _MD_HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
 _EMPHASIS_RE = re.compile(r"(?<![\w*])\*+|\*+(?![\w*])")
 _MULTI_SPACE_RE = re.compile(r" {2,}")
 
+FORM_FEED = "\f"
 _CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "bis", "als", "noch", "wie"}
 
 
 def normalise_chars(text: str) -> str:
     """Unify line ends, spaces and glyphs; bullets become "- ", private-use glyphs vanish."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", f"\n{FORM_FEED}\n")  # a page break (pdftotext), read by page_marker
     text = _INVISIBLE_RE.sub("", text)
     text = _SPACES_RE.sub(" ", text)
     text = _CONTROL_RE.sub("", text)
@@ -85,6 +87,8 @@ _DORTMUND_RUNNING = re.compile(r"^Auszug aus der nicht genehmigten Niederschrift
 _PAGE_OF_RE = re.compile(r"^--\s*(\d+)\s+of\s+(\d+)\s*--$")
 _DASHED_NUMBER_RE = re.compile(r"^[–—-]\s*(\d{1,3})\s*[–—-]$")
 _SEITE_RE = re.compile(r"^(?:.{0,80}?\s)?Seite\s+(\d{1,3})(?:\s+von\s+\d{1,3})?$")
+_SEITE_VON_RE = re.compile(r"^(?:.{0,80}?\s)?Seite:?\s+(\d{1,3})\s*(?:von|/)\s*(\d{1,3})$")
+_SLASH_PAGE_RE = re.compile(r"^(\d{1,3})\s?/\s?(\d{1,3})$")
 _DROP_RE = re.compile(
     r"^(?:Gedruckt auf 100 ?% Recyclingpapier|Gedruckt auf 100 Prozent Recyclingpapier"
     r"|Wählen Sie ein Element aus\.?)$"
@@ -102,13 +106,15 @@ class Marker:
 def page_marker(line: str) -> Marker | None:
     """Classify a (tidied) line as running header / page marker, or None for content.
 
-    ``-- 3 of 6 --`` ends page 3; ``– 4 –``, `` - 4 - ``, ``Seite 4 (von 6)`` and the
-    right-aligned ``Ergänzende Erläuterungen ... Seite 4`` start page 4; the Dortmund
-    "Auszug aus der nicht genehmigten Niederschrift" line starts the next page.
+    ``-- 3 of 6 --`` ends page 3; ``– 4 –``, `` - 4 - ``, ``Seite 4 (von 6)``, a
+    SessionNet ``4/6`` or ``… Seite 4 von 6`` line and the right-aligned ``Ergänzende
+    Erläuterungen ... Seite 4`` start page 4 (layout reads one that closes a page
+    as a footer); a form feed and the Dortmund "Auszug aus der nicht genehmigten
+    Niederschrift" line start the next page.
     """
     if not line or len(line) > 120:
         return None
-    if _DORTMUND_RUNNING.match(line):
+    if _DORTMUND_RUNNING.match(line) or line == FORM_FEED:
         return Marker(None, next_page=True)
     if m := _PAGE_OF_RE.match(line):
         return Marker(int(m[1]) + 1)
@@ -118,6 +124,14 @@ def page_marker(line: str) -> Marker | None:
         line.startswith("Seite") or line.startswith("Ergänzende Erläuterungen")
     ):
         return Marker(int(m[1]))
+    if (m := _SEITE_VON_RE.match(line) or _SLASH_PAGE_RE.match(line)) and _page_of(m):
+        return Marker(int(m[1]))
     if _DROP_RE.match(line):
         return Marker(None)
     return None
+
+
+def _page_of(m: re.Match[str]) -> bool:
+    """ "2/8", "Seite 2 von 8": a page number no larger than the page count."""
+    page, total = int(m[1]), int(m[2])
+    return 1 <= page <= total <= 999 and total > 1

@@ -9,7 +9,7 @@ from index.facts import find_references
 from index.parse.blocks import classify
 from index.parse.clean import normalise_chars
 from index.parse.layout import Line, build_paragraphs, page_segments, split_documents
-from index.parse.meta import extract_meta, find_header_end, own_label_end
+from index.parse.meta import extract_meta, find_header_end, own_in_head, own_label_end
 from index.parse.model import Block, BlockKind, ParsedDocument, Reference, RefRole
 from index.parse.readers import decode_text, read_bytes, read_pdf
 
@@ -92,7 +92,7 @@ def source_path_for(path: Path, root: Path | None) -> str:
 
 def parse_text(text: str, source_path: str) -> list[ParsedDocument]:
     """Parse already decoded text; used by parse_file and handy in tests."""
-    docs = []
+    docs: list[ParsedDocument] = []
     for lines in split_documents(normalise_chars(text)):
         docs.append(_build_document(lines, source_path, len(docs)))
     return docs
@@ -136,6 +136,11 @@ def _references(text: str, header_len: int) -> list[Reference]:
         elif number not in seen:
             seen.add(number)
             refs.append(Reference(number, raw, RefRole.MENTIONED))
+    if own is None and (found := own_in_head(text, header_len)) is not None:
+        own = found
+        refs = [
+            Reference(r.number, r.raw, RefRole.OWN if r.number == own else r.role) for r in refs
+        ]
     if own is not None:
         refs = [r for r in refs if r.role is RefRole.OWN or r.number != own]
     return refs

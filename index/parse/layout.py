@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from index.parse.clean import join_wrapped, page_marker, strip_markdown, tidy_line
+from index.parse.agenda import agenda_lines
+from index.parse.clean import FORM_FEED, join_wrapped, page_marker, strip_markdown, tidy_line
 from index.parse.sentences import ends_with_abbreviation, split_sentences
 from index.parse.speakers import find_speaker, is_label_only
 
@@ -29,6 +30,7 @@ _DATE_START_RE = re.compile(rf"^\d{{1,2}}\.\s+(?:{_MONTHS})\b")
 _SENTENCE_END_RE = re.compile(r"[.!?][“”\"')]*$")
 # Dortmund documents are separated by their running header plus a new "Erstellt am".
 _MIN_LINES_BEFORE_SPLIT = 5
+_FOOTER_MIN_LINES = 3  # lines of a page before its own number reads as its footer
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Paragraph:
     page: int
     lines: list[Line]
     page_changes: list[tuple[int, int]] = field(default_factory=list)
+    agenda: bool = False  # opened by an agenda item's number on a line of its own
 
 
 def split_documents(text: str) -> list[list[Line]]:
@@ -60,29 +63,46 @@ def split_documents(text: str) -> list[list[Line]]:
     """
     docs: list[list[Line]] = [[]]
     page, blank, page_break = 1, False, False
+    on_page = 0  # content lines since the current page began
     for raw in text.split("\n"):
         line = tidy_line(strip_markdown(raw))
-        if not line.strip():
+        if not line.strip() and line != FORM_FEED:
             blank = blank or not page_break
             continue
         marker = page_marker(line)
         if marker is not None:
             if marker.next_page:
-                if docs[-1]:
+                if docs[-1] and (on_page or not page_break):  # not again after a footer
                     page += 1
-                    page_break = True
+                    page_break, on_page = True, 0
             elif marker.new_page is not None:
-                if docs[-1] and marker.new_page != page:
-                    page_break = True
-                page = marker.new_page if docs[-1] else 1
+                new_page = _page_after(marker.new_page, page, on_page, bool(docs[-1]))
+                if docs[-1] and new_page != page:
+                    page_break, on_page = True, 0
+                page = new_page
             blank = False
             continue
         if _NEW_DOC_RE.match(line) and len(docs[-1]) >= _MIN_LINES_BEFORE_SPLIT:
             docs.append([])
-            page, page_break = 1, False
+            page, page_break, on_page = 1, False, 0
         docs[-1].append(Line(line, page, blank and bool(docs[-1]), page_break))
         blank, page_break = False, False
+        on_page += 1
     return [d for d in docs if d]
+
+
+def _page_after(printed: int, page: int, on_page: int, started: bool) -> int:
+    """The page that follows a printed page number.
+
+    A number that names a later page is a header: that page starts. One that
+    names the current page after lines of it is a footer ("Seite 1 von 8" at the
+    foot of page 1): the next page starts. Before any content, page 1 begins.
+    """
+    if not started:
+        return 1
+    if printed == page and on_page >= _FOOTER_MIN_LINES:
+        return page + 1
+    return printed
 
 
 def is_list_start(text: str) -> bool:
@@ -93,9 +113,9 @@ def is_list_start(text: str) -> bool:
 def ends_sentence(text: str) -> bool:
     """A line ending a sentence; "Nr." or "Fa." at its end does not (sentences' list)."""
     m = _SENTENCE_END_RE.search(text)
-    return bool(m) and not (
-        text[m.start()] == "." and ends_with_abbreviation(text[: m.start() + 1])
-    )
+    if m is None:
+        return False
+    return not (text[m.start()] == "." and ends_with_abbreviation(text[: m.start() + 1]))
 
 
 def _is_short_label(text: str) -> bool:
@@ -178,11 +198,17 @@ def build_paragraphs(lines: list[Line], wrapped: bool | None = None) -> list[Par
         wrapped = blanks < 0.1 * len(lines)
     width = _line_width(lines)
     paras: list[Paragraph] = []
-    for line in lines:
+    tops = agenda_lines(lines)
+    for i, line in enumerate(lines):
         text = line.text.replace("\t", " ")
-        if paras and not _boundary(paras[-1], line, wrapped, width):
+        if i in tops:
+            paras.append(Paragraph(text, line.page, [line], agenda=True))
+            continue
+        title = i - 1 in tops  # the title goes with its number
+        if paras and (title or not _boundary(paras[-1], line, wrapped, width)):
             para = paras[-1]
-            joined = join_wrapped(para.text, text)
+            # an agenda number keeps its own line: agenda_item tells it from prose by that
+            joined = f"{para.text}\n{text}" if title else join_wrapped(para.text, text)
             if line.page != (para.page_changes[-1][1] if para.page_changes else para.page):
                 para.page_changes.append((len(joined) - len(text), line.page))
             para.text = joined

@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from index.facts import find_references
+from index.parse import systems
 from index.parse.clean import join_wrapped
 from index.parse.model import DocumentMeta
 
@@ -34,9 +36,9 @@ _MONTH_NAMES = (
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _WORD_DATE_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})")
-_RANGE_DATE_RE = re.compile(r"(\d{1,2})\./\d{1,2}\.(\d{1,2})\.(\d{4})")
+_RANGE_DATE_RE = re.compile(r"(\d{1,2})\.?(?:/\.?\d{1,2}\.?)*?/\.?\d{1,2}\.(\d{1,2})\.(\d{4})")
 _CONSULT_RE = re.compile(
-    r"^(?P<g>[^\d:]*?)\s*(?P<d>\d{2}\.\d{2}\.\d{4})\s+(?P<top>\d{1,3}(?:\.\d{1,2})*)"
+    r"^(?P<g>[^\d:]*?)\s*(?P<d>(?:\d{2}\./)*\d{2}\.\d{2}\.\d{4})\s+(?P<top>\d{1,3}(?:\.\d{1,2})*)"
     r"(?:\s+(?P<rest>.*))?$"
 )
 _TABLE_HEAD_RE = re.compile(r"^(?:Gremien Termin|Gremium Termin|Beratungsfolge)")
@@ -44,7 +46,9 @@ _JUNK_RE = re.compile(
     r"^(?:x|X|Ö|N|vorberaten.*|genehmigt.*|zugestimmt.*|abgelehnt.*|Kenntnisnahme|-+)$"
 )
 _TOP_DORTMUND_RE = re.compile(r"^zu TOP\s+(\d+(?:\.\d+)*)")
-_TOP_KARLSRUHE_RE = re.compile(r"^Punkt\s+(\d+(?:\.\d+)*)\s+der Tagesordnung:\s*(.*)$")
+_TOP_KARLSRUHE_RE = re.compile(
+    r"^Punkt\s+(\d+(?:\.\d+)*)\s+der Tagesordnung(?:\s*\([^()]{1,30}\))?:\s*(.*)$"
+)
 _OWN_LABEL_RE = re.compile(r"Vorlage(?:\s*Nr\.?)?\s*:|Drucksache\s*Nr\.?\s*:")
 _DORTMUND_KINDS = {
     "Empfehlung", "Beschluss", "Kenntnisnahme", "Anfrage", "Stellungnahme", "Antrag",
@@ -62,8 +66,10 @@ _DOC_TYPES = (
 )
 _HEAD_SCAN = 60
 _LABEL_LINE_RE = re.compile(
-    r"^(?:Vorlage|Verantwortlich|Dienststelle|Eingang|Gremium|Termin|TOP|Anfrage|Antrag)\b[^:]*:"
+    r"^(?:Vorlage|Verantwortlich|Dienststelle|Eingang|Gremium|Termin|TOP|Anfrage|Antrag"
+    r"|Federführend|Datum|Status|Bearbeiter|Aktenzeichen|Geschäftsbereich|Amt)\b[^:]*:"
 )
+_SUBJECT_RE = re.compile(r"^(?:Betreff|Gegenstand|Beratungsgegenstand)\s*:\s*(?P<t>.*)$")
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -83,6 +89,9 @@ def parse_date(text: str) -> dt.date | None:
     return min(found)[1] if found else None
 
 
+_STATUSES = ("öffentlich", "nicht öffentlich")
+
+
 def _session(value: str) -> str | None:
     v = value.strip().lower()
     if v in ("nicht öffentlich", "nichtöffentlich", "n", "nö", "nicht-öffentlich"):
@@ -95,7 +104,10 @@ def _session(value: str) -> str | None:
 def normalise_gremium(name: str) -> str:
     """ "58. Plenarsitzung Gemeinderat" and "des Gemeinderates" both mean "Gemeinderat"."""
     name = re.sub(r"^\d+\.\s*Plenarsitzung\s+(?:des\s+)?", "", name.strip())
+    name = re.sub(r"^Sitzung\s+(?=[A-ZÄÖÜ])", "", name)  # "Niederschrift Sitzung Bauausschuss"
     name = re.sub(r"^Gemeinderates$", "Gemeinderat", name)
+    if name.startswith(("des ", "der ")):
+        name = systems.nominative(name)
     return " ".join(name.split())
 
 
@@ -134,6 +146,10 @@ def find_header_end(lines: list[str]) -> int:
         while end + 1 < len(lines) and _JUNK_RE.match(lines[end + 1]):
             end += 1
         return end
+    if (table := _other_table(lines)) is not None and table[0]:
+        return table[1]
+    if (form := systems.label_form(lines)) is not None:
+        return form.end
     for i, line in enumerate(scan[:25]):
         if line.startswith("Antrag zum Thema") and i + 1 < len(lines):
             return i + 1
@@ -183,7 +199,7 @@ def _dortmund_header(lines: list[str], meta: DocumentMeta) -> None:
 
 def _karlsruhe_minutes(lines: list[str], meta: DocumentMeta) -> None:
     for i, line in enumerate(lines[:_HEAD_SCAN]):
-        if m := re.match(r"^Niederschrift\s+(\d+\.\s*Plenarsitzung.*)$", line):
+        if m := re.match(r"^Niederschrift\s+(\d+\.\s*Plenarsitzung.*|Sitzung\s+\S.*)$", line):
             meta.gremium = normalise_gremium(m[1])
             meta.meeting_date = meta.meeting_date or parse_date(" ".join(lines[i + 1 : i + 2]))
         elif m := re.match(r"^Gremium:\s*(\S.*)$", line):
@@ -226,6 +242,15 @@ def _vorlage_title(lines: list[str]) -> str | None:
     return title or None
 
 
+def _subject(lines: list[str]) -> str | None:
+    """The title after a "Betreff:" or "Gegenstand:" label (SessionNet, ALLRIS)."""
+    for i, line in enumerate(lines[:_HEAD_SCAN]):
+        if m := _SUBJECT_RE.match(line):
+            value = m["t"].strip() or (lines[i + 1].strip() if i + 1 < len(lines) else "")
+            return value if value and not _LABEL_LINE_RE.match(value) else None
+    return None
+
+
 def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
     rows = _consultations(lines)
     fixed: list[tuple[str, dt.date | None, str, str]] = []
@@ -238,17 +263,26 @@ def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
                 alt = date
             date = alt if alt >= fixed[-1][1] else date
         fixed.append((gremium, date, top, rest))
+    table = range(0)
     if fixed:
         council = [r for r in fixed if r[0].startswith("Gemeinderat")]
         gremium, date, top, rest = council[-1] if council else fixed[-1]
         meta.gremium, meta.meeting_date, meta.top = normalise_gremium(gremium), date, top
         meta.session_kind = _session(rest.split(" ")[0]) if rest else None
-    if meta.session_kind is None:
-        for line in lines[:30]:
-            if _session(line) in ("öffentlich", "nicht öffentlich") and len(line) > 3:
+    elif (other := _other_table(lines)) is not None:
+        table = range(other[2], other[1] + 1)
+        if row := systems.deciding_row(other[0]):
+            meta.gremium, meta.top = normalise_gremium(row.gremium) or None, row.top
+            meta.meeting_date, meta.session_kind = parse_date(row.date), row.status
+    elif (form := systems.label_form(lines)) is not None:
+        meta.gremium = normalise_gremium(form.gremium) if form.gremium else None
+        meta.meeting_date, meta.top, meta.session_kind = form.date, form.top, form.status
+    if meta.session_kind is None:  # the paper's own status line, never a table row's
+        for i, line in enumerate(lines[:30]):
+            if i not in table and _session(line) in _STATUSES and len(line) > 3:
                 meta.session_kind = _session(line)
                 break
-    meta.title = meta.title or _vorlage_title(lines)
+    meta.title = meta.title or _subject(lines) or _vorlage_title(lines)
     for i, line in enumerate(lines[:25]):
         if line.startswith("Antrag zum Thema") and i + 1 < len(lines):
             meta.title = meta.title or lines[i + 1].strip()
@@ -256,9 +290,34 @@ def _karlsruhe_vorlage(lines: list[str], meta: DocumentMeta) -> None:
             meta.created = meta.created or parse_date(m[1])
 
 
+def _other_table(lines: list[str]) -> tuple[list[systems.Row], int, int] | None:
+    """(rows, last line, head line) of a consultation table other systems print."""
+    head = next((i for i, x in enumerate(lines[:_HEAD_SCAN]) if systems.is_table_head(x)), None)
+    if head is None:
+        return None
+    rows, last = systems.table_rows(lines, head)
+    return rows, last, head
+
+
+def _other_systems(lines: list[str], meta: DocumentMeta) -> None:
+    """What a SessionNet/ALLRIS minutes or excerpt header says, where nothing else did."""
+    header = systems.meeting_header(lines)
+    if header is None or header.gremium is None:  # a paper's "Datum:" is not a meeting
+        return
+    if meta.gremium is not None and not header.stated:
+        return
+    meta.gremium = normalise_gremium(header.gremium) if header.gremium else None
+    date = parse_date(header.date_text) if header.date_text else None
+    meta.meeting_date = date if header.stated else meta.meeting_date or date
+    meta.session_kind = header.session_kind or meta.session_kind
+    meta.top = meta.top or header.top
+    if meta.kind is None and any(systems.despace(x).startswith("NIEDERSCHRIFT") for x in lines[:5]):
+        meta.kind = "Niederschrift"
+
+
 def _doc_type(lines: list[str]) -> str | None:
     for line in lines[:12]:
-        low = line.strip().lower()
+        low = systems.despace(line.strip()).lower()
         for prefix, kind in _DOC_TYPES:
             if low.startswith(prefix):
                 return kind
@@ -279,21 +338,40 @@ def extract_meta(lines: list[str], text: str) -> DocumentMeta:
             _karlsruhe_minutes(lines, meta)
         else:
             _karlsruhe_vorlage(lines, meta)
+        _other_systems(lines, meta)
         if meta.kind == "Niederschrift" and meta.meeting_date is None:
             meta.meeting_date = parse_date(head[:300])
-    meta.city = _city(head, text)
+    meta.city = systems.find_city(head, text)
     return meta
 
 
-def _city(head: str, text: str) -> str | None:
-    if re.search(r"Drucksache|Rat der Stadt(?! Karlsruhe)|\bDortmund", head):
-        return "Dortmund"
-    if re.search(r"Karlsruhe|Vorlage Nr\.?:|Plenarsitzung", head):
-        return "Karlsruhe"
-    if "Dortmund" in text:
-        return "Dortmund"
-    if "Karlsruhe" in text:
-        return "Karlsruhe"
+_HEAD_CHARS = 500  # where a document without a header block prints its own number
+_OWN_BEFORE_RE = re.compile(
+    r"(?:(?:Beschluss|Informations|Mitteilungs|Berichts|Verwaltungs)?[Vv]orlagen?|Drucksachen?"
+    r"|Antrag|Anfrage|Beschlussantrag|Dringlichkeitsantrag|Änderungsantrag|Ergänzungsantrag)"
+    r"(?:[- ]?(?:Nr\.?|Nummer))?\s*:?\s*$|(?:^|\n)\s*$"
+)
+_CONTEXT_BEFORE_RE = re.compile(
+    r"(?:Bezug|bezogen|siehe|vgl\.|zu|zur|zum|auf|und|in)\s*:?\s*$", re.I
+)
+
+
+def own_in_head(text: str, header_len: int) -> str | None:
+    """A document's own number where no "Vorlage Nr.:" label in a header names it.
+
+    In the head of the document (its header block, or its first characters), the
+    first paper number that a document-type label introduces ("Beschlussvorlage
+    V0888/21", "Antrag Nr. A0223/21") or that stands at the start of a line
+    (a SessionNet or ALLRIS number in a right-hand column) is its own; one that
+    a reference word introduces ("Bezug: V0123/20") is not.
+    """
+    limit = header_len or min(len(text), _HEAD_CHARS)
+    for ref in find_references(text[:limit]):
+        before = text[max(0, ref.start - 40) : ref.start]
+        if _CONTEXT_BEFORE_RE.search(before):
+            continue
+        if _OWN_BEFORE_RE.search(before):
+            return ref.number
     return None
 
 

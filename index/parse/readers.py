@@ -82,9 +82,9 @@ def read_pdf(data: bytes, name: str) -> str:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
                 try:
-                    opened = reader.decrypt("")
+                    opened = bool(reader.decrypt(""))
                 except Exception:
-                    opened = 0
+                    opened = False
                 if not opened:
                     raise CorpusError(f"{name}: encrypted PDF")
             pages = [page.extract_text() or "" for page in reader.pages]

@@ -8,9 +8,8 @@ import pytest
 
 from bench.load import run_load
 
-pytestmark = pytest.mark.integration
 
-
+@pytest.mark.slow
 def test_small_load_run_answers_every_question_once(monkeypatch: pytest.MonkeyPatch) -> None:
     row = asyncio.run(run_load("sqlite", chats=4, questions=40, embedder="fake"))
     assert row["questions"] == 40 and row["answered"] == 40

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import scale
-from tests.conftest import TEST_DATABASE_URL
+from tests.support.postgres import TEST_DATABASE_URL
 
 
 def _documents(db: Path) -> int:

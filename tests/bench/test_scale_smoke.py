@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import scale, scale_report
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 @pytest.mark.slow

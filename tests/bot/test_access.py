@@ -21,25 +21,23 @@ from bot.settings import Settings
 from index.retrieval import Filters
 from index.store import load_chunks
 from index.store.visibility import non_public_path
-from tests.bot.secret_doc import (
+from tests.support.paths import HUND as HUND_FILE
+from tests.support.secret_doc import (
     SECRET_FILE,
     SECRET_NUMBER,
     SECRET_QUESTION,
     SECRET_TEXT,
     leaks,
 )
-from tests.conftest import REPO
 
-HUND = (REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt").read_text(encoding="utf-8")
+HUND = HUND_FILE.read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def bot(settings: Settings, corpus_dir: Path) -> Ratsbot:
+def corpus_dir(corpus_dir: Path) -> Path:
+    """The bundled corpus plus the non-public document (so ``bot`` indexes it too)."""
     (corpus_dir / SECRET_FILE).write_text(SECRET_TEXT, encoding="utf-8")
-    b = Ratsbot(settings)
-    b.reindex()
-    yield b
-    b.close()
+    return corpus_dir
 
 
 def _answer_text(ans) -> str:  # type: ignore[no-untyped-def]
@@ -180,9 +178,16 @@ def test_cli_sees_all_and_public_flag_simulates_a_public_user(
     ],
 )
 def test_retrieval_itself_never_returns_non_public_chunks(bot: Ratsbot, filters: dict) -> None:
-    from index.retrieval.search import Filters
-    from index.store.passages import load_chunks
+    """Under the same filters a member finds the secret passage and the public does not."""
 
-    result = bot.searcher.search(SECRET_QUESTION, k=5, filters=Filters(**filters))
-    views = load_chunks(bot.store, [h.chunk_id for h in result.hits])
-    assert all(v.public for v in views.values())
+    def found(public_only: bool) -> list[tuple[bool, str]]:
+        wanted = Filters(**filters, public_only=public_only)
+        hits = bot.searcher.search(SECRET_QUESTION, k=5, filters=wanted).hits
+        views = load_chunks(bot.store, [h.chunk_id for h in hits])
+        return [(views[h.chunk_id].public, views[h.chunk_id].text) for h in hits]
+
+    member = found(public_only=False)
+    assert any(not public and "4,2 Millionen" in text for public, text in member)
+    public = found(public_only=True)
+    assert all(is_public for is_public, _ in public)
+    assert not any(leaks(text) for _, text in public)

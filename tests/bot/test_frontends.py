@@ -10,14 +10,13 @@ import pytest
 from bot.serve import check, configured, run_frontends
 from bot.settings import Settings
 from index.errors import ConfigError
-from tests.bot.fakes import FakeService
 from tests.bot.matrix.fake_homeserver import BOT, DEVICE, TOKEN, FakeHomeserver
 from tests.bot.matrix.fake_homeserver_http import FakeHomeserverServer
 from tests.bot.teams.fake_connector import FakeConnector, Teams, free_port, shown_text
 from tests.bot.telegram.fake_server import TOKEN as TG_TOKEN
 from tests.bot.telegram.fake_server import FakeBotApi, FakeBotApiServer
-from tests.bot.telegram.live import PROXY_VARS
 from tests.bot.telegram.updates import Telegram
+from tests.support.fakes import FakeService
 
 QUESTION = "Wie viele Planstellen sollen eingereicht werden?"
 
@@ -44,12 +43,9 @@ async def _until(condition, timeout: float = 15.0) -> None:  # type: ignore[no-u
     await asyncio.wait_for(poll(), timeout)
 
 
-@pytest.mark.integration
 async def test_telegram_teams_and_matrix_in_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for var in PROXY_VARS:
-        monkeypatch.delenv(var, raising=False)
     api, hs = FakeBotApi(), FakeHomeserver()
     tg_server, hs_server = FakeBotApiServer(api), FakeHomeserverServer(hs)
     connector = FakeConnector()

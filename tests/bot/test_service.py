@@ -9,18 +9,15 @@ from pathlib import Path
 import pytest
 
 from bot.service import Ratsbot
-from bot.settings import Settings
 from index.retrieval.search import Filters
-from tests.conftest import REPO
-
-FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
+from tests.support.bots import MakeBot
+from tests.support.paths import HUND as FIXTURE
 
 
 @pytest.fixture
-def bot(settings: Settings) -> Ratsbot:
-    b = Ratsbot(settings)
-    yield b
-    b.close()
+def bot(make_bot: MakeBot) -> Ratsbot:
+    """Not indexed yet: the first question builds the index."""
+    return make_bot(index=False)
 
 
 def test_first_question_indexes_the_corpus_by_itself(bot: Ratsbot) -> None:

@@ -26,7 +26,7 @@ import pytest
 from index.ingest.phases import PHASES
 from tests.conftest import REPO, SEED
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.crash, pytest.mark.slow]
 
 HUND = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
 SEED_Q = "Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?"

@@ -10,8 +10,8 @@ from bot.chat.admin import inside, safe_filename, wants_non_public
 from bot.chat.conversation import Conversation
 from bot.chat.messages import plain_text
 from bot.settings import Settings
-from tests.bot.chat.recorder import ADMIN, RecordingOutbox, message, upload
-from tests.bot.fakes import FakeService
+from tests.support.fakes import FakeService
+from tests.support.recorder import ADMIN, RecordingOutbox, message, upload
 
 MINUTES = b"Auszug aus der nicht genehmigten Niederschrift\n\nHundesteuer 2021\n"
 

@@ -6,8 +6,8 @@ from bot.chat.conversation import Conversation
 from bot.chat.messages import Incoming, Span, plain_text
 from bot.settings import Settings
 from index.store import FigureItem, FigureList, KnowledgeCitation, PaperStatus
-from tests.bot.chat.recorder import ANNA, RecordingOutbox, message, press
-from tests.bot.fakes import SOURCE_PATH, FakeService
+from tests.support.fakes import SOURCE_PATH, FakeService
+from tests.support.recorder import ANNA, RecordingOutbox, message, press
 
 QUESTION = "Wie viele Planstellen sollen für die Digitalisierung eingereicht werden?"
 
@@ -153,13 +153,24 @@ async def test_errors_become_one_plain_sentence_and_are_reported(
 
 
 async def test_a_failing_outbox_does_not_raise_to_the_transport(
-    conversation: Conversation,
+    service: FakeService, chat_settings: Settings
 ) -> None:
+    reported: list[BaseException] = []
+
+    async def report(error: BaseException) -> None:
+        reported.append(error)
+
     class Broken(RecordingOutbox):
         async def send(self, reply: object) -> None:
+            self.replies.append(reply)  # type: ignore[arg-type]
             raise ConnectionError("chat gone")
 
-    await conversation.handle(message("/help"), Broken())  # no exception
+    conversation = Conversation(service, chat_settings, report_error=report)
+    broken = Broken()
+    await conversation.handle(message("/help"), broken)  # returns instead of raising
+    assert [r.kind for r in broken.replies] == ["text", "error"]  # the apology was tried too
+    assert [type(e) for e in reported] == [ConnectionError]
+    assert "Ratsbot" in (await ask(conversation, "/help")).texts()[-1]  # the next chat works
 
 
 async def test_outsiders_are_refused_where_they_addressed_the_bot(

@@ -23,12 +23,12 @@ from typing import Any
 
 from bot.chat.conversation import Conversation
 from bot.settings import Settings
-from tests.bot.chat.script import BotMessage, Person
 from tests.bot.matrix.fake_homeserver import BOT, Event
 from tests.bot.matrix.harness import ADMIN, ANNA, BOB, Running, running
+from tests.support.paths import SEED
+from tests.support.script import BotMessage, Person
 
 USER_IDS = {"anna": ANNA, "bob": BOB, "admin": ADMIN}
-SEED = next((Path(__file__).resolve().parents[3] / "corpus").glob("dortmund_18828-20_*.txt"))
 
 
 def label(key: str) -> str:
@@ -124,7 +124,7 @@ def _reaction_of(events: list[Event], message: str, user: str, key: str) -> str 
 
 @contextlib.asynccontextmanager
 async def driver(tmp_path: Path, embedder: str = "fake") -> AsyncIterator[MatrixDriver]:
-    """The convention of ``tests.bot.chat.script``: a running bot and its driver."""
+    """The convention of ``tests.support.script``: a running bot and its driver."""
     from bot.service import open_service
 
     corpus = tmp_path / "corpus"

@@ -6,14 +6,10 @@ whose replies carry actions (``answer_with_actions``).
 
 from __future__ import annotations
 
-import pytest
-
 from bot.chat.messages import Incoming, Outbox, Reply, Span
 from bot.matrix import render
 from tests.bot.matrix.fake_homeserver import BOT
 from tests.bot.matrix.harness import ANNA, BOB, NEXT, PREV, Recorder, Running, answer_with_actions
-
-pytestmark = pytest.mark.integration  # a local HTTP server on 127.0.0.1
 
 
 async def test_replies_are_sanitised_notices_with_reactions(

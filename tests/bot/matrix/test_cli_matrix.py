@@ -51,7 +51,6 @@ def homeserver_url() -> Iterator[str]:
         loop.close()
 
 
-@pytest.mark.integration
 def test_serve_matrix_with_a_refused_token_fails_in_one_line(
     tmp_path: Path, homeserver_url: str
 ) -> None:

@@ -16,11 +16,9 @@ from bot.audience import Audience
 from bot.chat.conversation import Conversation
 from bot.matrix import render
 from bot.settings import Settings
-from tests.bot.fakes import SOURCE_PATH, FakeService
 from tests.bot.matrix.fake_homeserver import BOT
 from tests.bot.matrix.harness import ADMIN, ANNA, BOB, Running, running
-
-pytestmark = pytest.mark.integration  # a local HTTP server on 127.0.0.1
+from tests.support.fakes import SOURCE_PATH, FakeService
 
 QUESTION = "Wie viele Planstellen sollen eingereicht werden?"
 

@@ -11,7 +11,7 @@ from bot.answer.model import Answer, Citation, Quote, Source
 from bot.chat.cards import answer_paragraphs, document_paragraphs, source_paragraphs
 from bot.chat.messages import Span
 from bot.matrix import render
-from tests.bot.fakes import make_document, make_source
+from tests.support.fakes import make_document, make_source
 
 
 def test_spans_are_escaped_and_quotes_are_blocks() -> None:

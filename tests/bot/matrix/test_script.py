@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.matrix import render
-from tests.bot.chat.script import run_script
 from tests.bot.matrix.driver import driver
-
-pytestmark = pytest.mark.integration
+from tests.support.script import run_script
 
 
 async def test_the_scripted_conversation(tmp_path: Path) -> None:

@@ -27,8 +27,6 @@ from tests.bot.matrix.harness import (
     running,
 )
 
-pytestmark = pytest.mark.integration  # a local HTTP server on 127.0.0.1
-
 
 async def test_start_up_checks_the_token_and_ignores_old_events(
     mx_settings: Settings, recorder: Recorder

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from bot.chat.conversation import Conversation
 from bot.settings import Settings
-from tests.bot.chat.script import BotMessage, Person
 from tests.bot.teams.fake_connector import Call, buttons, shown_text
 from tests.bot.teams.harness import ADMIN, ANNA, BOB, Running, running
+from tests.support.paths import SEED
+from tests.support.script import BotMessage, Person
 
 USERS = {"anna": ANNA, "bob": BOB, "admin": ADMIN}
-SEED = next((Path(__file__).resolve().parents[3] / "corpus").glob("dortmund_18828-20_*.txt"))
 
 
 class TeamsDriver:
@@ -85,7 +85,7 @@ class TeamsDriver:
 
 @contextlib.asynccontextmanager
 async def driver(tmp_path: Path, embedder: str = "fake") -> AsyncIterator[TeamsDriver]:
-    """The convention of ``tests.bot.chat.script``: a running bot and its driver."""
+    """The convention of ``tests.support.script``: a running bot and its driver."""
     from bot.service import open_service
 
     corpus = tmp_path / "corpus"

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.bot.chat.script import run_script
 from tests.bot.teams.driver import driver
-
-pytestmark = pytest.mark.integration
+from tests.support.script import run_script
 
 
 async def test_the_shared_script_passes_on_teams(tmp_path: Path) -> None:

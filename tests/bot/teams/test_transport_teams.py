@@ -10,18 +10,12 @@ import pytest
 
 from bot.chat.conversation import Conversation
 from bot.settings import Settings
-from tests.bot.fakes import FakeService
 from tests.bot.teams.fake_connector import buttons, shown_text
 from tests.bot.teams.harness import ADMIN, ANNA, Running, running
+from tests.support.fakes import FakeService
 
-pytestmark = pytest.mark.integration
 QUESTION = "Wie viele Planstellen sollen eingereicht werden?"
 ANNA_CHAT = "a:personal-anna"
-
-
-@pytest.fixture
-def service() -> FakeService:
-    return FakeService()
 
 
 @pytest.fixture

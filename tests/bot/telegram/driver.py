@@ -17,11 +17,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tests.bot.chat.script import BotMessage, Person
 from tests.bot.telegram.fake_server import Call
 from tests.bot.telegram.harness import ADMIN_ID, USER_ID
 from tests.bot.telegram.live import Live, live_bot
 from tests.bot.telegram.updates import buttons
+from tests.support.script import BotMessage, Person
 
 USER_IDS = {"anna": USER_ID, "bob": USER_ID + 1, "admin": ADMIN_ID}
 SHOWN = ("sendMessage", "editMessageText")
@@ -99,6 +99,6 @@ class TelegramDriver:
 
 @contextlib.asynccontextmanager
 async def driver(tmp_path: Path, embedder: str = "fake") -> AsyncIterator[TelegramDriver]:
-    """The convention of ``tests.bot.chat.script``: a running bot and its driver."""
+    """The convention of ``tests.support.script``: a running bot and its driver."""
     async with live_bot(tmp_path, embedder) as live:
         yield TelegramDriver(live)

@@ -20,10 +20,7 @@ from bot.telegram.app import App, build_application
 from tests.bot.telegram.fake_server import TOKEN, Call, FakeBotApi, FakeBotApiServer
 from tests.bot.telegram.harness import ADMIN_ID
 from tests.bot.telegram.updates import Telegram
-
-SEED = next((Path(__file__).resolve().parents[3] / "corpus").glob("dortmund_18828-20_*.txt"))
-# 127.0.0.1 must never go through a proxy: callers clear these first
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+from tests.support.paths import SEED
 
 
 @dataclass

@@ -7,49 +7,39 @@ private or in the member chat may learn anything of it.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.service import Ratsbot
 from bot.settings import Settings
 from bot.telegram.app import App
-from tests.bot.secret_doc import SECRET_FILE, SECRET_QUESTION, SECRET_TEXT, leaks
 from tests.bot.telegram.fake_server import BOT_USER, TOKEN, FakeBotApi
 from tests.bot.telegram.harness import ADMIN_ID, USER_ID, make_app, process
 from tests.bot.telegram.html_check import telegram_html_errors
 from tests.bot.telegram.updates import Telegram, buttons
-from tests.conftest import REPO, SEED
+from tests.support.bots import MakeBot
+from tests.support.paths import HUND as HUND_FILE
+from tests.support.secret_doc import SECRET_FILE, SECRET_QUESTION, SECRET_TEXT, leaks
 
 MEMBER_ID = 2002
 MEMBER_CHAT = -100777
 OTHER_CHAT = -100888
-HUND = (REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt").read_bytes()
+HUND = HUND_FILE.read_bytes()
 
 
 @pytest.fixture
-async def real_app(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[App]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus / SEED.name)
-    (corpus / SECRET_FILE).write_text(SECRET_TEXT, encoding="utf-8")
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        embedder="fake",
-        corpus_dirs=(corpus,),
+async def real_app(make_bot: MakeBot, corpus_dir: Path, api: FakeBotApi) -> AsyncIterator[App]:
+    (corpus_dir / SECRET_FILE).write_text(SECRET_TEXT, encoding="utf-8")
+    service = make_bot(
         telegram_token=TOKEN,
         admin_ids=frozenset({ADMIN_ID}),
         member_ids=frozenset({MEMBER_ID}),
         member_chat_ids=frozenset({MEMBER_CHAT}),
     )
-    service = Ratsbot(settings)
-    service.reindex()
-    application = await make_app(settings, service, api)
+    application = await make_app(service.settings, service, api)
     async with application:
         yield application
-    service.close()
 
 
 def _shown(api: FakeBotApi, since: int, question: str = SECRET_QUESTION) -> str:

@@ -6,11 +6,11 @@ import pytest
 
 from bot.settings import Settings
 from bot.telegram.app import App
-from tests.bot.fakes import FakeService
 from tests.bot.telegram.fake_server import FakeBotApi
 from tests.bot.telegram.harness import ADMIN_ID, USER_ID, process
 from tests.bot.telegram.html_check import telegram_html_errors
 from tests.bot.telegram.updates import Telegram
+from tests.support.fakes import FakeService
 
 MINUTES = b"Auszug aus der nicht genehmigten Niederschrift\n\nHundesteuer 2021\n"
 

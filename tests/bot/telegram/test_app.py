@@ -7,8 +7,8 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.app import build_application, run
 from index.errors import ConfigError
-from tests.bot.fakes import FakeService
 from tests.bot.telegram.fake_server import TOKEN
+from tests.support.fakes import FakeService
 
 
 def test_a_token_is_required() -> None:

@@ -10,10 +10,8 @@ import pytest
 
 from tests.bot.telegram.fake_server import BOT_USER
 from tests.bot.telegram.harness import ADMIN_ID, USER_ID
-from tests.bot.telegram.live import PROXY_VARS, Live, live_bot
+from tests.bot.telegram.live import Live, live_bot
 from tests.bot.telegram.updates import buttons
-
-pytestmark = pytest.mark.integration
 
 QUESTION = "Wie viele Planstellen sollen für die Digitalisierung eingereicht werden?"
 QUESTION_EN = "How many new Planstellen does the Masterplan Digitale Verwaltung request?"
@@ -40,9 +38,7 @@ Der Ausschuss beschließt die Satzung einstimmig.
 
 
 @pytest.fixture
-async def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
-    for var in PROXY_VARS:
-        monkeypatch.delenv(var, raising=False)
+async def live(tmp_path: Path) -> AsyncIterator[Live]:
     async with live_bot(tmp_path) as running:
         yield running
 

@@ -7,11 +7,11 @@ import threading
 
 from bot.settings import Settings
 from bot.telegram.app import App
-from tests.bot.fakes import SOURCE_PATH, FakeService
 from tests.bot.telegram.fake_server import BOT_USER, FakeBotApi
 from tests.bot.telegram.harness import USER_ID, make_app, process
 from tests.bot.telegram.html_check import telegram_html_errors
 from tests.bot.telegram.updates import Telegram, bot_reply_to, buttons
+from tests.support.fakes import SOURCE_PATH, FakeService
 
 QUESTION = "Wie viele Planstellen sollen für die Digitalisierung eingereicht werden?"
 

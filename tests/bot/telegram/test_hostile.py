@@ -7,7 +7,6 @@ with the user's text shown literally.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,37 +14,26 @@ import pytest
 
 from bot.audience import Audience
 from bot.service import Ratsbot
-from bot.settings import Settings
 from bot.telegram.app import App
-from tests.bot.hostile_files import hostile_files
 from tests.bot.telegram.fake_server import TOKEN, FakeBotApi
 from tests.bot.telegram.harness import ADMIN_ID, USER_ID, make_app, process
 from tests.bot.telegram.html_check import telegram_html_errors
 from tests.bot.telegram.updates import Telegram
-from tests.conftest import SEED
+from tests.support.bots import MakeBot
+from tests.support.hostile_files import hostile_files
+from tests.support.paths import SEED
 
 QUESTION = "Wie viele weitere Planstellen sollen für die Digitalisierung eingereicht werden?"
 
 
 @pytest.fixture
-async def served(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[tuple[App, Ratsbot]]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus / SEED.name)
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        embedder="fake",
-        corpus_dirs=(corpus,),
-        telegram_token=TOKEN,
-        admin_ids=frozenset({ADMIN_ID}),
-        max_upload_bytes=5 * 1024 * 1024,
+async def served(make_bot: MakeBot, api: FakeBotApi) -> AsyncIterator[tuple[App, Ratsbot]]:
+    service = make_bot(
+        telegram_token=TOKEN, admin_ids=frozenset({ADMIN_ID}), max_upload_bytes=5 * 1024 * 1024
     )
-    service = Ratsbot(settings)
-    service.reindex()
-    application = await make_app(settings, service, api)
+    application = await make_app(service.settings, service, api)
     async with application:
         yield application, service
-    service.close()
 
 
 async def _still_answers(app: App, api: FakeBotApi, tg: Telegram) -> None:

@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from bot.service import Ratsbot
-from bot.settings import Settings
 from bot.telegram.app import App
 from tests.bot.telegram.fake_server import TOKEN, FakeBotApi
 from tests.bot.telegram.harness import USER_ID, make_app, process
 from tests.bot.telegram.html_check import telegram_html_errors
 from tests.bot.telegram.updates import Telegram
-from tests.conftest import SEED
+from tests.support.bots import MakeBot
 
 
 @pytest.fixture
-async def real_app(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[App]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus / SEED.name)
-    settings = Settings(
-        data_dir=tmp_path / "data", embedder="fake", corpus_dirs=(corpus,), telegram_token=TOKEN
-    )
-    service = Ratsbot(settings)
-    application = await make_app(settings, service, api)
+async def real_app(make_bot: MakeBot, api: FakeBotApi) -> AsyncIterator[App]:
+    service = make_bot(index=False, telegram_token=TOKEN)
+    application = await make_app(service.settings, service, api)
     async with application:
         assert application.post_init is not None
         await application.post_init(application)
         yield application
-    service.close()
 
 
 async def test_status_shows_the_path_of_a_paper(

@@ -15,8 +15,8 @@ from bot.telegram.html import (
     split_plain,
     tg_len,
 )
-from tests.bot.fakes import CITATION, QUOTE, make_document, make_source
 from tests.bot.telegram.html_check import telegram_html_errors
+from tests.support.fakes import CITATION, QUOTE, make_document, make_source
 
 
 def test_validator_catches_what_telegram_rejects() -> None:

@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.chat.script import run_script
 from tests.bot.telegram.driver import driver
-from tests.bot.telegram.live import PROXY_VARS
-
-pytestmark = pytest.mark.integration
+from tests.support.script import run_script
 
 
 async def test_the_scripted_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in PROXY_VARS:
-        monkeypatch.delenv(var, raising=False)
     async with driver(tmp_path, "fake") as telegram:
         transcript = await run_script(telegram)
     assert "Anna drückt [Quellen]" in transcript and "Quelle 2/" in transcript
@@ -26,10 +21,8 @@ async def test_the_scripted_conversation(tmp_path: Path, monkeypatch: pytest.Mon
 async def test_transcripts_find_drivers_by_module_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.bot.chat.transcripts import find_driver, record
+    from tests.support.transcripts import find_driver, record
 
-    for var in PROXY_VARS:
-        monkeypatch.delenv(var, raising=False)
     assert find_driver("telegram") is driver and find_driver("nowhere") is None
     text = await record("telegram", tmp_path, "fake")
     assert text.startswith("Ratsbot – das gemeinsame Skript auf telegram")

@@ -1,4 +1,4 @@
-"""Shared paths for the parsing tests; real documents live outside the repository."""
+"""The real documents for the parsing tests; they live outside the repository."""
 
 from __future__ import annotations
 
@@ -6,14 +6,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-REALDOCS = REPO.parent / "shared" / "realdocs"
-SEED = (
-    REPO
-    / "corpus"
-    / "dortmund_18828-20_masterplan-digitale-verwaltung_apod-2020-12-03_rat-2020-12-17.txt"
-)
-FIXTURES = REPO / "tests" / "fixtures" / "parse"
+from tests.support.paths import REALDOCS
 
 
 @pytest.fixture(scope="session")

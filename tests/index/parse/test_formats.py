@@ -10,8 +10,7 @@ import pytest
 from index.errors import CorpusError, SourceUnavailable
 from index.parse import iter_source_files, parse_file
 from index.parse.model import BlockKind, RefRole
-
-from .conftest import FIXTURES
+from tests.support.paths import PARSE_FIXTURES as FIXTURES
 
 
 def test_cp1252_text_is_detected():

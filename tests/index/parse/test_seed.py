@@ -8,8 +8,7 @@ import pytest
 
 from index.parse import parse_file
 from index.parse.model import BlockKind, RefRole
-
-from .conftest import REPO, SEED
+from tests.support.paths import REPO, SEED
 
 SENTENCE_38 = (
     "dass dem Thema Digitalisierung sukzessive 38,5 weitere Planstellen eigereicht werden sollen"

@@ -10,7 +10,7 @@ from index.embed import FakeEmbedder
 from index.facts.figures import FigureKind, find_figures
 from index.ingest.pipeline import ingest_paths
 from index.store.database import Store
-from tests.conftest import require_realdocs
+from tests.support.paths import require_realdocs
 
 
 def _one(sentence: str):

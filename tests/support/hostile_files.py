@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import random
 
-from tests.conftest import REPO
+from tests.support.paths import PARSE_FIXTURES
 
-PDF_FIXTURE = REPO / "tests" / "fixtures" / "parse" / "ka_anfrage_two_pages.pdf"
+PDF_FIXTURE = PARSE_FIXTURES / "ka_anfrage_two_pages.pdf"
 
 
 def _pdf(encrypt: bool = False, blank: bool = False) -> bytes:

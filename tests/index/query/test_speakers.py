@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from bot.service import Ratsbot
-from bot.settings import Settings
 from index.query.speakers import speaker_keys
 
 
@@ -12,10 +11,7 @@ def test_keys_are_surname_and_faction_words() -> None:
     assert speaker_keys("Herr Zilian", "10/FBL") == {"zilian", "fbl"}
 
 
-def test_named_faction_lifts_its_speakers(settings: Settings) -> None:
-    bot = Ratsbot(settings)
-    bot.ensure_index()
+def test_named_faction_lifts_its_speakers(bot: Ratsbot) -> None:
     res = bot.searcher.search("Was schlägt die SPD zum Antrag vor?", k=5)
     voiced = [h for h in res.hits[:5] if "speaker" in h.ranks]
     assert voiced, "an SPD speaker's passage should be among the top five"
-    bot.close()

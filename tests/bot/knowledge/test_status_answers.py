@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.knowledge import figures_answer, is_status_question, status_answer
 from bot.service import Ratsbot
-from bot.settings import Settings
 from index.facts.figures import wanted_kind
-
-
-@pytest.fixture
-def bot(settings: Settings) -> Iterator[Ratsbot]:
-    b = Ratsbot(settings)
-    b.reindex()
-    yield b
-    b.close()
 
 
 @pytest.mark.parametrize(

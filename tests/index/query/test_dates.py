@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.service import Ratsbot
-from bot.settings import Settings
 from index.query.dates import NamedDate, dates_in
 
 
@@ -23,17 +22,12 @@ def test_month_matches_every_day_of_it() -> None:
     assert not NamedDate(2020, 12).matches(None)
 
 
-def test_passages_of_the_named_meeting_get_the_vote(settings: Settings) -> None:
-    bot = Ratsbot(settings)
-    try:
-        bot.reindex()
-        res = bot.searcher.search("Was hat der Rat am 17.12.2020 mit der Vorlage gemacht?")
-        snap = bot.searcher.snapshot
-        voted = [h for h in res.hits if "meeting" in h.ranks]
-        assert voted
-        for h in res.hits:
-            seg, row = snap.locate(h.chunk_id)
-            date = snap.docs[int(snap.segments[seg].doc_of[row])].date
-            assert ("meeting" in h.ranks) == (date == dt.date(2020, 12, 17))
-    finally:
-        bot.close()
+def test_passages_of_the_named_meeting_get_the_vote(bot: Ratsbot) -> None:
+    res = bot.searcher.search("Was hat der Rat am 17.12.2020 mit der Vorlage gemacht?")
+    snap = bot.searcher.snapshot
+    voted = [h for h in res.hits if "meeting" in h.ranks]
+    assert voted
+    for h in res.hits:
+        seg, row = snap.locate(h.chunk_id)
+        date = snap.docs[int(snap.segments[seg].doc_of[row])].date
+        assert ("meeting" in h.ranks) == (date == dt.date(2020, 12, 17))

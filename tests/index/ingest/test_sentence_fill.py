@@ -9,27 +9,22 @@ import numpy as np
 import pytest
 
 import index.ingest.pipeline as ingest_mod
-import index.retrieval.snapshot as snapshot_mod
 from bot.service import Ratsbot
 from bot.settings import Settings
 from index.store.database import text_hash
 from index.store.pending import pending_documents
 from index.store.reports import IngestReport
 from index.store.tables import Chunk
-from tests.conftest import REPO
+from tests.support.bots import MakeBot
+from tests.support.paths import HUND as FIXTURE
 
-FIXTURE = REPO / "tests" / "fixtures" / "minutes_hundesteuer.txt"
 DOG_TAX = "Wie hoch ist die Hundesteuer 2021?"
 
 
 @pytest.fixture
-def bot(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Ratsbot:
-    monkeypatch.setattr(snapshot_mod, "REBUILD_BELOW", 0)  # deltas even for a tiny corpus
-    monkeypatch.setattr(snapshot_mod, "MERGE_SHARE", 10.0)
-    b = Ratsbot(settings)
-    b.reindex()
-    yield b
-    b.close()
+def bot(small_deltas: None, make_bot: MakeBot) -> Ratsbot:
+    """New documents go into deltas even for this tiny corpus."""
+    return make_bot()
 
 
 def _sentence_hashes(bot: Ratsbot, doc_id: int) -> list[str]:

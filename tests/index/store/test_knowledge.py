@@ -16,7 +16,7 @@ from index.ingest.pipeline import ingest_paths
 from index.store import figures, paper_status
 from index.store.database import Store
 from index.store.knowledge_tables import Figure, OParlConsultation, OParlPaper, PaperStep
-from tests.conftest import SEED, require_realdocs
+from tests.support.paths import SEED, require_realdocs
 
 
 @pytest.fixture

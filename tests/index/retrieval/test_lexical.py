@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from index.query.language import detect_language
 from index.query.terms import memo_tokenizer, tokenize
 from index.retrieval.lexical import LexicalIndex
+from tests.support.paths import CORPUS
 
 
 def test_compounds_and_hyphens_meet_their_parts() -> None:
@@ -36,7 +35,7 @@ def test_language() -> None:
 
 def test_the_build_tokeniser_gives_what_tokenize_gives() -> None:
     # the build memoises each word's stems and compound tail; it must not change them
-    texts = [p.read_text() for p in sorted((Path(__file__).parents[2] / "corpus").glob("*.txt"))]
+    texts = [p.read_text() for p in sorted(CORPUS.glob("*.txt"))]
     texts += ["Planstellen, E-Akte und Digitalisierungsstrategie: Planstellen!", "a 1 x-y"]
     vocab = frozenset(w for t in texts for w in tokenize(t))
     for vocabulary in (None, vocab):
