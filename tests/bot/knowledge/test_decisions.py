@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.knowledge import is_decision_question
 from bot.service import Ratsbot
-from bot.settings import Settings
 from index.retrieval import Filters
-
-
-@pytest.fixture
-def bot(settings: Settings) -> Iterator[Ratsbot]:
-    b = Ratsbot(settings)
-    b.reindex()
-    yield b
-    b.close()
 
 
 @pytest.mark.parametrize(
