@@ -15,7 +15,7 @@ import json
 import pytest
 
 from index.parse import parse_text
-from tests.index.parse.conftest import REALDOCS
+from tests.support.paths import REALDOCS
 
 ARCHIVE = REALDOCS / "karlsruhe-archive" / "file-texts.jsonl.gz"
 FILES = "https://web1.karlsruhe.de/oparl/bodies/0001/files/"

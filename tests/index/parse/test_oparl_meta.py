@@ -18,7 +18,8 @@ from index.ingest.oparl_meta import apply_oparl_sidecar, facts_from_oparl, sidec
 from index.ingest.pipeline import ingest_paths
 from index.parse import parse_file
 from index.store.database import Store
-from tests.index.parse.conftest import FIXTURES, REALDOCS
+from tests.support.paths import PARSE_FIXTURES as FIXTURES
+from tests.support.paths import REALDOCS
 
 BASE = "https://oparl.example.org/bodies/1"
 

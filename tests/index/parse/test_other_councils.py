@@ -14,7 +14,7 @@ import pytest
 
 from index.facts import find_references, normalise_reference
 from index.parse import BlockKind, agenda_item, parse_file, parse_text
-from tests.index.parse.conftest import FIXTURES
+from tests.support.paths import PARSE_FIXTURES as FIXTURES
 
 D = dt.date
 
