@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.answer.abstain import AbstainModel
-from bot.answer.composition import SENTENCE_POOL, evidence_for, make_sources, score_sentences
+from bot.answer.composition import SENTENCE_POOL, evidence_for, score_sentences
+from bot.answer.source_lines import make_sources
 from bot.service import Ratsbot
 from bot.settings import Settings
 from index.store.passages import load_chunks

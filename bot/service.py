@@ -19,7 +19,9 @@ from bot.answer import Answer, Quote, compose
 from bot.audience import Audience
 from bot.knowledge import (
     KnowledgeReads,
+    decision_answer,
     figure_line,
+    is_decision_question,
     is_status_question,
     status_answer,
     status_for,
@@ -186,7 +188,11 @@ class Ratsbot:
         with one_thread():  # index/retrieval/threads.py: once per question, both steps
             result = self.searcher.search(analysis, k=k, filters=filters)
             answer = compose(self.store, self.embedder, result, k=k)
-        answer.notice = notice
+        if is_decision_question(question) and not getattr(answer.evidence, "missing_subject", ()):
+            reads = self.knowledge_reads(audience, filters)
+            hits = [h.chunk_id for h in result.hits]
+            answer = decision_answer(analysis, reads, hits, filters.gremium) or answer
+        answer.notice = "\n".join(n for n in (notice, answer.notice) if n) or None
         if not answer.abstained and analysis.figure_question:
             self._figure_first(answer, analysis)
         if audience.public_only:

@@ -18,14 +18,23 @@ The weights are fitted by logistic regression on ``bench/calibration.jsonl``
 (answerable and off-topic questions written for calibration, not the dev
 questions) with ``python -m bench.calibrate_abstention``, which prints the
 constants below. Embedders without a sparse head fall back to lexical coverage.
+
+Two word rules come before the model (index/query/subject.py says why): a
+question whose specific subject the corpus never mentions is refused, and one
+whose every content word stands in the top passage is answered, however low its
+similarity scores.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from bot.answer.model import Source
+from index.query import missing_subject, subject_terms, tokenize, uncovered_terms
 
 SparseVec = tuple[np.ndarray, np.ndarray]
 
@@ -35,12 +44,16 @@ class Evidence:
     language: str
     sentence_sparse: float | None  # None when the embedder has no sparse head
     lexical_coverage: float
+    missing_subject: tuple[str, ...] = ()  # specific question words the corpus never uses
+    top_covers_all: bool = False  # every content word of the question is in the top passage
 
-    def as_dict(self) -> dict[str, float | str | None]:
+    def as_dict(self) -> dict[str, float | str | bool | list[str] | None]:
         return {
             "language": self.language,
             "sentence_sparse": self.sentence_sparse,
             "lexical_coverage": self.lexical_coverage,
+            "missing_subject": list(self.missing_subject),
+            "top_covers_all": self.top_covers_all,
         }
 
 
@@ -69,6 +82,10 @@ class AbstainModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def abstain(self, ev: Evidence) -> bool:
+        if ev.missing_subject:
+            return True
+        if ev.top_covers_all:
+            return False
         return self.p_answerable(ev) < self.threshold
 
 
@@ -82,3 +99,31 @@ def sparse_cosine(a: SparseVec, b: SparseVec) -> float:
         return 0.0
     dot = float(av[ia] @ bv[ib])
     return dot / (float(np.linalg.norm(av)) * float(np.linalg.norm(bv)) + 1e-9)
+
+
+def subject_evidence(
+    question: str, language: str, vocabulary: frozenset[str], sources: Sequence[Source]
+) -> tuple[tuple[str, ...], bool]:
+    """The word rules' evidence: specific words the corpus lacks, and whether the
+    top passage (with its citation: body, date, speaker) holds every content word."""
+    terms = subject_terms(question, language, vocabulary)
+    missing = tuple(missing_subject(terms, vocabulary))
+    if not terms or not sources:
+        return missing, False
+    top = sources[0]
+    c = top.citation
+    context = " ".join(
+        filter(
+            None,
+            [
+                top.text,
+                top.title,
+                top.speaker,
+                c.gremium,
+                c.date.strftime("%d.%m.%Y %Y") if c.date else None,
+                " ".join(c.drucksachen),
+            ],
+        )
+    )
+    stems = set(tokenize(context, vocabulary))
+    return missing, not uncovered_terms(terms, stems)

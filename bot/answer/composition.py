@@ -17,8 +17,17 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from bot.answer.abstain import AbstainModel, Evidence, SparseVec, sparse_cosine
+from bot.answer.abstain import (
+    AbstainModel,
+    Evidence,
+    SparseVec,
+    sparse_cosine,
+    subject_evidence,
+)
+from bot.answer.cues import answer_type, has_type
 from bot.answer.model import Answer, Citation, Quote, Source
+from bot.answer.source_lines import follow_quotes, make_sources
+from bot.answer.units import quote_unit, restates, unit_text, units_overlap
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import speaker_keys, tokenize
@@ -40,7 +49,6 @@ QUOTE_WEIGHTS = {
     "speaker": 0.7,
     "asks": 1.5,  # a sentence that is itself a question ("1.6. Welche Hürden …?") answers nothing
 }
-_ANAPHOR = re.compile(r"^(Die Kosten hierfür|Dies|Diese[rsm]?|Hierfür|Dazu|Damit)\b")
 
 
 def citation_for(view: ChunkView, rel_start: int, rel_end: int) -> tuple[Citation, str | None]:
@@ -57,33 +65,6 @@ def citation_for(view: ChunkView, rel_start: int, rel_end: int) -> tuple[Citatio
         Citation(view.own_numbers, view.gremium, view.meeting_date, view.top, page, mentioned),
         speaker,
     )
-
-
-def source_from_view(v: ChunkView, rank: int, score: float) -> Source:
-    """A whole passage as a source, cited at its first page."""
-    return Source(
-        rank=rank,
-        chunk_id=v.id,
-        document_id=v.document_id,
-        title=v.title or v.source_path,
-        citation=Citation(v.own_numbers, v.gremium, v.meeting_date, v.top, v.page),
-        speaker=(v.speaker + (f" ({v.faction})" if v.faction else "")) if v.speaker else None,
-        text=v.text,
-        score=score,
-        source_path=v.source_path,
-    )
-
-
-def make_sources(result: SearchResult, views: dict[int, ChunkView], k: int) -> list[Source]:
-    sources: list[Source] = []
-    for h in result.hits:
-        v = views.get(h.chunk_id)
-        if v is None:
-            continue
-        sources.append(source_from_view(v, len(sources) + 1, h.score))
-        if len(sources) >= k:
-            break
-    return sources
 
 
 class QuoteSelector(Protocol):
@@ -141,6 +122,7 @@ def _compose(
     if quotes:
         answer.abstained = False
         answer.quotes = quotes
+        answer.sources = follow_quotes(sources, quotes)
     return answer
 
 
@@ -229,10 +211,13 @@ def evidence_for(
             (sparse_cosine(query, sv) for i in top if (sv := scored.sparse[i]) is not None),
             default=0.0,
         )
-    coverage = 0.0
-    if result.lexical is not None:
-        coverage = result.lexical.coverage(result.term_groups, [s.text for s in sources[:3]])
-    return Evidence(result.language, sent_sparse, coverage)
+    if result.lexical is None:
+        return Evidence(result.language, sent_sparse, 0.0)
+    coverage = result.lexical.coverage(result.term_groups, [s.text for s in sources[:3]])
+    absent, covered = subject_evidence(
+        result.question, result.language, result.lexical.vocabulary, sources
+    )
+    return Evidence(result.language, sent_sparse, coverage, absent, covered)
 
 
 def choose_quotes(
@@ -244,6 +229,20 @@ def choose_quotes(
     """The best one to three sentences: similarity, word overlap and passage rank."""
     if not scored.texts:
         return []
+    score = _quote_scores(result, views, sources, scored)
+    score[_unquotable(result.question, views, sources, scored)] = -np.inf
+    chosen = _pick(score, views, sources, scored)
+    cands = scored.cands
+    return [_quote(views[sources[cands[i].source].chunk_id], cands[i], sources) for i in chosen]
+
+
+def _quote_scores(
+    result: SearchResult,
+    views: dict[int, ChunkView],
+    sources: list[Source],
+    scored: ScoredSentences,
+) -> np.ndarray:
+    """Each candidate sentence's quote score (weights in QUOTE_WEIGHTS)."""
     cands, texts, dense = scored.cands, scored.texts, scored.dense
     w = QUOTE_WEIGHTS
     z = _standardise(dense)
@@ -267,7 +266,7 @@ def choose_quotes(
     )
     prior = np.array([1.0 / (1 + si) for si, _a, _b in cands])
     wanted = answer_type(result.question)
-    typed = np.array([w["typed"] if wanted and _has_type(t, wanted) else 0.0 for t in texts])
+    typed = np.array([w["typed"] if wanted and has_type(t, wanted) else 0.0 for t in texts])
     lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
     named = result.analysis.named
     voiced = np.array(
@@ -277,62 +276,61 @@ def choose_quotes(
         ]
     )
     asks = np.array([w["asks"] if t.rstrip(' "“”»«)').endswith("?") else 0.0 for t in texts])
-    score = z + lex_w * lex + w["prior"] * prior + typed + voiced - asks
+    return np.asarray(z + lex_w * lex + w["prior"] * prior + typed + voiced - asks)
+
+
+def _pick(
+    score: np.ndarray,
+    views: dict[int, ChunkView],
+    sources: list[Source],
+    scored: ScoredSentences,
+) -> list[int]:
+    """The best candidates within QUOTE_MARGIN of the best, no two saying the same."""
+    cands, texts = scored.cands, scored.texts
     order = np.argsort(-score)
     best = score[order[0]]
+    if not np.isfinite(best):
+        return []
     chosen: list[int] = []
     for i in order:
         if len(chosen) >= MAX_QUOTES or score[i] < best - QUOTE_MARGIN:
             break
+        if any(_overlaps(cands[i], cands[j], views, sources) for j in chosen):
+            continue  # already inside a chosen quote's unit (a lead-in, an announced text)
         if any(_words(texts[i]) == _words(texts[j]) for j in chosen):
             continue  # the same sentence in two passages (Anfrage and Stellungnahme)
         same_source = sum(1 for j in chosen if cands[j].source == cands[i].source)
-        if same_source and score[i] - w["diversity"] * same_source < best - QUOTE_MARGIN:
+        diversity = QUOTE_WEIGHTS["diversity"]
+        if same_source and score[i] - diversity * same_source < best - QUOTE_MARGIN:
             continue  # a second quote from the same passage must be clearly good
         chosen.append(int(i))
     chosen.sort(key=lambda i: (cands[i].source, cands[i].start))
-    return [_quote(views[sources[cands[i].source].chunk_id], cands[i], sources) for i in chosen]
+    return chosen
 
 
-_TYPE_CUES = {
-    "number": re.compile(
-        r"\b(wie ?viele?|wieviele?|wie (hoch|groß|lange?)|how (many|much|high|large|big|long)"
-        r"|kost\w*|cost\w*|betr[äa]g\w*|höhe|anzahl|summe)\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"\b(wann|seit wann|bis wann|when|since when|which year|welche[mn]? jahr)\b", re.I
-    ),
-    "person": re.compile(r"\b(wer|wem|wen|who|whom)\b", re.I),
-}
-_HAS = {
-    "number": re.compile(
-        r"\d|\b(eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|"
-        r"zwölf|hundert|tausend|million\w*|milliard\w*)\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"\b(19|20)\d\d\b|\d{1,2}\.\d{1,2}\.|\b(januar|februar|märz|april|mai|"
-        r"juni|juli|august|september|oktober|november|dezember)\b",
-        re.I,
-    ),
-    "person": re.compile(
-        r"\b(Herr|Frau|Rm|OB|Stadtr[aä]t\w*|Bürgermeister\w*|Dr\.)\s+[A-ZÄÖÜ]"
-        r"|\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß]+\s+(Vorsitzende\w*|Leiter\w*)"
-    ),
-}
+def _unquotable(
+    question: str, views: dict[int, ChunkView], sources: list[Source], scored: ScoredSentences
+) -> list[int]:
+    """Sentences that are never a quote: an announcement of something the passage
+    does not hold, and a restatement of the question (a Stellungnahme repeats the
+    numbered question before it answers)."""
+    asked = set(tokenize(question))
+    out = []
+    for i, ((si, a, b), t) in enumerate(zip(scored.cands, scored.texts, strict=True)):
+        v = views[sources[si].chunk_id]
+        if restates(asked, t) or quote_unit(v.text, v.sentences, a, b) is None:
+            out.append(i)
+    return out
 
 
-def answer_type(question: str) -> str | None:
-    """What kind of answer the question asks for: a number, a date, a person."""
-    for kind, cue in _TYPE_CUES.items():
-        if cue.search(question):
-            return kind
-    return None
-
-
-def _has_type(sentence: str, kind: str) -> bool:
-    return bool(_HAS[kind].search(sentence))
+def _overlaps(
+    a: Candidate, b: Candidate, views: dict[int, ChunkView], sources: list[Source]
+) -> bool:
+    """Whether two candidates' quote units share text."""
+    if a.source != b.source:
+        return False
+    v = views[sources[a.source].chunk_id]
+    return units_overlap(v.text, v.sentences, (a.start, a.end), (b.start, b.end))
 
 
 def _words(sentence: str) -> tuple[str, ...]:
@@ -370,10 +368,9 @@ def _standardise(x: np.ndarray) -> np.ndarray:
 
 def _quote(v: ChunkView, cand: Candidate, sources: list[Source]) -> Quote:
     si, a, b = cand
-    # an anaphoric next sentence ("Die Kosten hierfür …") belongs to the quote
-    for na, nb in v.sentences:
-        if na >= b and na - b <= 2 and _ANAPHOR.match(v.text[na:nb]):
-            b = nb
-            break
-    cit, speaker = citation_for(v, a, b)
-    return Quote(v.text[a:b], speaker, cit, sources[si].rank)
+    spans = quote_unit(v.text, v.sentences, a, b) or [(a, b)]
+    cit, speaker = citation_for(v, spans[0][0], spans[-1][1])
+    text = unit_text(v.text, spans)
+    if speaker and text.startswith(speaker.split(" (")[0]):
+        speaker = None  # the quote names its speaker itself: "Herr Zilian (10/FBL) bezieht sich …"
+    return Quote(text, speaker, cit, sources[si].rank)

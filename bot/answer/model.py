@@ -65,6 +65,12 @@ class Source:
     text: str
     score: float
     source_path: str | None = None
+    detail: str | None = None  # tells apart sources whose citations read the same
+
+    def heading(self) -> str:
+        """``title · citation``, plus the detail when another source reads the same."""
+        line = f"{self.title} · {self.citation.format()}"
+        return f"{line} · {self.detail}" if self.detail else line
 
     def to_json(self) -> dict[str, Any]:
         c = self.citation

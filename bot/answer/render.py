@@ -54,7 +54,7 @@ def render_plain(answer: Answer) -> str:
         lines += ["", f"{who}„{q.text}“", f"  [{q.source_rank}] {q.citation.format()}"]
     lines += ["", frame(lang, "sources")]
     for s in answer.sources:
-        lines.append(f"[{s.rank}] {s.title} · {s.citation.format()}")
+        lines.append(f"[{s.rank}] {s.heading()}")
     return "\n".join(lines)
 
 

@@ -73,7 +73,7 @@ def answer_paragraphs(answer: Answer) -> list[Paragraph]:
     if answer.sources:
         lines = [Span(frame(lang, "sources"), "b")]
         for s in answer.sources:
-            lines.append(Span(f"\n[{s.rank}] {s.title} · {s.citation.format()}"))
+            lines.append(Span(f"\n[{s.rank}] {s.heading()}"))
         paras.append(lines)
     return paras
 

@@ -16,6 +16,7 @@ from bot.knowledge.answers import (
     status_for,
 )
 from bot.knowledge.as_json import figures_json, status_json
+from bot.knowledge.decisions import decision_answer, is_decision_question
 from bot.knowledge.render import (
     current_state,
     figure_line,
@@ -29,10 +30,12 @@ __all__ = [
     "KnowledgeReads",
     "SearchPassages",
     "current_state",
+    "decision_answer",
     "figure_line",
     "figure_value",
     "figures_answer",
     "figures_json",
+    "is_decision_question",
     "is_status_question",
     "outcome_text",
     "render_figures",

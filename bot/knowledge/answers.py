@@ -108,7 +108,7 @@ def status_answer(
         notes.append(f"{label}: {current_state(st, lang)}")
         steps = st.steps if numbers else st.steps[-1:]
         cited += [(s.citation, None) for s in steps if s.citation.text]
-    return _answer(reads.store, analysis.text, lang, cited, "\n".join(notes))
+    return cited_answer(reads.store, analysis.text, lang, cited, "\n".join(notes))
 
 
 def _statuses_by_topic(question: str, reads: KnowledgeReads, lang: str) -> list[PaperStatus]:
@@ -164,14 +164,14 @@ def figures_answer(
     best = [f for f in ranked if _overlap(words, f) == _overlap(words, ranked[0])][:MAX_FIGURES]
     lines = [figure_line(f) for f in best]
     cited = list({f.citation.text: (f.citation, f.speaker) for f in best}.values())
-    return _answer(reads.store, question, lang, cited, "\n".join(lines))
+    return cited_answer(reads.store, question, lang, cited, "\n".join(lines))
 
 
 def _overlap(words: set[str], f: FigureItem) -> int:
     return len(words & set(tokenize(f"{f.about} {f.citation.text}")))
 
 
-def _answer(
+def cited_answer(
     store: Store,
     question: str,
     lang: str,

@@ -47,6 +47,10 @@ _INVERTED_RE = re.compile(
 _CONTINUATION_RE = re.compile(
     r"^(?:Er|Sie|Weiterhin|Bezüglich|Zudem|Außerdem|Ferner|Darüber hinaus|Auch er|Auch sie)\b"
 )
+# Inverted order with the speaker as a pronoun: "Zum Pilotprojekt Microsoft Teams gibt
+# er zu bedenken", "Beim Serviceportal vermisse er den Mehrwert": an opening phrase of
+# a few words, a lower-case verb, then "er"/"sie", all before the first comma.
+_INVERTED_PRONOUN_RE = re.compile(r"^[A-ZÄÖÜ][^,.:;!?]{0,60}?\s[a-zäöüß]+\s+(?:er|sie)\s+[a-zäöüß]")
 
 
 @dataclass(frozen=True)
@@ -92,4 +96,4 @@ def is_label_only(paragraph: str) -> bool:
 
 def continues_speech(paragraph: str) -> bool:
     """True when a paragraph reads like the continuation of the previous narrative speech."""
-    return bool(_CONTINUATION_RE.match(paragraph))
+    return bool(_CONTINUATION_RE.match(paragraph) or _INVERTED_PRONOUN_RE.match(paragraph))

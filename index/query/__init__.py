@@ -5,19 +5,24 @@ from index.query.dates import NamedDate, dates_in
 from index.query.glossary import german_words
 from index.query.language import detect_language
 from index.query.speakers import named_keys, speaker_keys
+from index.query.subject import SubjectTerm, missing_subject, subject_terms, uncovered_terms
 from index.query.terms import memo_tokenizer, query_terms, tokenize
 
 __all__ = [
     "NamedDate",
     "QuestionAnalysis",
+    "SubjectTerm",
     "analyse",
     "as_analysis",
     "dates_in",
     "detect_language",
     "german_words",
     "memo_tokenizer",
+    "missing_subject",
     "named_keys",
     "query_terms",
     "speaker_keys",
+    "subject_terms",
     "tokenize",
+    "uncovered_terms",
 ]

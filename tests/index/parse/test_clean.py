@@ -196,3 +196,14 @@ def test_an_abbreviation_before_a_page_break_ends_no_block(before, after):
     last = doc.blocks[-1]
     assert doc.text[last.start : last.end] == f"{before} {after}"
     assert last.page == 2
+
+
+def test_a_speech_continues_in_inverted_order_with_a_pronoun() -> None:
+    from index.parse.speakers import continues_speech
+
+    assert continues_speech(
+        "Zum Pilotprojekt Microsoft Teams gibt er zu bedenken, dass es kritisch sei."
+    )
+    assert continues_speech("Beim Serviceportal vermisse er den Mehrwert.")
+    assert not continues_speech("Zum Pilotprojekt Microsoft Teams liegt eine Vorlage vor.")
+    assert not continues_speech("Der Ausschuss nimmt die Vorlage zur Kenntnis.")

@@ -1,0 +1,50 @@
+"""What kind of answer a question asks for, and whether a sentence is of that kind.
+
+"Wie viele …" wants a number, "Wann …" a date, "Wer …" a person: a sentence
+that holds one is a likelier answer than one that only shares the topic. The
+cues are German and English question words, not tuned to any question.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TYPE_CUES = {
+    "number": re.compile(
+        r"\b(wie ?viele?|wieviele?|wie (hoch|groß|lange?)|how (many|much|high|large|big|long)"
+        r"|kost\w*|cost\w*|betr[äa]g\w*|höhe|anzahl|summe)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"\b(wann|seit wann|bis wann|when|since when|which year|welche[mn]? jahr)\b", re.I
+    ),
+    "person": re.compile(r"\b(wer|wem|wen|who|whom)\b", re.I),
+}
+_HAS = {
+    "number": re.compile(
+        r"\d|\b(eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|"
+        r"zwölf|hundert|tausend|million\w*|milliard\w*)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"\b(19|20)\d\d\b|\d{1,2}\.\d{1,2}\.|\b(januar|februar|märz|april|mai|"
+        r"juni|juli|august|september|oktober|november|dezember)\b",
+        re.I,
+    ),
+    "person": re.compile(
+        r"\b(Herr|Frau|Rm|OB|Stadtr[aä]t\w*|Bürgermeister\w*|Dr\.)\s+[A-ZÄÖÜ]"
+        r"|\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß]+\s+(Vorsitzende\w*|Leiter\w*)"
+    ),
+}
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of answer the question asks for: a number, a date, a person."""
+    for kind, cue in _TYPE_CUES.items():
+        if cue.search(question):
+            return kind
+    return None
+
+
+def has_type(sentence: str, kind: str) -> bool:
+    return bool(_HAS[kind].search(sentence))

@@ -1,0 +1,136 @@
+"""Quotes as units of meaning: a sentence with what it needs to be understood.
+
+Council texts announce before they say: "Der Personalrat hat dazu folgende
+Anmerkungen:" carries no criticism, the sentence after it does; a list item
+("- Erste Stadtämter arbeiten vollkommen digital.") means little without its
+lead-in ("Folgende Zielsetzungen sind bis 2025 zu verwirklichen:"); "Die Kosten
+hierfür …" needs the sentence it refers to. So a chosen sentence becomes a
+unit:
+
+* an announcing sentence takes what it announces (the next sentences, up to
+  ``UNIT_CHARS``), and is not quoted at all when the passage ends before that;
+* a list item takes its lead-in, joined with " … " when other items stand
+  between them;
+* a sentence opening with a back-reference takes the sentence before it, and a
+  following sentence opening with one ("Die Kosten hierfür …") joins it.
+
+Every part stays verbatim; only " … " marks a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.query import tokenize
+
+UNIT_CHARS = 420  # an announced passage is quoted up to about this length
+RESTATEMENT_SHARE = 0.6  # a question-like sentence holding this share of its terms restates it
+GAP = " … "
+_ANNOUNCES = re.compile(r"(:|\bwie folgt\s*[.:]?)\s*[*_\"“”]*\s*$", re.I)
+_ITEM = re.compile(r"^\s*[*_]*\s*([-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+")
+_FORWARD_ANAPHOR = re.compile(r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit)\b")
+_BACK_ANAPHOR = re.compile(r"^[*_\s]*(Dies|Diese[rsm]?|Das|Dazu|Hierzu|Daher|Deshalb)\b")
+
+Span = tuple[int, int]
+
+
+def announces(sentence: str) -> bool:
+    """Whether the sentence only announces what follows ("… folgende Anmerkungen:")."""
+    return bool(_ANNOUNCES.search(sentence.rstrip()))
+
+
+def is_list_item(sentence: str) -> bool:
+    return bool(_ITEM.match(sentence))
+
+
+def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> list[Span] | None:
+    """The spans of ``text`` that make the sentence at ``start:end`` a quotable unit.
+
+    ``None`` when the sentence cannot stand as a quote (it announces something
+    the passage does not contain).
+    """
+    index = _index_of(sentences, start)
+    if index is None:
+        return [(start, end)]
+    if announces(text[start:end]):
+        following = _announced(text, sentences, index)
+        return [(start, following)] if following is not None else None
+    spans = [(start, end)]
+    if is_list_item(text[start:end]):
+        lead = _lead_in(text, sentences, index)
+        if lead is not None:
+            spans.insert(0, sentences[lead])
+    elif index > 0 and _BACK_ANAPHOR.match(text[start:end]):
+        spans.insert(0, sentences[index - 1])
+    nxt = index + 1
+    if nxt < len(sentences) and _FORWARD_ANAPHOR.match(text[slice(*sentences[nxt])]):
+        spans[-1] = (spans[-1][0], sentences[nxt][1])
+    return _merge_adjacent(text, spans)
+
+
+def units_overlap(text: str, sentences: Sequence[Span], first: Span, second: Span) -> bool:
+    """Whether the quote units of two sentences of one passage share text."""
+    one = quote_unit(text, sentences, *first) or [first]
+    two = quote_unit(text, sentences, *second) or [second]
+    return any(a0 < b1 and b0 < a1 for a0, a1 in one for b0, b1 in two)
+
+
+def restates(asked: set[str], sentence: str) -> bool:
+    """Whether the sentence is the question again: a question sentence holding most of
+    its terms (``asked``), or a numbered item ("1. In welcher Form … genutzt werden.")
+    made of little but the question's terms. A Stellungnahme restates each question
+    before it answers; the restatement answers nothing."""
+    said = set(tokenize(sentence))
+    if not asked or not said:
+        return False
+    covers = len(asked & said) / len(asked) >= RESTATEMENT_SHARE
+    if sentence.rstrip(' "“”»«)*').endswith("?"):
+        return covers
+    return covers and is_list_item(sentence) and len(asked & said) / len(said) >= RESTATEMENT_SHARE
+
+
+def unit_text(text: str, spans: Sequence[Span]) -> str:
+    return GAP.join(text[a:b].strip() for a, b in spans)
+
+
+def _index_of(sentences: Sequence[Span], start: int) -> int | None:
+    for i, (a, _b) in enumerate(sentences):
+        if a == start:
+            return i
+    return None
+
+
+def _announced(text: str, sentences: Sequence[Span], index: int) -> int | None:
+    """The end of what the sentence at ``index`` announces, or None if nothing follows."""
+    start = sentences[index][0]
+    end = None
+    for a, b in sentences[index + 1 :]:
+        if end is not None and b - start > UNIT_CHARS:
+            break
+        if announces(text[a:b]) and end is not None:
+            break
+        end = b
+    return end
+
+
+def _lead_in(text: str, sentences: Sequence[Span], index: int) -> int | None:
+    """The sentence announcing the list the item at ``index`` belongs to."""
+    for i in range(index - 1, -1, -1):
+        sentence = text[slice(*sentences[i])]
+        if announces(sentence):
+            return i
+        if not is_list_item(sentence):
+            return None
+    return None
+
+
+def _merge_adjacent(text: str, spans: list[Span]) -> list[Span]:
+    """Join spans that only whitespace separates: one verbatim quote, no " … "."""
+    merged = [spans[0]]
+    for a, b in spans[1:]:
+        if not text[merged[-1][1] : a].strip():
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged

@@ -1,0 +1,168 @@
+"""A question's specific subject, and whether the corpus speaks of it at all.
+
+Semantic similarity cannot tell "the documents don't cover this" from "the
+documents cover this in other words": multilingual-e5 gives 0.8 to unrelated
+text, and a telegraphic or misspelled question ("Planstelen digitalisirung
+wieviel") scores low against the very passage that answers it. Words can tell.
+A question names its subject with content words; when one of those words (or a
+close spelling of it, or its glossary translation) occurs nowhere in the
+corpus, no passage can be about it; when all of them occur in the best passage,
+that passage is about it.
+
+Which words name the subject:
+
+* German questions: nouns (German capitalises them, so "Homeoffice" and
+  "Oberbürgermeisterwahl" stand out from "arbeiten" or "gewonnen"), and in a
+  question typed all in lower case, every long word. Verbs and adjectives are
+  too often phrased differently from the minutes to be evidence of absence.
+* English questions: terms the council glossary translates to German nouns (a
+  "dog tax" the corpus never mentions is absent; "planned" is a verb however it
+  is translated); other English words say nothing about a German corpus and
+  are left to the semantic evidence.
+* Generic words ("Dortmund", "2020", "Stadt", "CDU") are in any council
+  corpus, so they can never be missing; matching them proves nothing alone,
+  which is why coverage of the top passage asks for every word of the question.
+
+Spelling variants are found with rapidfuzz among vocabulary stems of similar
+length that share the first letter, so "digitalisirung" finds "digitalisier".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from index.query.glossary import expand
+from index.query.terms import STOPWORDS_DE, STOPWORDS_EN, _stem, _tail, tokenize
+
+# question words and fillers a telegraphic question adds, never its subject
+_FILLERS = frozenset(
+    """
+    wieviel wieviele viele viel welche welcher welches wann warum weshalb wieso womit
+    wohin woher worum gibt gab gesagt sagt sagen stand status thema frage bitte
+    what which how many much when where why who please tell about there
+    """.split()
+)
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß0-9-]*")
+LOWERCASE_MIN_LEN = 6  # in an all-lower-case question, shorter words are not taken as nouns
+
+
+@dataclass(frozen=True)
+class SubjectTerm:
+    """One word of the question's subject, with the stems that count as it."""
+
+    word: str
+    stems: frozenset[str]
+    specific: bool  # absent from the corpus → the question is not covered
+
+
+def subject_terms(question: str, language: str, vocabulary: frozenset[str]) -> list[SubjectTerm]:
+    """The question's content words, each with the corpus stems that stand for it."""
+    if language == "en":
+        return _english_terms(question, vocabulary)
+    lower_case = question == question.lower()
+    terms: list[SubjectTerm] = []
+    for match in _WORD.finditer(question):
+        word = match.group(0)
+        key = word.lower()
+        if key in STOPWORDS_DE or key in STOPWORDS_EN or key in _FILLERS or len(key) < 2:
+            continue
+        specific = len(key) >= LOWERCASE_MIN_LEN if lower_case else word[0].isupper()
+        terms.append(SubjectTerm(word, _stems_for(key, vocabulary), specific))
+    return terms
+
+
+def _english_terms(question: str, vocabulary: frozenset[str]) -> list[SubjectTerm]:
+    terms: list[SubjectTerm] = []
+    for english, german in expand(question):
+        key = english.lower()
+        if key in _FILLERS or key in STOPWORDS_EN:
+            continue
+        if german:
+            stems = frozenset(st for word in german for st in tokenize(word))
+            noun = any(w[:1].isupper() for w in german) and not key.endswith("ed")
+            terms.append(SubjectTerm(english, stems | _stems_for(key, vocabulary), noun))
+        else:
+            terms.append(SubjectTerm(english, _stems_for(key, vocabulary), False))
+    return terms
+
+
+def _stems_for(word: str, vocabulary: frozenset[str]) -> frozenset[str]:
+    """The word's stem, its hyphen parts, and a close spelling known to the corpus."""
+    stems = set(tokenize(word))
+    if not stems:
+        return frozenset()
+    if not stems & vocabulary:
+        near = closest_stem(_stem(word.replace("-", "")), vocabulary)
+        if near:
+            stems.add(near)
+    return frozenset(stems)
+
+
+def missing_subject(terms: Iterable[SubjectTerm], vocabulary: frozenset[str]) -> list[str]:
+    """Specific words of the question that the corpus never uses, in any spelling.
+
+    A compound counts as present when the corpus has it whole, or has both its
+    head and its tail ("Aktendigitalisierung" from "Akte" and
+    "Digitalisierung"); a known tail alone ("steuer" in "Hundesteuer") is not
+    the subject.
+    """
+    missing = []
+    for term in terms:
+        if not term.specific:
+            continue
+        if term.stems & vocabulary or _compound_known(term.word.lower(), vocabulary):
+            continue
+        missing.append(term.word)
+    return missing
+
+
+def uncovered_terms(terms: Iterable[SubjectTerm], passage_stems: set[str]) -> list[str]:
+    """Question words (specific or not) that the passage does not contain."""
+    return [t.word for t in terms if t.stems and not t.stems & passage_stems]
+
+
+def _compound_known(word: str, vocabulary: frozenset[str]) -> bool:
+    if len(word) < 9:
+        return False
+    tail = _tail(word, vocabulary)
+    if not tail:
+        return False
+    for i in range(3, len(word) - 3):
+        if _stem(word[i:]) == tail[0]:
+            head = _stem(word[:i].rstrip("s"))
+            return head in vocabulary or closest_stem(head, vocabulary) is not None
+    return False
+
+
+def closest_stem(stem: str, vocabulary: frozenset[str]) -> str | None:
+    """A vocabulary stem within one edit (two for long words), sharing the first letter."""
+    if len(stem) < 5 or stem.isdigit():
+        return None
+    limit = 1 if len(stem) < 8 else 2
+    buckets = _buckets(vocabulary)
+    candidates = [
+        w for n in range(len(stem) - limit, len(stem) + limit + 1) for w in buckets[(stem[0], n)]
+    ]
+    if not candidates:
+        return None
+    found = process.extractOne(
+        stem, candidates, scorer=Levenshtein.distance, score_cutoff=limit, processor=None
+    )
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4)
+def _buckets(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
+    """Vocabulary stems by first letter and length: the only ones a typo can be near."""
+    buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for w in vocabulary:
+        if w and not w[0].isdigit():
+            buckets[(w[0], len(w))].append(w)
+    return buckets

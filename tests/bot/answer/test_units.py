@@ -1,0 +1,91 @@
+"""Quote units: announcements with what they announce, list items with their lead-in."""
+
+from __future__ import annotations
+
+from bot.answer.units import announces, is_list_item, quote_unit, unit_text
+from index.parse import split_sentences
+
+STATEMENT = (
+    "Hierzu liegt folgende Stellungnahme des Personalrates vor:\n\n"
+    "Der Personalrat hat dazu folgende Anmerkungen:\n\n"
+    "Wir halten es für bedenklich, dass die Stellenbedarfe nicht erwähnt werden. "
+    "Stattdessen soll der Personalbedarf später dargestellt werden."
+)
+LIST = (
+    "Das Memorandum geht darüber hinaus. Folgende Zielsetzungen sind bis 2025 zu verwirklichen:\n"
+    "- Nachhaltige Digitalisierung ohne Medienbrüche.\n"
+    "- Erste Stadtämter arbeiten vollkommen digital.\n"
+    "Der Ausschuss nimmt dies zur Kenntnis."
+)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences split per line, as ingest splits them per block."""
+    spans, offset = [], 0
+    for line in text.split("\n"):
+        spans += [(offset + a, offset + b) for a, b in split_sentences(line)]
+        offset += len(line) + 1
+    return spans
+
+
+def _unit(text: str, needle: str) -> str | None:
+    sentences = _sentences(text)
+    start, end = next((a, b) for a, b in sentences if needle in text[a:b])
+    spans = quote_unit(text, sentences, start, end)
+    return None if spans is None else unit_text(text, spans)
+
+
+def test_an_announcement_is_quoted_with_what_it_announces() -> None:
+    quote = _unit(STATEMENT, "folgende Anmerkungen")
+    assert quote is not None
+    assert quote.startswith("Der Personalrat hat dazu folgende Anmerkungen:")
+    assert "bedenklich" in quote
+
+
+def test_an_announcement_at_the_end_of_a_passage_is_not_quoted() -> None:
+    assert _unit("Der Personalrat hat dazu folgende Anmerkungen:", "Anmerkungen") is None
+
+
+def test_a_list_item_carries_its_lead_in() -> None:
+    quote = _unit(LIST, "Erste Stadtämter")
+    assert quote is not None
+    assert quote.startswith("Folgende Zielsetzungen sind bis 2025 zu verwirklichen:")
+    assert quote.endswith("Erste Stadtämter arbeiten vollkommen digital.")
+    assert " … " in quote  # another item stands between lead-in and item
+
+
+def test_a_plain_sentence_stays_alone() -> None:
+    assert _unit(LIST, "Der Ausschuss nimmt") == "Der Ausschuss nimmt dies zur Kenntnis."
+
+
+def test_a_cost_sentence_joins_what_it_refers_to() -> None:
+    text = (
+        "Es sollen 38,5 weitere Planstellen eingereicht werden. "
+        "Die Kosten hierfür betragen drei Millionen Euro."
+    )
+    quote = _unit(text, "38,5")
+    assert quote == text
+
+
+def test_what_counts_as_announcing_and_as_list_item() -> None:
+    assert announces("Folgende Zielsetzungen sind zu verwirklichen:")
+    assert announces("Die Verwaltung nimmt dazu wie folgt Stellung:")
+    assert announces("Die Begründung lautet wie folgt.")
+    assert not announces("Die Verwaltung hat folgende Kosten ermittelt: 3 Mio. Euro.")
+    assert is_list_item("- Erste Stadtämter arbeiten digital.")
+    assert is_list_item("2. Die Kosten steigen.")
+    assert not is_list_item("Die Kosten steigen.")
+
+
+def test_a_restated_question_is_never_a_quote() -> None:
+    from bot.answer.units import restates as _restates
+    from index.query import tokenize
+
+    asked = set(tokenize("In welcher Form wird die E-Akte in den Dienststellen genutzt?"))
+    restated = (
+        "1. In welcher Form die E-Akte derzeit in den Dienststellen eingeführt und genutzt wird."
+    )
+    answer = "Die E-Akte wird in 36 Dienststellen als Vorgangsbearbeitungssystem genutzt."
+    assert _restates(asked, restated)
+    assert _restates(asked, "Wird die E-Akte in den Dienststellen genutzt?")
+    assert not _restates(asked, answer)

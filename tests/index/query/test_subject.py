@@ -1,0 +1,55 @@
+"""A question's specific subject against the corpus vocabulary."""
+
+from __future__ import annotations
+
+from index.query import missing_subject, subject_terms, tokenize, uncovered_terms
+from index.query.subject import closest_stem
+
+CORPUS = (
+    "Der Rat beschließt 38,5 weitere Planstellen für die Digitalisierung. "
+    "Die E-Akte wird in allen Ämtern eingeführt. Die CDU-Fraktion stimmt zu. "
+    "Die Akte und die Digitalisierung der Verwaltung kosten drei Millionen Euro. "
+    "Die Steuer wird erhöht."
+)
+VOCABULARY = frozenset(tokenize(CORPUS))
+
+
+def _missing(question: str, language: str = "de") -> list[str]:
+    return missing_subject(subject_terms(question, language, VOCABULARY), VOCABULARY)
+
+
+def test_misspelled_terms_find_their_corpus_spelling() -> None:
+    assert closest_stem("digitalisir", VOCABULARY) in VOCABULARY
+    assert _missing("Planstelen digitalisirung wieviel") == []
+
+
+def test_a_subject_the_corpus_never_mentions_is_missing() -> None:
+    assert _missing("Wie viele Beschäftigte arbeiten im Homeoffice?") == [
+        "Beschäftigte",
+        "Homeoffice",
+    ]
+    assert _missing("Wie hoch ist die Hundesteuer?") == ["Hundesteuer"]
+
+
+def test_generic_words_and_verbs_are_not_evidence_of_absence() -> None:
+    assert _missing("Was hat die CDU gesagt?") == []
+    assert _missing("was hat die cdu gesagt") == []
+    assert _missing("Wann wird die E-Akte eingeführt?") == []
+
+
+def test_a_compound_of_known_words_is_not_missing() -> None:
+    assert _missing("Wie ist der Stand der Aktendigitalisierung?") == []
+
+
+def test_english_glossary_terms_count_and_other_english_words_do_not() -> None:
+    assert _missing("How many new posts are planned for digitalisation?", "en") == []
+    assert _missing("What does the dog tax cost?", "en") == ["dog tax"]
+
+
+def test_the_top_passage_covers_a_telegraphic_question() -> None:
+    terms = subject_terms("e akte stand?", "de", VOCABULARY)
+    passage = set(tokenize("Zum Stand: die E-Akte wird eingeführt.", VOCABULARY))
+    assert uncovered_terms(terms, passage) == []
+    assert uncovered_terms(subject_terms("Homeoffice Stand", "de", VOCABULARY), passage) == [
+        "Homeoffice"
+    ]
