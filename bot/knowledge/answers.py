@@ -112,17 +112,23 @@ def status_answer(
 
 
 def _statuses_by_topic(question: str, reads: KnowledgeReads, lang: str) -> list[PaperStatus]:
-    """Papers whose title names the topic, then the papers of the passages found for it."""
-    chunk_ids = reads.search(question, 8, lang)
+    return papers_found(reads, reads.search(question, 8, lang), _topic_words(question))
+
+
+def papers_found(
+    reads: KnowledgeReads, chunk_ids: list[int], topic: list[str], limit: int = MAX_PAPERS
+) -> list[PaperStatus]:
+    """Papers whose title names the topic, then the papers of the passages found for it,
+    each with its known steps (as the reader may learn them)."""
     views = load_chunks(reads.store, chunk_ids)
     doc_ids = [views[c].document_id for c in chunk_ids if c in views]
-    titled = papers_by_title(reads.store, _topic_words(question))
+    titled = papers_by_title(reads.store, topic)
     statuses: list[PaperStatus] = []
     for n in dict.fromkeys([*titled, *papers_for_documents(reads.store, doc_ids)]):
         st = status_for(reads.store, n, reads.audience)
         if st.found and st.steps:
             statuses.append(st)
-        if len(statuses) >= MAX_PAPERS:
+        if len(statuses) >= limit:
             break
     return statuses
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from bot.answer import Answer
-from bot.knowledge.answers import KnowledgeReads, cited_answer, status_for
+from bot.knowledge.answers import KnowledgeReads, cited_answer, papers_found, status_for
 from bot.knowledge.render import current_state
 from index.facts import Outcome
 from index.query import QuestionAnalysis, as_analysis, tokenize
@@ -23,9 +23,6 @@ from index.store import (
     KnowledgeCitation,
     PaperStatus,
     Step,
-    load_chunks,
-    papers_by_title,
-    papers_for_documents,
 )
 
 _DECISION_CUE = re.compile(
@@ -87,18 +84,9 @@ def _papers(
 ) -> list[PaperStatus]:
     numbers = list(dict.fromkeys(analysis.references))
     if not numbers:
-        views = load_chunks(reads.store, chunk_ids)
-        doc_ids = [views[c].document_id for c in chunk_ids if c in views]
-        titled = papers_by_title(reads.store, sorted(_topic(analysis.text)))
-        numbers = list(dict.fromkeys([*titled, *papers_for_documents(reads.store, doc_ids)]))
-    out = []
-    for n in numbers:
-        st = status_for(reads.store, n, reads.audience)
-        if st.found and st.steps:
-            out.append(st)
-        if len(out) >= MAX_PAPERS:
-            break
-    return out
+        return papers_found(reads, chunk_ids, sorted(_topic(analysis.text)), MAX_PAPERS)
+    out = [st for n in numbers if (st := status_for(reads.store, n, reads.audience)).found]
+    return [st for st in out if st.steps][:MAX_PAPERS]
 
 
 def _topic(question: str) -> set[str]:

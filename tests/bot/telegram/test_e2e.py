@@ -12,29 +12,8 @@ from tests.bot.telegram.fake_server import BOT_USER
 from tests.bot.telegram.harness import ADMIN_ID, USER_ID
 from tests.bot.telegram.live import Live, live_bot
 from tests.bot.telegram.updates import buttons
-
-QUESTION = "Wie viele Planstellen sollen für die Digitalisierung eingereicht werden?"
-QUESTION_EN = "How many new Planstellen does the Masterplan Digitale Verwaltung request?"
-MINUTES = """Auszug aus der nicht genehmigten Niederschrift
-
-Erstellt am: 10.01.2021
-
-Gremium:\tSitzungsdatum:\tSitzungsart:
-Ausschuss für Bürgerdienste\t07.01.2021\töffentlich
-
-zu TOP 3.2
-
-Hundesteuer 2021
-
-Beschluss
-
-(Drucksache Nr.: 19999-20)
-
-Die Verwaltung legt die neue Satzung über die Hundesteuer vor. Die Hundesteuer steigt ab 2021 \
-auf 180 Euro pro Jahr für den ersten Hund. Für jeden weiteren Hund werden 240 Euro fällig.
-
-Der Ausschuss beschließt die Satzung einstimmig.
-"""
+from tests.support.script import MINUTES, QUESTION_EN
+from tests.support.script import QUESTION_DE as QUESTION
 
 
 @pytest.fixture
