@@ -85,10 +85,10 @@ def prepare(cfg: RunConfig, questions: list[dict], anfragen: list[dict]) -> tupl
         "answer_files": sorted(pick.answer_files),
         "distractors": cfg.distractors,
         "seed": cfg.seed,
-        "cap": cfg.distractor_chars,
+        "cap": cfg.distractor_chars if cfg.distractors else None,
     }
     root = cfg.cache / data.set_key(parts)
-    base = cfg.cache / data.set_key({**parts, "distractors": 0})
+    base = cfg.cache / data.set_key({**parts, "distractors": 0, "cap": None})
     settings = Settings(
         data_dir=root / "data", embedder=cfg.embedder, corpus_dirs=(root / "corpus",)
     )
