@@ -109,19 +109,34 @@ def prepare(cfg: RunConfig, questions: list[dict], anfragen: list[dict]) -> tupl
         written = data.write_archive_files(
             cfg.archive, pick, corpus, cfg.distractors, cfg.distractor_chars
         )
+    same_set = data.set_key({**parts, "code": None})
+    earlier = _earlier_store(cfg.cache, same_set)
     if cfg.distractors and (base / "ready.json").exists() and not (root / "data").exists():
         shutil.copytree(base / "data", root / "data")  # embed only the distractors
-    info = ingest(settings)
-    info.update(written, fixed_sets=fixed, cache_dir=str(root))
+    elif earlier is not None and not (root / "data").exists():
+        (root / "data").mkdir(parents=True)  # its vector cache: re-parse, embed nothing known
+        shutil.copy(earlier, root / "data" / earlier.name)
+    info = ingest(settings, full=earlier is not None)
+    info.update(written, fixed_sets=fixed, cache_dir=str(root), same_set=same_set)
     ready.write_text(json.dumps(info, indent=1))
     return settings, info
 
 
-def ingest(settings: Settings) -> dict[str, Any]:
+def _earlier_store(cache: Path, same_set: str) -> Path | None:
+    """The store of the same document set built by other code, if any: its vectors are
+    keyed by text, so a full re-ingest by this code embeds only texts it has not seen."""
+    for ready in sorted(cache.glob("*/ready.json"), key=lambda p: p.stat().st_mtime):
+        store = ready.parent / "data" / "ratsbot.sqlite3"
+        if json.loads(ready.read_text()).get("same_set") == same_set and store.exists():
+            return store
+    return None
+
+
+def ingest(settings: Settings, full: bool = False) -> dict[str, Any]:
     t0 = time.perf_counter()
     bot = Ratsbot(settings)
     try:
-        rep = bot.reindex()
+        rep = bot.reindex(full=full)
         stats = bot.stats()
     finally:
         bot.close()
