@@ -28,7 +28,17 @@ def test_a_subject_the_corpus_never_mentions_is_missing() -> None:
         "Beschäftigte",
         "Homeoffice",
     ]
-    assert _missing("Wie hoch ist die Hundesteuer?") == ["Hundesteuer"]
+    assert _missing("Wie hoch ist die Parkgebühr?") == ["Parkgebühr"]
+
+
+def test_a_compound_with_a_known_tail_is_left_to_the_model() -> None:
+    assert _missing("Wie hoch ist die Hundesteuer?") == []  # "Steuer" is in the corpus
+
+
+def test_misspellings_and_compound_heads_find_the_corpus_word() -> None:
+    vocabulary = frozenset(tokenize("Die Auswirkungen und der Bitcomverband, Open Source."))
+    terms = subject_terms("Bitcom Auswirkungn Sorce", "de", vocabulary)
+    assert missing_subject(terms, vocabulary) == []
 
 
 def test_generic_words_and_verbs_are_not_evidence_of_absence() -> None:
@@ -44,6 +54,7 @@ def test_a_compound_of_known_words_is_not_missing() -> None:
 def test_english_glossary_terms_count_and_other_english_words_do_not() -> None:
     assert _missing("How many new posts are planned for digitalisation?", "en") == []
     assert _missing("What does the dog tax cost?", "en") == ["dog tax"]
+    assert _missing("Wozu gibt es die E-Akte?") == []
 
 
 def test_the_top_passage_covers_a_telegraphic_question() -> None:
