@@ -123,10 +123,20 @@ def missing_subject(terms: Iterable[SubjectTerm], vocabulary: frozenset[str]) ->
     for term in terms:
         if not term.specific:
             continue
-        if term.stems & vocabulary or _tail(term.word.lower().replace("-", ""), vocabulary):
+        if _present(term, vocabulary):
             continue
         missing.append(term.word)
     return missing
+
+
+def _present(term: SubjectTerm, vocabulary: frozenset[str]) -> bool:
+    """A hyphenated word ("Kita-Plätze") needs each of its parts: every part is a word
+    the question chose; another word needs a known stem or a known compound tail."""
+    word = term.word.lower()
+    parts = [p for p in word.split("-") if len(p) >= 3]
+    if len(parts) > 1:
+        return all(_stems_for(p, vocabulary) & vocabulary for p in parts)
+    return bool(term.stems & vocabulary or _tail(word, vocabulary))
 
 
 def uncovered_terms(terms: Iterable[SubjectTerm], passage_stems: set[str]) -> list[str]:

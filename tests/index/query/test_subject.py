@@ -31,6 +31,11 @@ def test_a_subject_the_corpus_never_mentions_is_missing() -> None:
     assert _missing("Wie hoch ist die Parkgebühr?") == ["Parkgebühr"]
 
 
+def test_each_part_of_a_hyphenated_word_must_be_known() -> None:
+    assert _missing("Wie viele Kita-Plätze fehlen?") == ["Kita-Plätze"]
+    assert _missing("Wann kommt die E-Akte?") == []
+
+
 def test_a_compound_with_a_known_tail_is_left_to_the_model() -> None:
     assert _missing("Wie hoch ist die Hundesteuer?") == []  # "Steuer" is in the corpus
 
