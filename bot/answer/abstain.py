@@ -108,9 +108,8 @@ def subject_evidence(
     """The word rules' evidence: specific words the corpus lacks, and whether the
     top passage (with its citation: body, date, speaker) holds every content word."""
     terms = subject_terms(question, language, vocabulary)
-    missing = tuple(missing_subject(terms, vocabulary))
     if not terms or not sources:
-        return missing, False
+        return tuple(missing_subject(terms, vocabulary)), False
     top = sources[0]
     c = top.citation
     context = " ".join(
@@ -127,6 +126,7 @@ def subject_evidence(
         )
     )
     stems = set(tokenize(context, vocabulary))
+    missing = tuple(missing_subject(terms, vocabulary, stems))
     uncovered = set(uncovered_terms(terms, stems))
     specific_uncovered = any(t.specific and t.word in uncovered for t in terms)
     # one plain word may be phrased otherwise ("stand" → "Sachstand") in a longer question

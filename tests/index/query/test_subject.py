@@ -36,8 +36,11 @@ def test_each_part_of_a_hyphenated_word_must_be_known() -> None:
     assert _missing("Wann kommt die E-Akte?") == []
 
 
-def test_a_compound_with_a_known_tail_is_left_to_the_model() -> None:
-    assert _missing("Wie hoch ist die Hundesteuer?") == []  # "Steuer" is in the corpus
+def test_a_compound_with_a_known_tail_needs_that_tail_in_the_top_passage() -> None:
+    terms = subject_terms("Wie hoch ist die Hundesteuer?", "de", VOCABULARY)
+    assert missing_subject(terms, VOCABULARY) == ["Hundesteuer"]
+    top = set(tokenize("Die Steuer wird erhöht.", VOCABULARY))
+    assert missing_subject(terms, VOCABULARY, top) == []
 
 
 def test_misspellings_and_compound_heads_find_the_corpus_word() -> None:
