@@ -29,6 +29,13 @@ RESTATEMENT_SHARE = 0.6  # a question-like sentence holding this share of its te
 GAP = " … "
 _ANNOUNCES = re.compile(r"(:|\bwie folgt\s*[.:]?)\s*[*_\"“”]*\s*$", re.I)
 _ITEM = re.compile(r"^\s*[*_]*\s*([-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+")
+# a numbered item that opens with an interrogative is a question of an Anfrage
+# ("1. In welcher Form … genutzt werden."), never its answer
+_ASKED_ITEM = re.compile(
+    r"^\s*[*_]*\s*(?:[-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+(?:in\s+)?(?:wie|welche[mnrs]?|wann|warum"
+    r"|weshalb|wieso|wo|wohin|wozu|ob|inwiefern|inwieweit|was|wer|wem|wen|wieviele?)\b",
+    re.I,
+)
 _FORWARD_ANAPHOR = re.compile(r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit)\b")
 _BACK_ANAPHOR = re.compile(r"^[*_\s]*(Dies|Diese[rsm]?|Das|Dazu|Hierzu|Daher|Deshalb)\b")
 
@@ -77,10 +84,13 @@ def units_overlap(text: str, sentences: Sequence[Span], first: Span, second: Spa
 
 
 def restates(asked: set[str], sentence: str) -> bool:
-    """Whether the sentence is the question again: a question sentence holding most of
-    its terms (``asked``), or a numbered item ("1. In welcher Form … genutzt werden.")
-    made of little but the question's terms. A Stellungnahme restates each question
-    before it answers; the restatement answers nothing."""
+    """Whether the sentence is a question rather than an answer: a numbered item that
+    asks ("1. In welcher Form … genutzt werden."), a question sentence holding most of
+    the question's terms (``asked``), or a numbered item made of little but them. An
+    Anfrage lists its questions, a Stellungnahme restates each before it answers;
+    neither answers anything."""
+    if _ASKED_ITEM.match(sentence):
+        return True
     said = set(tokenize(sentence))
     if not asked or not said:
         return False

@@ -89,3 +89,6 @@ def test_a_restated_question_is_never_a_quote() -> None:
     assert _restates(asked, restated)
     assert _restates(asked, "Wird die E-Akte in den Dienststellen genutzt?")
     assert not _restates(asked, answer)
+    assert _restates(set(), "2. Wie viele Dienststellen nutzen die E-Akte bereits?")
+    assert _restates(set(), "1. in welcher Form digitale Systeme eingeführt werden.")
+    assert not _restates(set(), "1. Die E-Akte wird in 36 Dienststellen genutzt.")
