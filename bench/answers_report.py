@@ -8,9 +8,10 @@ re-running one set replaces its block and leaves the others; one shared block
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from bench.scale_report import code_version
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -60,16 +61,6 @@ def _table(groups: dict[str, dict[str, Any]], title: str) -> list[str]:
     return lines
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        )
-        return out.stdout.strip() or "?"
-    except OSError:
-        return "?"
-
-
 def _loco_lines(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "",
@@ -106,7 +97,7 @@ def markdown(out: dict[str, Any]) -> str:
     lines = [
         f"## {out['label']}",
         "",
-        f"`{out['command']}` · code {_commit()} · {dt.date.today().isoformat()} · "
+        f"`{out['command']}` · code {code_version()} · {dt.date.today().isoformat()} · "
         f"embedder {cfg['embedder']} · asking took {out['ask_seconds']} s",
         "",
         f"Loaded: {loaded}.",

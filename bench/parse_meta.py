@@ -36,11 +36,12 @@ import hashlib
 import heapq
 import json
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bench.scale_report import code_version
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHIVE = REPO.parent / "shared" / "realdocs" / "karlsruhe-archive"
@@ -194,16 +195,6 @@ def score(sample: list[tuple[str, str]], truth: dict[str, Truth]) -> dict[str, A
     }
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        )
-        return out.stdout.strip() or "?"
-    except OSError:
-        return "?"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=500)
@@ -216,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     truth = _load_truth(args.archive)
     sample = _sample(args.archive, truth, args.sample, args.seed)
-    result = {"commit": _commit(), "seed": args.seed} | score(sample, truth)
+    result = {"commit": code_version(), "seed": args.seed} | score(sample, truth)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

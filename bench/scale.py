@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.scale_probe import _chunk_texts, _hit5, _pct, probe
-from bench.scale_report import _code_version, machine, write_results
+from bench.scale_report import code_version, machine, write_results
 
 REPO = Path(__file__).resolve().parent.parent
 REALDOCS = REPO.parent / "shared" / "realdocs"
@@ -433,7 +433,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.probe:
         print(json.dumps(probe(args.probe, args.embedder, Path(sys.stdin.read().strip()))))
         return
-    code = _code_version()  # before the run: the tree may change while it lasts
+    code = code_version()  # before the run: the tree may change while it lasts
     res = run(args.chunks, args.embedder, args.keep)
     res["machine"] = machine()
     res["code"] = code

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "RESULTS.md"
 
 
-def _code_version() -> str:
+def code_version() -> str:
     """The commit the benchmark ran on, marked when the working tree differed from it."""
     try:
         rev = subprocess.run(
