@@ -111,11 +111,11 @@ def prepare(cfg: RunConfig, questions: list[dict], anfragen: list[dict]) -> tupl
         )
     same_set = data.set_key({**parts, "code": None})
     earlier = _earlier_store(cfg.cache, same_set)
-    if cfg.distractors and (base / "ready.json").exists() and not (root / "data").exists():
-        shutil.copytree(base / "data", root / "data")  # embed only the distractors
-    elif earlier is not None and not (root / "data").exists():
+    if earlier is not None and not (root / "data").exists():
         (root / "data").mkdir(parents=True)  # its vector cache: re-parse, embed nothing known
         shutil.copy(earlier, root / "data" / earlier.name)
+    elif cfg.distractors and (base / "ready.json").exists() and not (root / "data").exists():
+        shutil.copytree(base / "data", root / "data")  # embed only the distractors
     info = ingest(settings, full=earlier is not None)
     info.update(written, fixed_sets=fixed, cache_dir=str(root), same_set=same_set)
     ready.write_text(json.dumps(info, indent=1))
