@@ -316,7 +316,7 @@ def table_steps(header: str, offset: int = 0) -> list[FoundStep]:
             result = classify_result(stated) if stated else Result(Outcome.SCHEDULED)
             kind = "Vorberatung" if result.outcome is Outcome.ADVISED else None
         else:  # the column says what the body is to do ("Kenntnisnahme"), not what it did
-            result, kind = Result(Outcome.SCHEDULED), stated or None
+            result, kind = Result(Outcome.SCHEDULED), _duty(r["cells"])
         steps.append(
             FoundStep(date, r["g"], r["top"], kind, result, stated, "table", r["start"], r["end"])
         )
@@ -372,3 +372,15 @@ def dated_steps(text: str, number: str) -> list[FoundStep]:
         result = Result(Outcome.SUBMITTED)
         return [FoundStep(date, "", None, "Vorlage", result, detail, "dated", m.start(), m.end())]
     return []
+
+
+MAX_KIND_CHARS = 64  # the store's column: a longer "kind" is a row run together with text
+
+
+def _duty(cells: list[str]) -> str | None:
+    """What the body is to do: the whole cell text, or its first cell when a flattened
+    row ran on into the text after the table."""
+    stated = " ".join(cells)
+    if len(stated) <= MAX_KIND_CHARS:
+        return stated or None
+    return cells[0][:MAX_KIND_CHARS] or None
