@@ -27,7 +27,7 @@ from bot.answer.abstain import (
 from bot.answer.cues import answer_type, has_type
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.source_lines import follow_quotes, make_sources
-from bot.answer.units import quote_unit, restates, unit_text, units_overlap
+from bot.answer.units import Span, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import speaker_keys, tokenize
@@ -229,11 +229,19 @@ def choose_quotes(
     """The best one to three sentences: similarity, word overlap and passage rank."""
     if not scored.texts:
         return []
-    score = _quote_scores(result, views, sources, scored)
-    score[_unquotable(result.question, views, sources, scored)] = -np.inf
-    chosen = _pick(score, views, sources, scored)
     cands = scored.cands
-    return [_quote(views[sources[cands[i].source].chunk_id], cands[i], sources) for i in chosen]
+    units = [_unit(views[sources[c.source].chunk_id], c) for c in cands]  # once per sentence
+    score = _quote_scores(result, views, sources, scored)
+    score[_unquotable(result.question, scored, units)] = -np.inf
+    chosen = _pick(score, scored, units)
+    return [
+        _quote(views[sources[cands[i].source].chunk_id], cands[i], units[i] or [], sources)
+        for i in chosen
+    ]
+
+
+def _unit(view: ChunkView, cand: Candidate) -> list[Span] | None:
+    return quote_unit(view.text, view.sentences, cand.start, cand.end)
 
 
 def _quote_scores(
@@ -279,12 +287,7 @@ def _quote_scores(
     return np.asarray(z + lex_w * lex + w["prior"] * prior + typed + voiced - asks)
 
 
-def _pick(
-    score: np.ndarray,
-    views: dict[int, ChunkView],
-    sources: list[Source],
-    scored: ScoredSentences,
-) -> list[int]:
+def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | None]) -> list[int]:
     """The best candidates within QUOTE_MARGIN of the best, no two saying the same."""
     cands, texts = scored.cands, scored.texts
     order = np.argsort(-score)
@@ -295,7 +298,7 @@ def _pick(
     for i in order:
         if len(chosen) >= MAX_QUOTES or score[i] < best - QUOTE_MARGIN:
             break
-        if any(_overlaps(cands[i], cands[j], views, sources) for j in chosen):
+        if any(_overlaps(cands[i], cands[j], units[i], units[j]) for j in chosen):
             continue  # already inside a chosen quote's unit (a lead-in, an announced text)
         if any(_words(texts[i]) == _words(texts[j]) for j in chosen):
             continue  # the same sentence in two passages (Anfrage and Stellungnahme)
@@ -309,28 +312,28 @@ def _pick(
 
 
 def _unquotable(
-    question: str, views: dict[int, ChunkView], sources: list[Source], scored: ScoredSentences
+    question: str, scored: ScoredSentences, units: list[list[Span] | None]
 ) -> list[int]:
     """Sentences that are never a quote: an announcement of something the passage
     does not hold, and a restatement of the question (a Stellungnahme repeats the
     numbered question before it answers)."""
     asked = set(tokenize(question))
-    out = []
-    for i, ((si, a, b), t) in enumerate(zip(scored.cands, scored.texts, strict=True)):
-        v = views[sources[si].chunk_id]
-        if restates(asked, t) or quote_unit(v.text, v.sentences, a, b) is None:
-            out.append(i)
-    return out
+    return [
+        i
+        for i, (t, unit) in enumerate(zip(scored.texts, units, strict=True))
+        if unit is None or restates(asked, t)
+    ]
 
 
 def _overlaps(
-    a: Candidate, b: Candidate, views: dict[int, ChunkView], sources: list[Source]
+    a: Candidate, b: Candidate, unit_a: list[Span] | None, unit_b: list[Span] | None
 ) -> bool:
-    """Whether two candidates' quote units share text."""
+    """Whether two candidates' quote units share text (only within one passage)."""
     if a.source != b.source:
         return False
-    v = views[sources[a.source].chunk_id]
-    return units_overlap(v.text, v.sentences, (a.start, a.end), (b.start, b.end))
+    one = unit_a or [(a.start, a.end)]
+    two = unit_b or [(b.start, b.end)]
+    return any(a0 < b1 and b0 < a1 for a0, a1 in one for b0, b1 in two)
 
 
 def _words(sentence: str) -> tuple[str, ...]:
@@ -366,9 +369,9 @@ def _standardise(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() + 1e-6)
 
 
-def _quote(v: ChunkView, cand: Candidate, sources: list[Source]) -> Quote:
+def _quote(v: ChunkView, cand: Candidate, unit: list[Span], sources: list[Source]) -> Quote:
     si, a, b = cand
-    spans = quote_unit(v.text, v.sentences, a, b) or [(a, b)]
+    spans = unit or [(a, b)]
     cit, speaker = citation_for(v, spans[0][0], spans[-1][1])
     text = unit_text(v.text, spans)
     if speaker and text.startswith(speaker.split(" (")[0]):

@@ -76,13 +76,6 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
     return _merge_adjacent(text, spans)
 
 
-def units_overlap(text: str, sentences: Sequence[Span], first: Span, second: Span) -> bool:
-    """Whether the quote units of two sentences of one passage share text."""
-    one = quote_unit(text, sentences, *first) or [first]
-    two = quote_unit(text, sentences, *second) or [second]
-    return any(a0 < b1 and b0 < a1 for a0, a1 in one for b0, b1 in two)
-
-
 def restates(asked: set[str], sentence: str) -> bool:
     """Whether the sentence is a question rather than an answer: a numbered item that
     asks ("1. In welcher Form … genutzt werden."), a question sentence holding most of
