@@ -166,7 +166,7 @@ def _compound_head(stem: str, vocabulary: frozenset[str]) -> str | None:
     return ordered[i] if i < len(ordered) and ordered[i].startswith(stem) else None
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # the current generation's vocabulary only
 def _sorted(vocabulary: frozenset[str]) -> list[str]:
     return sorted(vocabulary)
 
@@ -188,7 +188,7 @@ def closest_stem(stem: str, vocabulary: frozenset[str]) -> str | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # the current generation's vocabulary only
 def _buckets(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
     """Vocabulary stems by first letter and length: the only ones a typo can be near."""
     buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
