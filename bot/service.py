@@ -268,10 +268,12 @@ class Ratsbot:
         wait: bool = True,
         on_wait: Callable[[], None] | None = None,
         on_phase: PhaseHook | None = None,
+        workers: int = 1,
     ) -> IngestReport:
         """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
 
-        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
+        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``);
+        ``workers`` > 1 parses and embeds in that many processes.
         """
         with (
             self._ingest_lock,
@@ -288,6 +290,7 @@ class Ratsbot:
                 publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
                 on_phase=on_phase,
+                workers=workers,
             )
 
     def reindex(

@@ -21,15 +21,30 @@ from bot.cli.common import echo_json, fail_cleanly, say_waiting, service_of
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--no-wait", is_flag=True, help="Refuse instead of waiting for another ingest.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that parse and embed (default: the cores).",
+)
 @click.pass_context
 @fail_cleanly
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_wait: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_wait: bool, workers: int | None
+) -> None:
     """Ingest files or folders incrementally (unchanged documents are skipped).
 
-    Files under a folder named ``nichtoeffentlich`` are non-public.
+    Files under a folder named ``nichtoeffentlich`` are non-public. A killed run
+    resumes where it stopped: committed batches are skipped, cached vectors reused.
     """
+    from index.ingest import default_workers
+
     report = service_of(ctx).ingest(
-        list(paths), show_bar=None, wait=not no_wait, on_wait=say_waiting
+        list(paths),
+        show_bar=None,
+        wait=not no_wait,
+        on_wait=say_waiting,
+        workers=workers or default_workers(),
     )
     if as_json:
         echo_json(report.to_json())

@@ -4,13 +4,22 @@ from index.ingest.deferred import fill_sentences
 from index.ingest.lock import data_dir_lock
 from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
+from index.ingest.progress import IngestProgress
+from index.ingest.queue import QueueWorker, apply_queue_schema, enqueue, queue_counts
+from index.ingest.workers import default_workers
 
 __all__ = [
+    "IngestProgress",
     "Phase",
     "PhaseHook",
     "Publisher",
+    "QueueWorker",
+    "apply_queue_schema",
     "check_embedder",
     "data_dir_lock",
+    "default_workers",
+    "enqueue",
     "fill_sentences",
     "ingest_paths",
+    "queue_counts",
 ]

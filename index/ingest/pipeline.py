@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from index.embed import Embedder
-from index.ingest.commit import commit_plan
+from index.ingest.bulk import COMMIT_EVERY_FILES, BulkOptions, ingest_files
 from index.ingest.deferred import fill_sentences
-from index.ingest.oparl_write import import_oparl_files
-from index.ingest.phases import Phase, PhaseHook, Publisher, reached
-from index.ingest.plan import Plan, plan_ingest
-from index.ingest.vectors import Progress, embed_planned
+from index.ingest.phases import PhaseHook, Publisher
+from index.ingest.plan import source_files
+from index.ingest.progress import IngestProgress, Sink
+from index.ingest.workers import FILES_PER_TASK
 from index.store import IngestReport, Store, refuse_other_embedder
 
 MAX_CHUNKS_PER_DOCUMENT = 20_000  # ~3 million words; more is a runaway file, not minutes
@@ -40,26 +38,34 @@ def ingest_paths(
     embedder: Embedder,
     paths: list[Path],
     *,
-    progress: Progress | None = None,
     show_bar: bool | None = None,
     corpus_roots: list[Path] | None = None,
     force: bool = False,
     publisher: Publisher | None = None,
     defer_up_to: int = 0,
     on_phase: PhaseHook | None = None,
+    workers: int = 1,
+    commit_every: int = COMMIT_EVERY_FILES,
+    report_line: Sink | None = None,
 ) -> IngestReport:
     """Ingest files and folders; returns what was added, changed, skipped, failed.
 
     ``force`` rewrites every document even if unchanged (``reindex --full``);
     the vector cache still saves embedding any text seen before. ``publisher``
-    hears of each generation questions may use: once the documents are
-    committed, before their sentence vectors (``complete=False``), and at the
-    end. An ingest of at most ``defer_up_to`` new chunks into a corpus that has
+    hears of each generation questions may use: once documents are committed,
+    before their sentence vectors (``complete=False``), and at the end. An
+    ingest of at most ``defer_up_to`` new chunks into a corpus that has
     documents already commits them before even their dense vectors: BM25 finds
     the new minutes a second after the upload, and the generation with their
     vectors is published once those are in (the model needs about 12 s for 50
     chunks here). Sentence vectors of documents left pending by an interrupted
     run are embedded too. ``on_phase`` hears each :class:`Phase` reached.
+
+    Files are committed ``commit_every`` at a time (index/ingest/bulk.py), so a
+    killed bulk import resumes where it stopped; ``workers`` > 1 parses and
+    embeds in that many processes (index/ingest/workers.py). ``show_bar``: a
+    progress bar on stderr (default: if it is a terminal); otherwise
+    ``report_line`` (default: the log and stderr) gets a line every few seconds.
     """
     t0 = time.perf_counter()
     report = IngestReport()
@@ -67,56 +73,29 @@ def ingest_paths(
     bar = show_bar if show_bar is not None else sys.stderr.isatty()
     # a file inside a corpus folder is keyed relative to it, however it was named
     roots = [*(corpus_roots or []), *paths]
-    limit = MAX_CHUNKS_PER_DOCUMENT
-    plan = plan_ingest(store, paths, roots, report, force=force, max_chunks=limit, show_bar=bar)
-    reached(on_phase, Phase.PARSED)
-    with _embed_progress(progress, bar) as progress:
-        defer = _defers(plan, defer_up_to)
-        report.chunks_embedded = embed_planned(
-            store, embedder, plan.documents, progress, defer=defer, on_phase=on_phase
+    files = source_files(paths, report)
+    # a worker gets a few files at a time: a handful of files is not worth starting one
+    workers = max(1, min(workers, -(-len(files) // FILES_PER_TASK)))
+    opts = BulkOptions(roots, force, MAX_CHUNKS_PER_DOCUMENT, defer_up_to, workers, commit_every)
+    progress = IngestProgress(files, bar=bar, sink=report_line)
+    try:
+        ingest_files(
+            store,
+            embedder,
+            files,
+            report,
+            opts,
+            progress=progress,
+            publisher=publisher,
+            on_phase=on_phase,
         )
-        import_oparl_files(store, plan.oparl, report)
-    commit_plan(store, embedder.info.key, plan, report, on_phase)
-    if publisher is not None:  # searchable now; the sentence vectors follow
-        publisher.published(complete=False, chunks_added=report.chunks_added)
-    report.seconds_searchable = time.perf_counter() - t0
-    report.chunks_embedded += fill_sentences(
-        store, embedder, progress=progress, publisher=publisher, on_phase=on_phase
-    )
+        report.seconds_searchable = time.perf_counter() - t0
+        report.chunks_embedded += fill_sentences(
+            store, embedder, progress=None, publisher=publisher, on_phase=on_phase
+        )
+    finally:
+        progress.close()
     report.seconds = time.perf_counter() - t0
     if publisher is not None:
         publisher.published(complete=True, chunks_added=report.chunks_added)
     return report
-
-
-def _defers(plan: Plan, defer_up_to: int) -> bool:
-    """Commit before any vector: a small addition to a corpus questions are asked of.
-
-    A first ingest is not searched meanwhile, so it embeds before its commit.
-    """
-    return not plan.corpus_was_empty and 0 < plan.chunk_count <= defer_up_to
-
-
-@contextmanager
-def _embed_progress(progress: Progress | None, bar: bool) -> Iterator[Progress | None]:
-    """``progress`` as given, or, with ``bar`` and none given, a bar for the embedding.
-
-    The bar closes after the embedding before the commit; the vectors after it
-    (``fill_sentences``) still move the closed bar's count.
-    """
-    if progress is not None or not bar:
-        yield progress
-        return
-    from tqdm import tqdm
-
-    ebar = tqdm(unit="text", desc="embed", file=sys.stderr)
-
-    def show(done: int, total: int) -> None:
-        ebar.total = total
-        ebar.n = done
-        ebar.refresh()
-
-    try:
-        yield show
-    finally:
-        ebar.close()

@@ -11,7 +11,6 @@ here and imported by index/ingest/oparl_write.py.
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -23,10 +22,8 @@ from index.parse import ChunkDraft, ParsedDocument, iter_source_files, parse_fil
 from index.store import (
     FileFailure,
     IngestReport,
-    Store,
     StoredVersion,
     apply_folder_publicity,
-    stored_versions,
 )
 
 
@@ -79,47 +76,8 @@ class _FilePlan(NamedTuple):
     stale: list[StaleDocument]
 
 
-def plan_ingest(
-    store: Store,
-    paths: list[Path],
-    roots: list[Path],
-    report: IngestReport,
-    *,
-    force: bool,
-    max_chunks: int,
-    show_bar: bool,
-) -> Plan:
-    """Parse and chunk every source file under ``paths``; failures go into ``report``.
-
-    ``roots``: the folders a file's key is taken relative to (the corpus folders
-    and ``paths``). ``force`` plans unchanged documents too. A file with a
-    document of more than ``max_chunks`` chunks fails whole.
-    """
-    files = _source_files(paths, report)
-    bar = None
-    if show_bar:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
-    stored = stored_versions(store)
-    plan = Plan(corpus_was_empty=not stored)
-    for f in files:
-        if bar:
-            bar.update(1)
-        root = _root_for(f, roots)
-        if f.suffix.lower() == ".json":
-            plan.oparl.append(OParlInput(f, root))
-            continue
-        mine = _plan_file(f, root, stored, report, force=force, max_chunks=max_chunks)
-        if mine is not None:
-            plan.documents.extend(mine.documents)
-            plan.stale.extend(mine.stale)
-    if bar:
-        bar.close()
-    return plan
-
-
-def _source_files(paths: list[Path], report: IngestReport) -> list[Path]:
+def source_files(paths: list[Path], report: IngestReport) -> list[Path]:
+    """Every source file under ``paths``; a path that does not exist goes into ``report``."""
     files: list[Path] = []
     for p in paths:
         if not p.exists():
@@ -127,6 +85,35 @@ def _source_files(paths: list[Path], report: IngestReport) -> list[Path]:
             continue
         files.extend(iter_source_files([p]))
     return files
+
+
+def plan_files(
+    files: list[Path],
+    roots: list[Path],
+    stored: dict[str, StoredVersion],
+    report: IngestReport,
+    *,
+    force: bool,
+    max_chunks: int,
+) -> Plan:
+    """Parse and chunk ``files``; failures and unchanged documents go into ``report``.
+
+    ``roots``: the folders a file's key is taken relative to (the corpus folders
+    and the paths given). ``stored``: the store's documents before the run.
+    ``force`` plans unchanged documents too. A file with a document of more
+    than ``max_chunks`` chunks fails whole.
+    """
+    plan = Plan(corpus_was_empty=not stored)
+    for f in files:
+        root = root_for(f, roots)
+        if f.suffix.lower() == ".json":
+            plan.oparl.append(OParlInput(f, root))
+            continue
+        mine = _plan_file(f, root, stored, report, force=force, max_chunks=max_chunks)
+        if mine is not None:
+            plan.documents.extend(mine.documents)
+            plan.stale.extend(mine.stale)
+    return plan
 
 
 def _plan_file(
@@ -182,7 +169,7 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _root_for(path: Path, roots: list[Path]) -> Path | None:
+def root_for(path: Path, roots: list[Path]) -> Path | None:
     """The root a file's key is relative to: the first of ``roots`` that contains it."""
     rp = path.resolve()
     for r in roots:
