@@ -57,6 +57,8 @@ def ingest(
         )
         for f in report.failed:
             click.echo(f"Fehler: {f.reason}", err=True)
+        for note in report.notes:
+            click.echo(f"Hinweis: {note}", err=True)
     if report.failed and not (report.added or report.changed or report.unchanged):
         ctx.exit(1)
 

@@ -89,7 +89,7 @@ def _commit(
 
 
 def _add(total: IngestReport, part: IngestReport) -> None:
-    for name in ("added", "changed", "unchanged", "removed", "failed", "new_document_ids"):
+    for name in ("added", "changed", "unchanged", "removed", "failed", "notes", "new_document_ids"):
         getattr(total, name).extend(getattr(part, name))
     total.chunks_added += part.chunks_added
     total.chunks_embedded += part.chunks_embedded
@@ -133,7 +133,7 @@ def _prepared(
             defer=defer,
             on_phase=on_phase,
         )
-        yield Prepared(batch, plan, part.unchanged, part.failed, embedded, chars)
+        yield Prepared(batch, plan, part.unchanged, part.failed, embedded, chars, part.notes)
 
 
 def _defers(plan: Plan, defer_up_to: int, *, first_run: bool) -> bool:
@@ -150,4 +150,5 @@ def _merge(plan: Plan, report: IngestReport, part: Prepared) -> None:
     plan.oparl.extend(part.plan.oparl)
     report.unchanged.extend(part.unchanged)
     report.failed.extend(part.failed)
+    report.notes.extend(part.notes)
     report.chunks_embedded += part.embedded

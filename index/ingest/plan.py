@@ -39,6 +39,9 @@ class PlannedDocument:
     pending: bool = False  # some of its vectors follow after the commit (index/ingest/deferred.py)
 
 
+REPEAT_MIN_WORDS = 20
+
+
 class StaleDocument(NamedTuple):
     """A stored document its file no longer yields (a part that disappeared)."""
 
@@ -147,7 +150,13 @@ def _plan_file(
             report.unchanged.append(key)
             continue
         replaces = old.id if old else None
-        mine.append(PlannedDocument(d, key, fh, chunk_document(d), replaces))
+        drafts, repeated = drop_repeats(chunk_document(d))
+        if repeated:
+            report.notes.append(
+                f"{f.name}: {repeated:,} wiederholte Abschnitte nur einmal aufgenommen "
+                f"(repeated passages stored once)".replace(",", ".")
+            )
+        mine.append(PlannedDocument(d, key, fh, drafts, replaces))
     if any(len(p.drafts) > max_chunks for p in mine):
         reason = f"{f.name}: too many passages (more than {max_chunks:,} in one document)"
         report.failed.append(FileFailure(str(f), reason))
@@ -159,6 +168,25 @@ def _plan_file(
         if src is not None and version.source_path == src and key not in keys
     ]
     return _FilePlan(mine, stale)
+
+
+def drop_repeats(drafts: list[ChunkDraft]) -> tuple[list[ChunkDraft], int]:
+    """A document's chunks with each repeated passage kept once; and how many went.
+
+    A passage of REPEAT_MIN_WORDS words or more that a document repeats word
+    for word (a file of one phrase over and over) says nothing the first copy
+    does not; shorter ones (a vote's outcome, a heading) stay where they stand.
+    """
+    seen: set[str] = set()
+    kept: list[ChunkDraft] = []
+    for d in drafts:
+        if len(d.text.split()) >= REPEAT_MIN_WORDS:
+            if d.text in seen:
+                continue
+            seen.add(d.text)
+        d.seq = len(kept)
+        kept.append(d)
+    return kept, len(drafts) - len(kept)
 
 
 def _file_hash(path: Path) -> str:

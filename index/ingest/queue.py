@@ -136,6 +136,8 @@ class QueueWorker:
             self._queue_fill()
         for failure in report.failed:
             log.warning("ingest job failed: %s", failure.reason)
+        for note in part.notes:
+            log.info("ingest job: %s", note)
         return {"added": len(report.added), "changed": len(report.changed)}
 
     def fill_pending(self) -> int:

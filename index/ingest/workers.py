@@ -49,6 +49,7 @@ class Prepared:
     failed: list[FileFailure] = field(default_factory=list)
     embedded: int = 0
     chars: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def prepare(
     plan = plan_files(files, roots, stored, report, force=force, max_chunks=max_chunks)
     embedded = embed_planned(store, embedder, plan.documents, None)
     chars = sum(len(p.doc.text) for p in plan.documents)
-    return Prepared(files, plan, report.unchanged, report.failed, embedded, chars)
+    return Prepared(files, plan, report.unchanged, report.failed, embedded, chars, report.notes)
 
 
 def _task(files: list[Path]) -> Prepared:
