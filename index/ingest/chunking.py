@@ -51,7 +51,7 @@ def _pieces(doc: ParsedDocument, block: Block) -> list[Block]:
     last_e = 0
     for s, e in _capped(text, split_sentences(text)):
         w = _words(text[s:e])
-        if cur_s is not None and cur_words + w > TARGET_WORDS:
+        if cur_s is not None and (cur_words + w > TARGET_WORDS or e - cur_s > MAX_CHARS):
             parts.append(_sub(block, cur_s, last_e))
             cur_s, cur_words = None, 0
         if cur_s is None:
@@ -100,7 +100,8 @@ def chunk_document(doc: ParsedDocument) -> list[ChunkDraft]:
     cur_words = 0
     for i, b in enumerate(pieces):
         w = _words(doc.text[b.start : b.end])
-        if cur and i not in trailing and _must_close(cur, cur_words, b, w):
+        too_long = cur and b.end - cur[0].start > MAX_CHARS  # pieces of one endless word
+        if cur and (too_long or (i not in trailing and _must_close(cur, cur_words, b, w))):
             groups.append(cur)
             cur, cur_words = [], 0
         cur.append(b)

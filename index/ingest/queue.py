@@ -162,9 +162,8 @@ class QueueWorker:
 
     async def _run(self, *, wait: bool, concurrency: int) -> None:
         async with self._app.open_async():
-            self._app.open()  # the sync side, for deferring from inside a job
+            sweep = asyncio.create_task(self._requeue_stalled())
             try:
-                sweep = asyncio.create_task(self._requeue_stalled())
                 await self._app.run_worker_async(
                     queues=[QUEUE],
                     concurrency=concurrency,
@@ -173,9 +172,8 @@ class QueueWorker:
                     update_heartbeat_interval=self.heartbeat,
                     stalled_worker_timeout=self.stalled_after,
                 )
-                sweep.cancel()
             finally:
-                self._app.close()
+                sweep.cancel()
 
     async def _requeue_stalled(self) -> None:
         """Every few seconds: jobs of workers whose heartbeat stopped go back in the queue."""
