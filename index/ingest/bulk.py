@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from index.embed import Embedder
 from index.ingest.commit import commit_plan
@@ -42,18 +43,24 @@ class BulkOptions:
     commit_every: int = COMMIT_EVERY_FILES
 
 
+class Hears(NamedTuple):
+    """Who hears of a run as it goes: its progress display, a publisher, a phase hook."""
+
+    progress: IngestProgress
+    publisher: Publisher | None = None
+    on_phase: PhaseHook | None = None
+
+
 def ingest_files(
     store: Store,
     embedder: Embedder,
     files: list[Path],
     report: IngestReport,
     opts: BulkOptions,
-    *,
-    progress: IngestProgress,
-    publisher: Publisher | None = None,
-    on_phase: PhaseHook | None = None,
+    hears: Hears,
 ) -> None:
     """Parse, embed and commit ``files`` batch by batch; outcomes go into ``report``."""
+    progress, publisher, on_phase = hears
     stored = stored_versions(store)
     prepared = _prepared(store, embedder, files, stored, opts, progress, on_phase)
     plan, part_report = Plan(corpus_was_empty=not stored), IngestReport()

@@ -1,9 +1,10 @@
 """Incremental ingest: plan → embed → commit → publish.
 
-A run parses and chunks everything first (index/ingest/plan.py), embeds only
-texts whose hash has no cached vector (index/ingest/vectors.py), and then
-writes all document changes in ONE transaction (index/ingest/commit.py), so a
-crash or a bad file never leaves half a document behind. Unchanged documents
+A run parses and chunks its files (index/ingest/plan.py), embeds only texts
+whose hash has no cached vector (index/ingest/vectors.py), and then writes the
+document changes in ONE transaction (index/ingest/commit.py), so a crash or a
+bad file never leaves half a document behind; a bulk import does this per
+batch of files (index/ingest/bulk.py), so it resumes after a kill. Unchanged documents
 (same content hash) are skipped; a changed one is replaced whole. Each new
 generation is published to the caller's :class:`~index.ingest.phases.Publisher`
 as soon as questions may see it; the vectors a small upload was committed
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 from index.embed import Embedder
-from index.ingest.bulk import COMMIT_EVERY_FILES, BulkOptions, ingest_files
+from index.ingest.bulk import COMMIT_EVERY_FILES, BulkOptions, Hears, ingest_files
 from index.ingest.deferred import fill_sentences
 from index.ingest.phases import PhaseHook, Publisher
 from index.ingest.plan import source_files
@@ -52,20 +53,17 @@ def ingest_paths(
 
     ``force`` rewrites every document even if unchanged (``reindex --full``);
     the vector cache still saves embedding any text seen before. ``publisher``
-    hears of each generation questions may use: once documents are committed,
-    before their sentence vectors (``complete=False``), and at the end. An
-    ingest of at most ``defer_up_to`` new chunks into a corpus that has
-    documents already commits them before even their dense vectors: BM25 finds
-    the new minutes a second after the upload, and the generation with their
-    vectors is published once those are in (the model needs about 12 s for 50
-    chunks here). Sentence vectors of documents left pending by an interrupted
-    run are embedded too. ``on_phase`` hears each :class:`Phase` reached.
+    hears of each generation questions may use (``complete=False`` before the
+    sentence vectors, then at the end). An ingest of at most ``defer_up_to``
+    new chunks into a corpus with documents commits them before their dense
+    vectors (BM25 finds them at once; index/ingest/deferred.py embeds next).
+    ``on_phase`` hears each :class:`Phase` reached.
 
-    Files are committed ``commit_every`` at a time (index/ingest/bulk.py), so a
-    killed bulk import resumes where it stopped; ``workers`` > 1 parses and
-    embeds in that many processes (index/ingest/workers.py). ``show_bar``: a
-    progress bar on stderr (default: if it is a terminal); otherwise
-    ``report_line`` (default: the log and stderr) gets a line every few seconds.
+    Files are committed ``commit_every`` at a time (index/ingest/bulk.py): a
+    killed bulk import resumes where it stopped. ``workers`` > 1 parses and
+    embeds in processes (index/ingest/workers.py). ``show_bar``: a bar on
+    stderr (default: if a terminal), else ``report_line`` (default: log and
+    stderr) gets a line every few seconds.
     """
     t0 = time.perf_counter()
     report = IngestReport()
@@ -79,19 +77,12 @@ def ingest_paths(
     opts = BulkOptions(roots, force, MAX_CHUNKS_PER_DOCUMENT, defer_up_to, workers, commit_every)
     progress = IngestProgress(files, bar=bar, sink=report_line)
     try:
-        ingest_files(
-            store,
-            embedder,
-            files,
-            report,
-            opts,
-            progress=progress,
-            publisher=publisher,
-            on_phase=on_phase,
-        )
+        hears = Hears(progress, publisher, on_phase)
+        ingest_files(store, embedder, files, report, opts, hears)
         report.seconds_searchable = time.perf_counter() - t0
+        fill = progress.after_commit()
         report.chunks_embedded += fill_sentences(
-            store, embedder, progress=None, publisher=publisher, on_phase=on_phase
+            store, embedder, progress=fill, publisher=publisher, on_phase=on_phase
         )
     finally:
         progress.close()

@@ -111,6 +111,23 @@ class IngestProgress:
 
         return moved
 
+    def after_commit(self) -> Callable[[int, int], None]:
+        """A ``(done, total)`` callback for the vectors that follow the commits.
+
+        Off a terminal it reports them as a line every few seconds too (the
+        sentence vectors of a first index take minutes); on one the bar is done.
+        """
+
+        def moved(done: int, total: int) -> None:
+            if self._bar is not None:
+                return
+            now = self._clock()
+            if now - self._last >= self._every:
+                self._last = now
+                self._sink(f"ingest: Satz- und Sparse-Vektoren {_num(done)}/{_num(total)} Texte")
+
+        return moved
+
     def _maybe_report(self) -> None:
         if self._bar is not None:
             return

@@ -140,9 +140,7 @@ def test_progress_reports_a_line_every_few_seconds(tmp_path: Path) -> None:
     assert "4/4 Dateien" in lines[-1] and "noch ≈ 0:00:00" in lines[-1]
 
 
-def test_a_pipe_gets_progress_lines_from_a_real_ingest(
-    tmp_path: Path, sqlite_store: Store
-) -> None:
+def test_a_pipe_gets_progress_lines_from_a_real_ingest(tmp_path: Path, sqlite_store: Store) -> None:
     write_minutes(tmp_path / "m", 3)
     lines: list[str] = []
     ingest_paths(
