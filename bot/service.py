@@ -142,7 +142,7 @@ class Ratsbot:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(settings.db_url)
-        self.embedder = get_embedder(settings.embedder)
+        self.embedder = get_embedder(settings.embedder, settings.device)
         self.index_dir = settings.data_dir / "index"
         self.searcher = Searcher(
             self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index

