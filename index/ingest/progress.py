@@ -158,7 +158,8 @@ class IngestProgress:
     def line(self) -> str:
         """The one-line report: files, characters, rate, time left."""
         eta = self.eta()
-        left = f", noch ≈ {_clock(eta)}" if eta is not None else ""
+        done = self.files >= self.total_files
+        left = f", noch ≈ {_clock(eta)}" if eta is not None and not done else ""
         return (
             f"ingest: {_num(self.files)}/{_num(self.total_files)} Dateien, "
             f"{self._chars_part()}{left}"
