@@ -23,7 +23,7 @@ from index.ingest.deferred import fill_sentences
 from index.ingest.phases import PhaseHook, Publisher
 from index.ingest.plan import source_files
 from index.ingest.progress import IngestProgress, Sink
-from index.ingest.workers import FILES_PER_TASK
+from index.ingest.workers import MIN_FILES_PER_WORKER
 from index.store import IngestReport, Store, refuse_other_embedder
 
 MAX_CHUNKS_PER_DOCUMENT = 20_000  # ~3 million words; more is a runaway file, not minutes
@@ -72,8 +72,7 @@ def ingest_paths(
     # a file inside a corpus folder is keyed relative to it, however it was named
     roots = [*(corpus_roots or []), *paths]
     files = source_files(paths, report)
-    # a worker gets a few files at a time: a handful of files is not worth starting one
-    workers = max(1, min(workers, -(-len(files) // FILES_PER_TASK)))
+    workers = max(1, min(workers, len(files) // MIN_FILES_PER_WORKER))
     opts = BulkOptions(roots, force, MAX_CHUNKS_PER_DOCUMENT, defer_up_to, workers, commit_every)
     progress = IngestProgress(files, bar=bar, sink=report_line)
     try:

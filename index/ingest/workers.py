@@ -1,7 +1,7 @@
 """Parsing and embedding in worker processes: ``ratsbot ingest --workers N``.
 
 Each worker opens its own store connection and its own copy of the embedder,
-parses a few source files at a time and runs the pipeline's own embedding step
+parses one source file at a time and runs the pipeline's own embedding step
 on them (:func:`index.ingest.vectors.embed_planned`), which writes the vectors
 into the store's cache. The planned documents go back to the main process,
 which commits them in batches (index/ingest/bulk.py): the commit finds every
@@ -28,7 +28,8 @@ from index.ingest.plan import Plan, plan_files
 from index.ingest.vectors import embed_planned
 from index.store import FileFailure, IngestReport, Store, StoredVersion
 
-FILES_PER_TASK = 4
+FILES_PER_TASK = 1  # a file per task: the workers stay evenly busy to the end
+MIN_FILES_PER_WORKER = 2  # fewer files are not worth starting a process for
 
 
 def default_workers() -> int:
