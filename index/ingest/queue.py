@@ -44,6 +44,7 @@ INGEST_TASK = "ratsbot.ingest_file"
 FILL_TASK = "ratsbot.fill_pending"
 FILL_LOCK = "ratsbot-fill"
 MAX_CHUNKS = 20_000
+RETRIES = 2
 
 
 def _conninfo(db_url: str) -> str:
@@ -156,8 +157,10 @@ class QueueWorker:
     def run(self, *, wait: bool = True, concurrency: int = 1) -> None:
         """Take jobs until stopped (``wait=False``: until the queue is empty)."""
         self._app = queue_app(self.store.url)
-        self._app.task(name=INGEST_TASK, queue=QUEUE)(self.ingest_file)
-        self._app.task(name=FILL_TASK, queue=QUEUE)(self.fill_pending)
+        # a job that raised (two first commits into an empty store, a deadlock) rolled
+        # back whole: it is tried again; a file that cannot be read fails in its report
+        self._app.task(name=INGEST_TASK, queue=QUEUE, retry=RETRIES)(self.ingest_file)
+        self._app.task(name=FILL_TASK, queue=QUEUE, retry=RETRIES)(self.fill_pending)
         asyncio.run(self._run(wait=wait, concurrency=concurrency))
 
     async def _run(self, *, wait: bool, concurrency: int) -> None:

@@ -319,7 +319,9 @@ class Store:
 
 
 def bump_generation(s: Session) -> int:
-    row = s.get(State, "generation")
+    """The next generation; the row stays locked to the commit, so two hosts' commits
+    (ingest queue workers on one PostgreSQL store) never both write the same number."""
+    row = s.get(State, "generation", with_for_update=True)
     gen = int(row.value) + 1 if row else 1
     Store.set_state(s, "generation", str(gen))
     return gen
