@@ -34,7 +34,7 @@ def upgrade(ctx: click.Context, only_check: bool, as_json: bool) -> None:
         else:
             click.echo(f"Schema: {status.current}, aktuell: {status.head}")
         ctx.exit(1 if due else 0)
-    done = upgrade_store(settings.db_url, settings.data_dir, on_wait=say_waiting)
+    done = upgrade_store(settings.db_url, settings.data_dir, on_wait=say_waiting, announce=False)
     if as_json:
         echo_json({"before": done.before, "after": done.after, "changed": done.changed})
     elif done.changed:

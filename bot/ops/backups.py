@@ -130,7 +130,7 @@ def restore(
         drop_index_files(settings.data_dir / "index")
     upgraded = None
     if facts.schema != head_revision():
-        done = upgrade_store(settings.db_url, settings.data_dir, on_wait=on_wait)
+        done = upgrade_store(settings.db_url, settings.data_dir, on_wait=on_wait, announce=False)
         upgraded = done.before if done.changed else None
     uploads = sum(1 for name in manifest["files"] if name.startswith("uploads/"))
     return RestoreReport(src, facts, uploads, upgraded)

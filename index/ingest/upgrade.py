@@ -18,12 +18,21 @@ log = logging.getLogger(__name__)
 
 
 def upgrade_store(
-    url: str, data_dir: Path, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+    url: str,
+    data_dir: Path,
+    *,
+    wait: bool = True,
+    on_wait: Callable[[], None] | None = None,
+    announce: bool = True,
 ) -> Upgrade:
-    """Run the missing migrations while holding the data directory's ingest lock."""
+    """Run the missing migrations while holding the data directory's ingest lock.
+
+    ``announce`` logs a real upgrade (not the creation of a new store) as a warning,
+    so that it reaches the journal; the CLI says it itself.
+    """
     with data_dir_lock(data_dir, wait=wait, on_wait=on_wait):
         done = upgrade_database(url)
-    if done.changed:
+    if announce and done.changed and done.before is not None:
         log.warning("database schema upgraded from %s to %s", done.before, done.after)
     return done
 

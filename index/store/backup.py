@@ -18,9 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from index.errors import IndexStoreError
-from index.store.database import Store
+from index.store.database import Store, _safe
 from index.store.schema import BEFORE_MIGRATIONS, schema_status
 from index.store.tables import Chunk, Document, IngestRun
 
@@ -41,6 +42,8 @@ class DatabaseFacts:
 
 def database_facts(url: str) -> DatabaseFacts:
     """Schema revision and counts, read without opening a ``Store`` (any schema age)."""
+    if make_url(url).get_backend_name() == "sqlite" and not _sqlite_path(url).is_file():
+        raise IndexStoreError(f"no database file at {_sqlite_path(url)}")
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
@@ -57,6 +60,10 @@ def database_facts(url: str) -> DatabaseFacts:
             return DatabaseFacts(
                 engine.dialect.name, status.current, int(gen or 0), docs or 0, chunks or 0
             )
+    except SQLAlchemyError as e:
+        raise IndexStoreError(
+            f"cannot read the database {_safe(url)}: {e.__class__.__name__}"
+        ) from e
     finally:
         engine.dispose()
 

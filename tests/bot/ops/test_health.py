@@ -96,3 +96,39 @@ def test_port_zero_serves_no_endpoint_but_still_counts(bot: Ratsbot) -> None:
     with operations(bot.settings.with_overrides(metrics_port=0), bot) as service:
         service.ask(ANSWERED)
         assert service.metrics.questions._value.get() == 1
+
+
+def test_ratsbot_serve_offers_both_endpoints_while_the_front_ends_run(
+    bot: Ratsbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI wires it: the front ends get the metered service, the port answers meanwhile."""
+    from click.testing import CliRunner
+
+    import bot.serve as frontends
+    from bot.cli import cli
+
+    port = _free_port()
+    seen: dict[str, object] = {}
+
+    def front_ends(settings: object, service: object, names: list[str]) -> None:
+        seen["names"] = names
+        seen["metered"] = type(service).__name__
+        service.ask(ANSWERED)  # type: ignore[attr-defined]
+        seen["health"] = httpx.get(f"http://127.0.0.1:{port}/healthz").status_code
+        seen["metrics"] = _samples(httpx.get(f"http://127.0.0.1:{port}/metrics").text)
+
+    monkeypatch.setattr(frontends, "serve", front_ends)
+    env = {
+        "RATSBOT_DATA_DIR": str(bot.settings.data_dir),
+        "RATSBOT_EMBEDDER": "fake",
+        "RATSBOT_CORPUS_DIRS": str(bot.settings.corpus_dirs[0]),
+        "RATSBOT_METRICS_PORT": str(port),
+        "TELEGRAM_BOT_TOKEN": "123:abc",
+    }
+    result = CliRunner().invoke(cli, ["serve", "--telegram"], env=env)
+    assert result.exit_code == 0, result.output
+    assert seen["names"] == ["telegram"] and seen["metered"] == "MeteredService"
+    assert seen["health"] == 200
+    assert seen["metrics"]["ratsbot_questions_total"] == 1  # type: ignore[index]
+    with socket.socket() as s:  # closed again when serving ends
+        assert s.connect_ex(("127.0.0.1", port)) != 0
