@@ -87,7 +87,11 @@ def test_a_store_of_the_previous_version_is_refused_until_upgraded(tmp_path: Pat
     url = legacy_sqlite(tmp_path / "data" / "ratsbot.sqlite3")
     with pytest.raises(SchemaOutOfDate, match="ratsbot upgrade"):
         Store(url)
-    env = {"RATSBOT_DATA_DIR": str(tmp_path / "data"), "RATSBOT_EMBEDDER": "fake"}
+    env = {
+        "RATSBOT_DATA_DIR": str(tmp_path / "data"),
+        "RATSBOT_EMBEDDER": "fake",
+        "DATABASE_URL": url,
+    }
     checked = CliRunner().invoke(cli, ["upgrade", "--check"], env=env)
     assert checked.exit_code == 1, checked.output
     assert BEFORE_MIGRATIONS in checked.output
