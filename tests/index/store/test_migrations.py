@@ -164,3 +164,18 @@ def test_a_store_of_a_newer_version_is_refused(db_url: str) -> None:
         Store(db_url)
     with pytest.raises(IndexStoreError, match="newer Ratsbot"):
         upgrade_database(db_url)
+
+
+def test_two_starts_at_once_upgrade_once(tmp_path: Path) -> None:
+    """The ingest lock serialises them: the second finds the schema current."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.ingest import upgrade_store
+
+    data = tmp_path / "data"
+    url = legacy_sqlite(data / "ratsbot.sqlite3")
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: upgrade_store(url, data), range(2)))
+    assert sorted(r.changed for r in runs) == [False, True]
+    assert {r.after for r in runs} == {head_revision()}
+    assert _differences(url) == []
