@@ -6,6 +6,7 @@ from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
 from index.ingest.progress import IngestProgress
 from index.ingest.queue import QueueWorker, apply_queue_schema, enqueue, queue_counts
+from index.ingest.upgrade import open_store, upgrade_store
 from index.ingest.workers import default_workers
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "enqueue",
     "fill_sentences",
     "ingest_paths",
+    "open_store",
     "queue_counts",
+    "upgrade_store",
 ]
