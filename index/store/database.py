@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
+from index.store.identities import backfill_identities, tombstone
 from index.store.reports import DocumentInfo, Stats
 from index.store.tables import (
     Base,
@@ -118,6 +119,7 @@ class Store:
                 Base.metadata.create_all(conn)
                 _add_missing_indexes(conn)
                 _move_pending_list(conn)
+                backfill_identities(conn)
         except SQLAlchemyError as e:
             raise IndexStoreError(
                 f"cannot open the database ({_safe(url)}): {e.__class__.__name__}"
@@ -182,12 +184,13 @@ class Store:
             return _info(d, n)
 
     def remove(self, doc_id: int) -> bool:
-        """Delete a document with its chunks, references and fingerprints."""
+        """Delete a document with all derived from it; its tombstone keeps it out of re-indexes."""
         with self.session() as s:
             d = s.get(Document, doc_id)
             if d is None:
                 return False
             delete_documents(s, [doc_id])
+            tombstone(s, doc_id)
             bump_generation(s)
             return True
 
