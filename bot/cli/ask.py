@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from bot.answer import answer_json, render_plain
-from bot.cli.common import echo_json, fail_cleanly, parse_date, service_of
+from bot.cli.common import CliUsageError, echo_json, fail_cleanly, parse_date, service_of
 from bot.cli.texts import set_lang, t
 from index.retrieval import Filters
 
@@ -60,11 +60,11 @@ def ask(
     if drucksache:
         number = normalise_reference(drucksache)
         if number is None:
-            raise click.BadParameter(t("bad_paper", value=drucksache), param_hint="--drucksache")
+            raise CliUsageError(f"--drucksache: {t('bad_paper', value=drucksache)}")
     filters = Filters(
         gremium=gremium,
         date_from=parse_date(date_from),
-        date_to=parse_date(date_to),
+        date_to=parse_date(date_to, "--to"),
         drucksache=number,
     )
     bot = service_of(ctx)
@@ -75,7 +75,7 @@ def ask(
                 click.echo(json.dumps(answer_json(ans), ensure_ascii=False))
         return
     if not question:
-        raise click.UsageError(t("no_question"))
+        raise CliUsageError(t("no_question"))
     ans = bot.ask(question, k=k, language=lang, filters=filters, audience=audience)
     if as_json:
         echo_json(answer_json(ans))

@@ -35,8 +35,18 @@ PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `yes | head`
 class CliError(click.ClickException):
     """A one-line error, prefixed "Fehler:" or "Error:" in the output language."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.prefix = t("error")  # now: the command's language is known while it runs
+
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"{t('error')}: {self.format_message()}", err=True, file=file)
+        click.echo(f"{self.prefix}: {self.format_message()}", err=True, file=file)
+
+
+class CliUsageError(CliError):
+    """A bad option value: one line in the output language, exit code 2."""
+
+    exit_code = 2
 
 
 def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -93,7 +103,7 @@ def say_waiting() -> None:
 _GERMAN_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
-def parse_date(value: str | None) -> dt.date | None:
+def parse_date(value: str | None, option: str = "--from") -> dt.date | None:
     """``--from``/``--to``: ``DD.MM.YYYY`` (``1.2.2020`` too) or ``YYYY-MM-DD``."""
     if not value:
         return None
@@ -103,12 +113,13 @@ def parse_date(value: str | None) -> dt.date | None:
             return dt.date(int(m[3]), int(m[2]), int(m[1]))
         return dt.date.fromisoformat(value)
     except ValueError as e:
-        raise click.BadParameter(t("bad_date", value=value)) from e
+        raise CliUsageError(f"{option}: {t('bad_date', value=value)}") from e
 
 
 __all__ = [
     "PIPE_CLOSED",
     "CliError",
+    "CliUsageError",
     "echo_json",
     "fail_cleanly",
     "lang_of",

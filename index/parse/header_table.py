@@ -27,6 +27,7 @@ from index.parse.clean import join_wrapped
 _LABEL = r"(?:Gremium|Sitzungsdatum|Sitzungsart|Termin)\s*:"
 _LABELS_RE = re.compile(rf"^\s*(?:{_LABEL}\s*)+$")
 _ONE_LABEL_RE = re.compile(_LABEL)
+_INLINE_RE = re.compile(r"^\s*(?P<label>Gremium|Sitzungsdatum|Sitzungsart)\s*:\s*(?P<value>\S.*)$")
 _DATE_RE = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d)")
 _SESSION_RE = re.compile(r"(?:^|\s)((?:nicht[\s-]?)?öffentlich)\s*$", re.IGNORECASE)
 _STOP_RE = re.compile(r"^\s*(?:zu TOP\b|Erstellt am|\(Drucksache|Auszug\b|TOP\b)")
@@ -43,41 +44,64 @@ class HeaderTable(NamedTuple):
 
 
 def read_header_table(lines: list[str], start: int) -> HeaderTable | None:
-    """The table whose label row begins at ``lines[start]``; None if no label row starts there."""
+    """The table whose label row begins at ``lines[start]``; None if no label row starts there.
+
+    A label with its value on the same line (``Gremium: Rat der Stadt``, a table
+    of one label column and one value column) is read the same way.
+    """
     labels: list[str] = []
+    first: str | None = None  # a value on the label's own line
     i = start
     while i < len(lines) and _LABELS_RE.match(lines[i]):
         labels += [m[0].split(":")[0].strip() for m in _ONE_LABEL_RE.finditer(lines[i])]
         i += 1
     if not labels:
-        return None
-    if (cells := _tab_row(lines, start, i)) is not None:
+        m = _INLINE_RE.match(lines[start])
+        if m is None:
+            return None
+        labels, first, i = [m["label"]], m["value"], start + 1
+    if first is None and (cells := _tab_row(lines, start, i)) is not None:
         fields = dict(zip(labels, cells, strict=False))
         date = fields.get("Sitzungsdatum") or fields.get("Termin")
         return HeaderTable(fields.get("Gremium"), date, fields.get("Sitzungsart"), i)
-    gremium = ""
-    date: str | None = None
-    session: str | None = None
+    values = _Values()
+    if first is not None:
+        values.add(first)
     end = i - 1
     for j in range(i, min(len(lines), i + _MAX_VALUE_LINES)):
         line = lines[j].replace("\t", " ").strip()
-        if _STOP_RE.match(line) or _LABELS_RE.match(line) or (not line and end >= i):
+        if _STOP_RE.match(line) or _LABELS_RE.match(line) or _INLINE_RE.match(line):
+            break
+        if not line and (end >= i or first is not None):
             break
         end = j
-        if date is None and (m := _DATE_RE.search(line)):
-            date = m[0]
-            line = (line[: m.start()] + " " + line[m.end() :]).strip()
-        if session is None and (s := _SESSION_RE.search(line)):
-            session = s[1]
-            line = line[: s.start()].strip()
-        if line:
-            gremium = join_wrapped(gremium, line) if gremium else line
+        values.add(line)
     return HeaderTable(
-        gremium or None if "Gremium" in labels else None,
-        date if {"Sitzungsdatum", "Termin"} & set(labels) else None,
-        session if "Sitzungsart" in labels else None,
+        values.gremium or None if "Gremium" in labels else None,
+        values.date if {"Sitzungsdatum", "Termin"} & set(labels) else None,
+        values.session if "Sitzungsart" in labels else None,
         end,
     )
+
+
+class _Values:
+    """Value lines sorted by what they look like: a date, a session kind, the rest."""
+
+    def __init__(self) -> None:
+        self.gremium = ""
+        self.date: str | None = None
+        self.session: str | None = None
+
+    def add(self, line: str) -> None:
+        line = line.replace("\t", " ").strip()
+        if self.date is None and (m := _DATE_RE.search(line)):
+            self.date = m[0]
+            line = (line[: m.start()] + " " + line[m.end() :]).strip()
+        if self.session is None and (s := _SESSION_RE.search(line)):
+            self.session = s[1]
+            line = line[: s.start()].strip()
+        if line:
+            self.gremium = join_wrapped(self.gremium, line) if self.gremium else line
 
 
 def _tab_row(lines: list[str], start: int, after: int) -> list[str] | None:
