@@ -75,8 +75,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "'{value}' ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)",
         "en": "'{value}' is not a date (DD.MM.YYYY or YYYY-MM-DD)",
     },
-    "bad_paper": {"de": "'{value}' ist keine Drucksachennummer", "en": "'{value}' is not a paper number"},
-    "no_question": {"de": "eine FRAGE angeben oder --jsonl", "en": "give a QUESTION or use --jsonl"},
+    "bad_paper": {
+        "de": "'{value}' ist keine Drucksachennummer",
+        "en": "'{value}' is not a paper number",
+    },
+    "no_question": {
+        "de": "eine FRAGE angeben oder --jsonl",
+        "en": "give a QUESTION or use --jsonl",
+    },
     "internal": {
         "de": "interner Fehler ({what}); RATSBOT_DEBUG=1 zeigt Einzelheiten",
         "en": "internal error ({what}); set RATSBOT_DEBUG=1 for details",

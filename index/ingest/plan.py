@@ -125,7 +125,9 @@ def plan_ingest(
             plan.oparl.append(OParlInput(f, root))
             continue
         ctx = _FileContext(
-            root, _root_for(f, corpus or []) is not None, removed if f.resolve() not in named else set()
+            root,
+            _root_for(f, corpus or []) is not None,
+            removed if f.resolve() not in named else set(),
         )
         mine = _plan_file(f, ctx, stored, report, force=force, max_chunks=max_chunks)
         if mine is not None:

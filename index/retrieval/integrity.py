@@ -120,9 +120,7 @@ def check_data_dir(
         from_corpus = set(corpus_sources(store))
         roots = _roots(corpus_dirs)
         gone = [
-            p
-            for p in sources
-            if p in from_corpus and not any((c / p).is_file() for c in roots)
+            p for p in sources if p in from_corpus and not any((c / p).is_file() for c in roots)
         ]
         if gone:
             rep.add(

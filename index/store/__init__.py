@@ -17,8 +17,8 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
-from index.store.identities import corpus_sources, tombstones
 from index.store.figure_reads import FigureItem, FigureList, figures
+from index.store.identities import corpus_sources, tombstones
 from index.store.index_reads import (
     ChunkRow,
     DocumentRow,
@@ -134,9 +134,9 @@ __all__ = [
     "apply_folder_publicity",
     "bump_generation",
     "chunk_count",
-    "corpus_sources",
     "chunk_rows",
     "clear_pending",
+    "corpus_sources",
     "delete_documents",
     "document_versions",
     "ensure_knowledge",

@@ -10,15 +10,19 @@ explicitly) lifts the tombstone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 from sqlalchemy import Connection, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from index.store.tables import Document, DocumentIdentity, utcnow
 
-if TYPE_CHECKING:
-    from index.store.database import Store
+
+class _Sessions(Protocol):
+    """The store (index/store/database.py imports this module, so not by name)."""
+
+    def session(self) -> AbstractContextManager[Session]: ...
 
 
 def identity_for(s: Session, key: str, *, from_corpus: bool) -> int:
@@ -50,13 +54,13 @@ def tombstoned_keys(s: Session) -> set[str]:
     return set(s.scalars(q))
 
 
-def tombstones(store: Store) -> set[str]:
+def tombstones(store: _Sessions) -> set[str]:
     """:func:`tombstoned_keys` in a session of its own (the ingest plan reads it)."""
     with store.session() as s:
         return tombstoned_keys(s)
 
 
-def corpus_sources(store: Store) -> list[str]:
+def corpus_sources(store: _Sessions) -> list[str]:
     """Source paths of stored documents that were ingested from a corpus folder."""
     with store.session() as s:
         return corpus_source_paths(s)

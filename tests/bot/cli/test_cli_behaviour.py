@@ -164,7 +164,8 @@ def test_dates_as_dd_mm_yyyy_and_iso(tmp_path: Path, corpus: Path) -> None:
     assert run(["ingest", str(corpus)], tmp_path).exit_code == 0
     question = ["ask", "Wie viele Planstellen sollen eingereicht werden?", "--json"]
     dates = {}
-    for frm, to in (("10.12.2020", "31.12.2020"), ("2020-12-10", "2020-12-31"), ("1.1.2020", "9.12.2020")):  # fmt: skip
+    spans = (("10.12.2020", "31.12.2020"), ("2020-12-10", "2020-12-31"), ("1.1.2020", "9.12.2020"))
+    for frm, to in spans:
         r = run([*question, "--from", frm, "--to", to], tmp_path, corpus)
         assert r.exit_code == 0, r.output
         dates[frm] = {s["date"] for s in json.loads(r.output)["sources"]}

@@ -87,7 +87,9 @@ async def test_path_names_cannot_leave_the_upload_folder(
     assert sorted(p.name for p in uploads.iterdir()) == ["b.md", "boese.txt", "boese2.txt",
                                                          "boese3.txt"]  # fmt: skip
     assert not list(tmp_path.glob("boese*")) and not list((tmp_path / "corpus").glob("boese*"))
-    assert not list(uploads.parent.glob("boese*")) and not (tmp_path / "corpus" / "uploads").exists()
+    assert (
+        not list(uploads.parent.glob("boese*")) and not (tmp_path / "corpus" / "uploads").exists()
+    )
 
 
 HOSTILE_QUESTIONS = [

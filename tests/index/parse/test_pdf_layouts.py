@@ -72,7 +72,10 @@ def test_split_header_tables_keep_gremium_date_top_and_number(tmp_path: Path, la
     [doc] = parse_file(pdf)
     m = doc.meta
     assert (m.gremium, m.meeting_date, m.top, m.own_numbers) == (
-        APOD, MEETING, "4.1.1", ["18828-20"]
+        APOD,
+        MEETING,
+        "4.1.1",
+        ["18828-20"],
     ), layout
     assert m.created == CREATED and m.session_kind == "öffentlich" and m.kind == "Empfehlung"
 
@@ -83,10 +86,16 @@ def test_header_table_reader_on_the_text_layer_as_pypdf_gives_it() -> None:
     table = read_header_table(lines, 0)
     assert table is not None
     assert (table.gremium, table.date_text, table.session_text, table.end) == (
-        APOD, "03.12.2020", "öffentlich", 3
+        APOD,
+        "03.12.2020",
+        "öffentlich",
+        3,
     )
     assert read_header_table(["Gremium: Rat der Stadt", "Sitzungsdatum: 17.12.2020"], 0) == (
-        "Rat der Stadt", None, None, 0
+        "Rat der Stadt",
+        None,
+        None,
+        0,
     )
     assert read_header_table(["Der Rat der Stadt beschließt"], 0) is None
 
@@ -107,7 +116,10 @@ def test_two_column_pdf_keeps_metadata_and_sentences(tmp_path: Path) -> None:
     [doc] = parse_file(two_column_pdf(header, body, tmp_path / "zwei_spalten.pdf"))
     m = doc.meta
     assert (m.gremium, m.meeting_date, m.top, m.own_numbers) == (
-        APOD, MEETING, "4.1.1", ["18828-20"]
+        APOD,
+        MEETING,
+        "4.1.1",
+        ["18828-20"],
     )
     flat = " ".join(doc.text.split())
     # each sentence whole: the columns are read one after the other, not line by line across
@@ -118,7 +130,8 @@ def test_two_column_pdf_keeps_metadata_and_sentences(tmp_path: Path) -> None:
 def test_figures_of_a_pdf_carry_the_meeting_date_not_erstellt_am(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    text = f"Auszug aus der nicht genehmigten Niederschrift\n{HEADERS['labels_one_per_line_then_values']}\n{BODY}"
+    header = HEADERS["labels_one_per_line_then_values"]
+    text = f"Auszug aus der nicht genehmigten Niederschrift\n{header}\n{BODY}"
     text_pdf(text, corpus / "apod.pdf")
     settings = Settings(data_dir=tmp_path / "data", embedder="fake", corpus_dirs=(corpus,))
     bot = Ratsbot(settings)
