@@ -122,7 +122,9 @@ _PHRASES_DE = {
     "too many passages": "zu viele Abschnitte",
     "not valid JSON": "kein gültiges JSON",
     "not OParl JSON": "kein OParl-JSON",
-    "another ingest is running": "ein anderer Ingest läuft gerade",
+    "another ingest is running on this data directory; try again later": (
+        "ein anderer Ingest läuft gerade in diesem Datenverzeichnis; später noch einmal versuchen"
+    ),
     "run 'ratsbot reindex'": "'ratsbot reindex' ausführen",
 }
 _PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(_PHRASES_DE, key=len, reverse=True)))

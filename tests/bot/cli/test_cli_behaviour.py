@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import cli
 from bot.settings import REPO_CORPUS, Settings
+from tests.support.hostile_files import hostile_files
 from tests.support.paths import HUND, REPO, SEED
 
 GERMAN_ONLY = ("Dokumente", "Abschnitte", "Fehler", "Speicher", "neu,", "unverändert")
@@ -284,3 +285,26 @@ def test_uploaded_files_are_reindexed_and_checked(tmp_path: Path, corpus: Path) 
     assert "Warnung" not in run(["check"], tmp_path, corpus).output
     (uploads / "hund.txt").unlink()
     assert "1 Dokumente haben keine Quelldatei" in run(["check"], tmp_path, corpus).output
+
+
+def test_broken_files_get_one_german_line_each(tmp_path: Path) -> None:
+    folder = tmp_path / "kaputt"
+    folder.mkdir()
+    for name, data, _reason in hostile_files():
+        (folder / name).write_bytes(data)
+    r = run(["ingest", str(folder)], tmp_path)
+    assert r.exit_code == 1
+    errors = [line for line in r.output.splitlines() if line.startswith("Fehler")]
+    assert len(errors) == len(hostile_files())
+    for name, _data, _reason in hostile_files():
+        [line] = [e for e in errors if e.startswith(f"Fehler: {name}: ")]
+        english = ("empty file", "not a text file", "damaged PDF", "encrypted", "no text layer")
+        assert not any(w in line for w in english), line
+
+
+def test_readme_lists_every_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1].split()[1] for line in readme.splitlines()
+            if line.startswith("| `ratsbot ")}  # fmt: skip
+    assert set(cli.commands) <= rows, set(cli.commands) - rows
+    assert "--version" in rows
