@@ -283,7 +283,7 @@ class Ratsbot:
                 self.embedder,
                 paths,
                 show_bar=show_bar,
-                corpus_roots=[p for p in self.settings.document_folders if p.is_dir()],
+                corpus_roots=[p for p in self.settings.source_roots if p.is_dir()],
                 force=force,
                 publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
@@ -316,7 +316,7 @@ class Ratsbot:
     def check(self) -> CheckReport:
         """Store against vector cache, index files and corpus; changes nothing."""
         return check_data_dir(
-            self.store, self.embedder.info.key, self.index_dir, self.settings.document_folders
+            self.store, self.embedder.info.key, self.index_dir, self.settings.source_roots
         )
 
     def repair(self) -> None:

@@ -102,6 +102,15 @@ class Settings:
         """The folders ``reindex`` covers: the corpus folders and the upload folder."""
         return (*self.corpus_dirs, self.upload_folder)
 
+    @property
+    def source_roots(self) -> tuple[Path, ...]:
+        """What document keys are relative to: the corpus folders, and the upload folder's parent.
+
+        An upload is keyed ``uploads/x.pdf``, so it never shares a key with a
+        corpus file ``x.pdf``.
+        """
+        return (*self.corpus_dirs, self.upload_folder.parent)
+
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from bot.chat.questions import resolve_in_corpus
 from bot.cli import cli
 from bot.settings import REPO_CORPUS, Settings
 from tests.support.hostile_files import hostile_files
@@ -280,7 +281,7 @@ def test_uploaded_files_are_reindexed_and_checked(tmp_path: Path, corpus: Path) 
     shutil.copy(HUND, uploads / "hund.txt")
     assert run(["reindex"], tmp_path, corpus).exit_code == 0
     docs = json.loads(run(["docs", "--json"], tmp_path, corpus).output)
-    [hund] = [d for d in docs if d["key"] == "nichtoeffentlich/hund.txt#0"]
+    [hund] = [d for d in docs if d["key"] == "uploads/nichtoeffentlich/hund.txt#0"]
     assert hund["public"] is False  # the folder is the flag, as before
     assert "Warnung" not in run(["check"], tmp_path, corpus).output
     (uploads / "hund.txt").unlink()
@@ -308,3 +309,22 @@ def test_readme_lists_every_command() -> None:
             if line.startswith("| `ratsbot ")}  # fmt: skip
     assert set(cli.commands) <= rows, set(cli.commands) - rows
     assert "--version" in rows
+
+
+def test_an_upload_named_like_a_corpus_file_is_another_document(
+    tmp_path: Path, corpus: Path
+) -> None:
+    uploads = tmp_path / "data" / "uploads"
+    uploads.mkdir(parents=True)
+    shutil.copy(SEED, uploads / SEED.name)
+    r = run(["reindex"], tmp_path, corpus)
+    assert r.exit_code == 0 and "4 neu" in r.output, r.output
+    keys = set(_ids(tmp_path, corpus))
+    assert {f"{SEED.name}#0", f"uploads/{SEED.name}#0"} <= keys
+    assert "Warnung" not in run(["check"], tmp_path, corpus).output
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=(corpus,))
+    sent = resolve_in_corpus(settings.corpus_dirs, f"uploads/{SEED.name}", settings.upload_folder)
+    assert sent == (uploads / SEED.name).resolve()  # the "Dokument" button finds the upload
+    assert (
+        resolve_in_corpus(settings.corpus_dirs, "ratsbot.sqlite3", settings.upload_folder) is None
+    )
