@@ -19,7 +19,7 @@ from bot.chat.questions import resolve_in_corpus
 from bot.cli import cli
 from bot.settings import REPO_CORPUS, Settings
 from tests.support.hostile_files import hostile_files
-from tests.support.paths import HUND, REPO, SEED
+from tests.support.paths import HUND, REPO, SEED, require_realdocs
 
 GERMAN_ONLY = ("Dokumente", "Abschnitte", "Fehler", "Speicher", "neu,", "unverändert")
 ENGLISH_ONLY = ("documents", "passages", "Error", "store and index", "new,", "unchanged")
@@ -328,3 +328,14 @@ def test_an_upload_named_like_a_corpus_file_is_another_document(
     assert (
         resolve_in_corpus(settings.corpus_dirs, "ratsbot.sqlite3", settings.upload_folder) is None
     )
+
+
+@pytest.mark.slow
+def test_realdocs_as_a_corpus_folder_skips_its_sources_file(tmp_path: Path) -> None:
+    realdocs = require_realdocs()
+    r = run(["reindex"], tmp_path, realdocs)
+    assert r.exit_code == 0, r.output
+    docs = json.loads(run(["docs", "--json"], tmp_path, realdocs).output)
+    paths = {d["source_path"] for d in docs}
+    assert paths and not any(Path(p).name.upper().startswith("SOURCES") for p in paths), paths
+    assert "Warnung" not in run(["check"], tmp_path, realdocs).output
