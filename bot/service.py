@@ -36,6 +36,7 @@ from index.ingest import (
     data_dir_lock,
     fill_sentences,
     ingest_paths,
+    open_store,
 )
 from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
@@ -141,7 +142,10 @@ class Ratsbot:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(settings.db_url)
+        # a store written by an older Ratsbot is upgraded first, under the ingest lock
+        self.store = open_store(
+            settings.db_url, settings.data_dir, auto_upgrade=settings.auto_upgrade
+        )
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
         self.searcher = Searcher(

@@ -67,6 +67,9 @@ class Settings:
     # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
+    auto_upgrade: bool = True  # migrate an older store's schema on start (under the ingest lock)
+    metrics_listen: str = "127.0.0.1"  # /healthz and /metrics of `ratsbot serve`
+    metrics_port: int = 9464  # 0: no health and metrics server
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -125,6 +128,7 @@ class Settings:
             flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
             defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
+            metrics_port = int(env.get("RATSBOT_METRICS_PORT", "9464"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
@@ -151,6 +155,10 @@ class Settings:
             flood_window_seconds=flood_window,
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
+            auto_upgrade=env.get("RATSBOT_AUTO_UPGRADE", "1").strip().lower()
+            not in ("0", "no", "false", "off"),
+            metrics_listen=env.get("RATSBOT_METRICS_LISTEN") or "127.0.0.1",
+            metrics_port=metrics_port,
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,

@@ -53,6 +53,8 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # `ratsbot serve` in a test opens no /healthz, /metrics port unless the test asks for one
+    monkeypatch.setenv("RATSBOT_METRICS_PORT", "0")
 
 
 @pytest.fixture(autouse=True)

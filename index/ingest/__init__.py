@@ -4,6 +4,7 @@ from index.ingest.deferred import fill_sentences
 from index.ingest.lock import data_dir_lock
 from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
+from index.ingest.upgrade import open_store, upgrade_store
 
 __all__ = [
     "Phase",
@@ -13,4 +14,6 @@ __all__ = [
     "data_dir_lock",
     "fill_sentences",
     "ingest_paths",
+    "open_store",
+    "upgrade_store",
 ]

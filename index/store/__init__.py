@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+from index.store.backup import (
+    DatabaseFacts,
+    RunTotals,
+    backup_database,
+    database_facts,
+    restore_database,
+    run_totals,
+    schema_revision,
+)
 from index.store.database import (
     Store,
     bump_generation,
@@ -72,6 +81,7 @@ from index.store.pending import (
     without_chunk_vectors,
 )
 from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
+from index.store.schema import SchemaStatus, Upgrade, head_revision
 from index.store.tables import (
     Chunk,
     Document,
@@ -82,6 +92,7 @@ from index.store.tables import (
     Speaker,
     utcnow,
 )
+from index.store.upgrade import database_schema, upgrade_database
 from index.store.visibility import (
     apply_folder_publicity,
     public_document_ids,
@@ -95,6 +106,7 @@ __all__ = [
     "Chunk",
     "ChunkRow",
     "ChunkView",
+    "DatabaseFacts",
     "Document",
     "DocumentInfo",
     "DocumentRow",
@@ -123,6 +135,8 @@ __all__ = [
     "Reference",
     "ReferenceRow",
     "RetrievalFacts",
+    "RunTotals",
+    "SchemaStatus",
     "Speaker",
     "SpeakerRow",
     "Stats",
@@ -130,13 +144,17 @@ __all__ = [
     "Store",
     "StoreCounts",
     "StoredVersion",
+    "Upgrade",
     "WrittenDocument",
     "apply_folder_publicity",
+    "backup_database",
     "bump_generation",
     "chunk_count",
     "chunk_rows",
     "clear_pending",
     "corpus_sources",
+    "database_facts",
+    "database_schema",
     "delete_documents",
     "document_versions",
     "ensure_knowledge",
@@ -144,6 +162,7 @@ __all__ = [
     "figure_rows",
     "figures",
     "fingerprint",
+    "head_revision",
     "in_batches",
     "link_duplicates",
     "load_chunks",
@@ -160,14 +179,18 @@ __all__ = [
     "record_run",
     "refuse_other_embedder",
     "remove_oparl_source",
+    "restore_database",
     "retrieval_facts",
+    "run_totals",
     "scan_embeddings",
+    "schema_revision",
     "speakers",
     "spoken_by",
     "store_counts",
     "stored_versions",
     "text_hash",
     "tombstones",
+    "upgrade_database",
     "utcnow",
     "visible_stats",
     "without_chunk_vectors",

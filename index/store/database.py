@@ -7,7 +7,6 @@ SQLAlchemy URL otherwise; the tests run the same contract on PostgreSQL.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,27 +21,16 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    insert,
-    inspect,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
-from index.store.identities import backfill_identities, tombstone
+from index.store.identities import tombstone
 from index.store.reports import DocumentInfo, Stats
-from index.store.tables import (
-    Base,
-    Chunk,
-    Document,
-    Embedding,
-    PendingVectors,
-    Reference,
-    Speaker,
-    State,
-)
+from index.store.schema import prepare_schema
+from index.store.tables import Chunk, Document, Embedding, Reference, Speaker, State
 
 
 def _embedding_rows(s: Session, embedder: str, hashes: list[str]) -> dict[str, Embedding]:
@@ -116,10 +104,11 @@ class Store:
             self.engine = engine or make_engine(url)
             with self.engine.begin() as conn:
                 _require_foreign_keys(conn)
-                Base.metadata.create_all(conn)
-                _add_missing_indexes(conn)
-                _move_pending_list(conn)
-                backfill_identities(conn)
+                prepare_schema(conn)  # a new store at the newest revision; refuses an old one
+        except IndexStoreError:
+            if engine is None:
+                self.engine.dispose()
+            raise
         except SQLAlchemyError as e:
             raise IndexStoreError(
                 f"cannot open the database ({_safe(url)}): {e.__class__.__name__}"
@@ -352,29 +341,3 @@ def _info(d: Document, n_chunks: int) -> DocumentInfo:
 
 def _safe(url: str) -> str:
     return re.sub(r"//[^@/]*@", "//***@", url)
-
-
-def _add_missing_indexes(conn: Connection) -> None:
-    """Indexes declared after a store was made: ``create_all`` adds missing tables only.
-
-    One catalogue read per table (``checkfirst`` per index took 14 ms per open).
-    """
-    catalogue = inspect(conn)
-    for table in Base.metadata.sorted_tables:
-        if table.indexes:
-            have = {ix["name"] for ix in catalogue.get_indexes(table.name)}
-            for ix in table.indexes:
-                if ix.name not in have:
-                    ix.create(conn)
-
-
-def _move_pending_list(conn: Connection) -> None:
-    """Stores made before the pending table kept pending documents as a JSON list."""
-    old = conn.execute(select(State.value).where(State.key == "sentences_pending")).scalar()
-    if old is None:
-        return
-    known = set(conn.execute(select(Document.id)).scalars())
-    wanted = sorted(set(json.loads(old) or []) & known)
-    if wanted:
-        conn.execute(insert(PendingVectors), [{"document_id": d} for d in wanted])
-    conn.execute(delete(State).where(State.key == "sentences_pending"))

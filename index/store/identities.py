@@ -5,7 +5,8 @@ a changed or rewritten document keeps its id and a new one never gets an id
 that was used before. ``ratsbot remove`` leaves a tombstone (:func:`tombstone`);
 the ingest plan skips tombstoned keys found by walking a folder
 (:func:`tombstoned_keys`), and writing the key again (its file named
-explicitly) lifts the tombstone.
+explicitly) lifts the tombstone. Stores made before the table get their rows
+from migration ``0002_document_identities``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from sqlalchemy import Connection, func, insert, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from index.store.tables import Document, DocumentIdentity, utcnow
@@ -75,15 +76,3 @@ def corpus_source_paths(s: Session) -> list[str]:
         .distinct()
     )
     return list(s.scalars(q))
-
-
-def backfill_identities(conn: Connection) -> None:
-    """Stores made before identities existed: record their documents' ids and keys.
-
-    Their origin is unknown, so they count as from a corpus folder (as before).
-    """
-    rows = select(Document.id, Document.key, true()).where(
-        Document.id.not_in(select(DocumentIdentity.id)),
-        Document.key.not_in(select(DocumentIdentity.key)),
-    )
-    conn.execute(insert(DocumentIdentity).from_select(["id", "key", "from_corpus"], rows))

@@ -6,13 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+import sqlalchemy as sa
 
 from index.embed import FakeEmbedder
 from index.ingest.pipeline import ingest_paths
-from index.store import corpus_sources, tombstones
+from index.store import corpus_sources, tombstones, upgrade_database
 from index.store.database import Store
 from index.store.tables import DocumentIdentity
+from tests.support.legacy_store import DOCUMENTS, legacy_sqlite
 from tests.support.paths import HUND, SEED
 
 
@@ -28,25 +29,25 @@ def _ids(store: Store) -> dict[str, int]:
     return {d.key: d.id for d in store.documents()}
 
 
-def test_a_store_from_before_identities_gets_them_on_opening(
-    store: Store, db_url: str, corpus: Path
-) -> None:
-    ingest_paths(store, FakeEmbedder(), [corpus])
-    before = _ids(store)
-    with store.session() as s:  # what a store made by an older Ratsbot holds: no identities
-        s.execute(delete(DocumentIdentity))
-    reopened = Store(db_url)
+def test_an_old_store_gets_identities_from_its_migration(tmp_path: Path, corpus: Path) -> None:
+    """A real store of ff684d1 (before identities): upgraded, its ids stay and are recorded."""
+    url = legacy_sqlite(tmp_path / "old.sqlite3")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        before = {k: i for k, i in conn.execute(sa.text("SELECT key, id FROM documents"))}
+    engine.dispose()
+    assert len(before) == DOCUMENTS
+    upgrade_database(url)
+    store = Store(url)
     try:
-        with reopened.session() as s:
+        with store.session() as s:
             rows = {r.key: r.id for r in s.query(DocumentIdentity)}
         assert rows == before
         shutil.copy(HUND, corpus / "hund.txt")
-        ingest_paths(reopened, FakeEmbedder(), [corpus], force=True)
-        after = _ids(reopened)
-        assert {k: after[k] for k in before} == before
-        assert after["hund.txt#0"] == max(before.values()) + 1
+        ingest_paths(store, FakeEmbedder(), [corpus / "hund.txt"])
+        assert _ids(store)["hund.txt#0"] == max(before.values()) + 1
     finally:
-        reopened.close()
+        store.close()
 
 
 def test_remove_leaves_a_tombstone_that_naming_the_file_lifts(store: Store, corpus: Path) -> None:
