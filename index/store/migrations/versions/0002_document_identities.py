@@ -22,18 +22,30 @@ depends_on = None
 
 
 def upgrade() -> None:
-    identities = op.create_table(
+    """Idempotent, like the baseline: a store that has the table already keeps it."""
+    conn = op.get_bind()
+    if "document_identities" not in sa.inspect(conn).get_table_names():
+        op.create_table(
+            "document_identities",
+            sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+            sa.Column("key", sa.String(length=1024), nullable=False),
+            sa.Column("from_corpus", sa.Boolean(), nullable=False),
+            sa.Column("removed_at", sa.DateTime(), nullable=True),
+            sa.PrimaryKeyConstraint("id"),
+            sa.UniqueConstraint("key"),
+        )
+    identities = sa.table(
         "document_identities",
-        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("key", sa.String(length=1024), nullable=False),
-        sa.Column("from_corpus", sa.Boolean(), nullable=False),
-        sa.Column("removed_at", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        sa.column("id", sa.Integer),
+        sa.column("key", sa.String),
+        sa.column("from_corpus", sa.Boolean),
     )
     documents = sa.table("documents", sa.column("id", sa.Integer), sa.column("key", sa.String))
-    rows = sa.select(documents.c.id, documents.c.key, sa.true())
-    op.get_bind().execute(sa.insert(identities).from_select(["id", "key", "from_corpus"], rows))
+    rows = sa.select(documents.c.id, documents.c.key, sa.true()).where(
+        documents.c.id.not_in(sa.select(identities.c.id)),
+        documents.c.key.not_in(sa.select(identities.c.key)),
+    )
+    conn.execute(sa.insert(identities).from_select(["id", "key", "from_corpus"], rows))
 
 
 def downgrade() -> None:
