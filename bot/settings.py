@@ -64,6 +64,9 @@ class Settings:
     # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
+    # the chat's memory (buttons, /sprache, flood guard): "memory" or "database" (replicas);
+    # None: in the database when it is PostgreSQL, else in the process
+    chat_state: str | None = None
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -88,6 +91,13 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
+
+    @property
+    def shared_chat_state(self) -> bool:
+        """Whether the chat's memory lives in the database, for every replica to read."""
+        if self.chat_state is not None:
+            return self.chat_state == "database"
+        return self.db_url.startswith("postgresql")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
@@ -128,6 +138,7 @@ class Settings:
             flood_window_seconds=flood_window,
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
+            chat_state=_chat_state(env.get("RATSBOT_CHAT_STATE")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
@@ -145,3 +156,11 @@ class Settings:
             matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
             matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
         )
+
+
+def _chat_state(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in ("memory", "database"):
+        raise ConfigError(f"RATSBOT_CHAT_STATE must be memory or database, not {value!r}")
+    return value
