@@ -9,6 +9,7 @@ stdin is one JSON command, each line on stdout its JSON result:
 * ``{"op": "ask", "user": "7", "text": "…"}``: a private-chat message through
   ``Conversation.handle``; returns the replies (kind, text, button payloads).
 * ``{"op": "press", "user": "7", "payload": "src:…"}``: a pressed button.
+* ``{"op": "upload", "user": "…", "path": "…"}``: an admin sends that file.
 * ``{"op": "ingest", "paths": […]}``: ``Ratsbot.ingest``; returns the report's lists.
 * ``{"op": "ingest", "paths": […], "die_at": "writing"}``: SIGKILL at that phase.
 * ``{"op": "state"}``: the store's generation and this replica's index generation.
@@ -26,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.chat import Conversation, Incoming, plain_text
+from bot.chat import Conversation, Incoming, Upload, plain_text
 from bot.service import open_service
 from bot.settings import Settings
 from tests.support.recorder import RecordingOutbox
@@ -49,6 +50,7 @@ async def _chat(conversation: Conversation, incoming: Incoming) -> dict[str, Any
                 "kind": r.kind,
                 "text": plain_text(r.paragraphs),
                 "actions": [a.payload for a in r.actions],
+                "file": r.file[0] if r.file else None,
             }
             for r in outbox.replies
         ]
@@ -66,6 +68,15 @@ def _run(command: dict[str, Any], bot: Any, conversation: Conversation) -> dict[
             "telegram", user, user, True, action=command["payload"], language_code="de",
             message_id="1",
         )  # fmt: skip
+        return asyncio.run(_chat(conversation, incoming))
+    if op == "upload":  # an admin sends a file in the private chat
+        data = Path(command["path"]).read_bytes()
+
+        async def fetch(target: Path) -> None:
+            target.write_bytes(data)
+
+        upload = Upload(Path(command["path"]).name, len(data), None, fetch)
+        incoming = Incoming("telegram", user, user, True, upload=upload, language_code="de")
         return asyncio.run(_chat(conversation, incoming))
     if op == "ingest":
         hook = _die_at(command["die_at"]) if command.get("die_at") else None

@@ -19,7 +19,14 @@ import sqlalchemy as sa
 
 from tests.support.paths import SEED
 from tests.support.pgvector import drop_database, new_database
-from tests.support.replicas import Replica, ReplicaDied, code_word, user_errors, write_minutes
+from tests.support.replicas import (
+    ADMIN,
+    Replica,
+    ReplicaDied,
+    code_word,
+    user_errors,
+    write_minutes,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -117,6 +124,20 @@ def test_a_button_pressed_on_another_replica_works(cluster: Cluster) -> None:
     # a stranger's chat gets "expired", not someone else's answer
     foreign = b.call({"op": "press", "user": "8", "payload": payloads[0]})
     assert [r["kind"] for r in foreign["replies"]] == ["error"]
+
+
+def test_an_upload_on_one_replica_is_sent_by_another(cluster: Cluster) -> None:
+    """Uploads land in the shared corpus folder: every replica finds the original file."""
+    a, b = cluster.start(2)
+    doc = write_minutes(cluster.root / "outside", 77)
+    sent = a.call({"op": "upload", "user": ADMIN, "path": str(doc)})
+    assert user_errors([sent]) == [], sent
+    found = ask(b, f"Was kostet das {code_word(77)}?", ADMIN)
+    assert answered(found, code_word(77)), found
+    doc_buttons = [p for r in found["replies"] for p in r["actions"] if p.startswith("doc:")]
+    pressed = b.call({"op": "press", "user": ADMIN, "payload": doc_buttons[0]})
+    assert user_errors([pressed]) == []
+    assert doc.name in [r["file"] for r in pressed["replies"]], pressed
 
 
 def test_language_choice_and_flood_guard_hold_on_every_replica(cluster: Cluster) -> None:

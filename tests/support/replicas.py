@@ -20,6 +20,7 @@ from typing import Any
 
 from tests.support.paths import REPO
 
+ADMIN = "4242"  # the admin's user id on every replica
 START_SECONDS = 120.0  # a replica imports the bot and opens the store
 STEP_SECONDS = 240.0  # one command, an ingest of a few dozen minutes included
 
@@ -40,6 +41,7 @@ class Replica:
             RATSBOT_CORPUS_DIRS=str(corpus_dir),
             RATSBOT_EMBEDDER="fake",
             RATSBOT_CHAT_STATE="database",
+            RATSBOT_ADMIN_IDS=ADMIN,
             OMP_NUM_THREADS="1",
             PYTHONPATH=str(REPO),
         )
