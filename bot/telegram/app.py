@@ -26,13 +26,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.chat import DEFAULT_ANSWER_CACHE, Conversation, chat_state_for
+from bot.chat import DEFAULT_ANSWER_CACHE, Conversation, chat_state_for, poll_while_leader
 from bot.service import RatsbotService
 from bot.settings import Settings
 from bot.telegram.context import CONVERSATION, SERVICE, SETTINGS, STATE, RatsContext
 from bot.telegram.errors import on_error, report_to_admins
 from bot.telegram.incoming import incoming_from
-from bot.telegram.leader import poll_while_leader
 from bot.telegram.outbox import TelegramOutbox
 from index.errors import ConfigError
 from index.store import Store
@@ -181,7 +180,7 @@ def run(
 
 async def run_telegram(settings: Settings, service: RatsbotService, *, stop: asyncio.Event) -> None:
     """Long polling inside a running event loop until ``stop`` is set; of several replicas
-    on one PostgreSQL only the holder of the poller lock polls (bot/telegram/leader.py).
+    on one PostgreSQL only the holder of the poller lock polls (bot/chat/leader.py).
 
     ``run`` owns its loop (PTB's ``run_polling``); this variant lets one process
     serve Telegram next to other front ends over the same service.

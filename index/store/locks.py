@@ -30,6 +30,7 @@ class LockKey(IntEnum):
     SCHEMA = 7_265_000_001  # creating or upgrading the tables
     INGEST = 7_265_000_002  # ingest, re-index, remove, repair
     TELEGRAM_POLLER = 7_265_000_003  # the one replica that long-polls Telegram
+    MATRIX_SYNC = 7_265_000_004  # the one replica that syncs the bot's Matrix account
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -1,4 +1,4 @@
-"""One Telegram poller among replicas (bot/telegram/leader.py), and a standby takes over."""
+"""One Telegram poller among replicas (bot/chat/leader.py), and a standby takes over."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.telegram.leader import poll_while_leader
-from index.store import Store
+from bot.chat import poll_while_leader, run_while_leader
+from index.store import LockKey, Store
 
 pytestmark = pytest.mark.postgres
 
@@ -63,3 +63,35 @@ async def test_without_a_store_it_simply_polls() -> None:
     stop.set()
     await task
     assert log == ["solo polls", "solo stops"]
+
+
+async def test_one_replica_syncs_matrix_until_it_stops(pgvector_url: str) -> None:
+    stores = [Store(pgvector_url) for _ in range(2)]
+    running: list[int] = []
+    ended: list[int] = []
+    stops = [asyncio.Event() for _ in stores]
+
+    def body(i: int):  # type: ignore[no-untyped-def]
+        async def run(until: asyncio.Event) -> None:
+            running.append(i)
+            await until.wait()
+            ended.append(i)
+
+        return run
+
+    tasks = [
+        asyncio.create_task(run_while_leader(s, LockKey.MATRIX_SYNC, body(i), stop, retry=0.2))
+        for i, (s, stop) in enumerate(zip(stores, stops, strict=True))
+    ]
+    try:
+        await asyncio.sleep(1.0)
+        assert len(running) == 1, running
+        stops[running[0]].set()
+        await asyncio.sleep(1.0)
+        assert ended == running[:1] and len(running) == 2, (running, ended)
+    finally:
+        for stop in stops:
+            stop.set()
+        await asyncio.gather(*tasks)
+        for s in stores:
+            s.close()
