@@ -6,8 +6,9 @@ button may be pressed on another replica than the one that answered, a
 user's questions across all of them. These classes keep the same interfaces as
 the in-process ones (bot/chat/state.py) over ``index.store.ExpiringState``:
 answers for a day, language choices for a year after their last change, flood
-windows for their length. User and chat ids are stored only as keyed hashes;
-an answer's stored form holds what the buttons need (no evidence, no user id).
+windows for their length. User and chat ids are stored only as hashes; an
+answer's stored form holds what the buttons need: quotes and sources from the
+documents, never the question, the evidence or a user id.
 """
 
 from __future__ import annotations
@@ -152,9 +153,8 @@ class SharedLanguages:
 
 
 def encode_answer(answer: Answer) -> dict[str, Any]:
-    """What the buttons need of an answer, as JSON."""
+    """What the buttons need of an answer, as JSON: its quotes and sources, not the question."""
     return {
-        "question": answer.question,
         "language": answer.language,
         "abstained": answer.abstained,
         "notice": answer.notice,
@@ -193,7 +193,7 @@ def decode_answer(data: dict[str, Any]) -> Answer:
     ]
     sources = [Source(**{**s, "citation": _from_citation(s["citation"])}) for s in data["sources"]]
     return Answer(
-        data["question"], data["language"], data["abstained"], quotes, sources, data["notice"]
+        "", data["language"], data["abstained"], quotes, sources, data["notice"]
     )
 
 
