@@ -192,9 +192,7 @@ def decode_answer(data: dict[str, Any]) -> Answer:
         for q in data["quotes"]
     ]
     sources = [Source(**{**s, "citation": _from_citation(s["citation"])}) for s in data["sources"]]
-    return Answer(
-        "", data["language"], data["abstained"], quotes, sources, data["notice"]
-    )
+    return Answer("", data["language"], data["abstained"], quotes, sources, data["notice"])
 
 
 def _citation(c: Citation) -> dict[str, Any]:
