@@ -26,6 +26,7 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
+from index.store.expiring import ExpiringState
 from index.store.figure_reads import FigureItem, FigureList, figures
 from index.store.index_reads import (
     ChunkRow,
@@ -60,6 +61,7 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.locks import HeldLock, LockKey, advisory_lock, try_advisory_lock
 from index.store.oparl_writes import oparl_source_hashes, remove_oparl_source, write_oparl
 from index.store.paper_timeline import (
     KnowledgeCitation,
@@ -112,15 +114,18 @@ __all__ = [
     "DocumentVersion",
     "DocumentVersions",
     "Embedding",
+    "ExpiringState",
     "Figure",
     "FigureItem",
     "FigureList",
     "FigureRow",
     "FileFailure",
     "Fingerprint",
+    "HeldLock",
     "IngestReport",
     "IngestRun",
     "KnowledgeCitation",
+    "LockKey",
     "OParlAgendaItem",
     "OParlConsultation",
     "OParlFile",
@@ -145,6 +150,7 @@ __all__ = [
     "StoredVersion",
     "Upgrade",
     "WrittenDocument",
+    "advisory_lock",
     "apply_folder_publicity",
     "backup_database",
     "bump_generation",
@@ -187,6 +193,7 @@ __all__ = [
     "store_counts",
     "stored_versions",
     "text_hash",
+    "try_advisory_lock",
     "upgrade_database",
     "utcnow",
     "visible_stats",
