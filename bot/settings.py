@@ -70,6 +70,9 @@ class Settings:
     auto_upgrade: bool = True  # migrate an older store's schema on start (under the ingest lock)
     metrics_listen: str = "127.0.0.1"  # /healthz and /metrics of `ratsbot serve`
     metrics_port: int = 9464  # 0: no health and metrics server
+    # the chat's memory (buttons, /sprache, flood guard): "memory" or "database" (replicas);
+    # None: in the database when it is PostgreSQL, else in the process
+    chat_state: str | None = None
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -113,6 +116,13 @@ class Settings:
         corpus file ``x.pdf``.
         """
         return (*self.corpus_dirs, self.upload_folder.parent)
+
+    @property
+    def shared_chat_state(self) -> bool:
+        """Whether the chat's memory lives in the database, for every replica to read."""
+        if self.chat_state is not None:
+            return self.chat_state == "database"
+        return self.db_url.startswith("postgresql")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
@@ -159,6 +169,7 @@ class Settings:
             not in ("0", "no", "false", "off"),
             metrics_listen=env.get("RATSBOT_METRICS_LISTEN") or "127.0.0.1",
             metrics_port=metrics_port,
+            chat_state=_chat_state(env.get("RATSBOT_CHAT_STATE")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
@@ -176,3 +187,11 @@ class Settings:
             matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
             matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
         )
+
+
+def _chat_state(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in ("memory", "database"):
+        raise ConfigError(f"RATSBOT_CHAT_STATE must be memory or database, not {value!r}")
+    return value

@@ -26,6 +26,7 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
+from index.store.expiring import ExpiringState
 from index.store.figure_reads import FigureItem, FigureList, figures
 from index.store.identities import corpus_sources, tombstones
 from index.store.index_reads import (
@@ -61,6 +62,7 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.locks import HeldLock, LockKey, advisory_lock, try_advisory_lock
 from index.store.oparl_writes import oparl_source_hashes, remove_oparl_source, write_oparl
 from index.store.paper_timeline import (
     KnowledgeCitation,
@@ -113,15 +115,18 @@ __all__ = [
     "DocumentVersion",
     "DocumentVersions",
     "Embedding",
+    "ExpiringState",
     "Figure",
     "FigureItem",
     "FigureList",
     "FigureRow",
     "FileFailure",
     "Fingerprint",
+    "HeldLock",
     "IngestReport",
     "IngestRun",
     "KnowledgeCitation",
+    "LockKey",
     "OParlAgendaItem",
     "OParlConsultation",
     "OParlFile",
@@ -146,6 +151,7 @@ __all__ = [
     "StoredVersion",
     "Upgrade",
     "WrittenDocument",
+    "advisory_lock",
     "apply_folder_publicity",
     "backup_database",
     "bump_generation",
@@ -190,6 +196,7 @@ __all__ = [
     "stored_versions",
     "text_hash",
     "tombstones",
+    "try_advisory_lock",
     "upgrade_database",
     "utcnow",
     "visible_stats",

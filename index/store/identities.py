@@ -6,7 +6,7 @@ that was used before. ``ratsbot remove`` leaves a tombstone (:func:`tombstone`);
 the ingest plan skips tombstoned keys found by walking a folder
 (:func:`tombstoned_keys`), and writing the key again (its file named
 explicitly) lifts the tombstone. Stores made before the table get their rows
-from migration ``0002_document_identities``.
+from migration ``0003_document_identities``.
 """
 
 from __future__ import annotations

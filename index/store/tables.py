@@ -194,3 +194,13 @@ class DocumentIdentity(Base):
     key: Mapped[str] = mapped_column(String(1024), unique=True)
     from_corpus: Mapped[bool] = mapped_column(Boolean, default=False)
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ExpiringValue(Base):
+    """One value of the chat's shared memory (index/store/expiring.py), gone after ``expires``."""
+
+    __tablename__ = "expiring_values"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

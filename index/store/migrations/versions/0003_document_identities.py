@@ -6,8 +6,8 @@ which re-indexing its folder leaves out; ``from_corpus`` tells ``ratsbot check``
 to look for its file. The documents already stored get their rows here, with
 their present ids, counted as from a corpus folder (as ``check`` treated them).
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
