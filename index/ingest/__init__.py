@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from index.ingest.deferred import fill_sentences
-from index.ingest.lock import data_dir_lock
+from index.ingest.lock import data_dir_lock, index_writer, ingest_lock
 from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
 from index.ingest.progress import IngestProgress
@@ -21,6 +21,8 @@ __all__ = [
     "default_workers",
     "enqueue",
     "fill_sentences",
+    "index_writer",
+    "ingest_lock",
     "ingest_paths",
     "open_store",
     "queue_counts",

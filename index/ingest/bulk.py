@@ -22,7 +22,7 @@ from index.embed import Embedder
 from index.ingest.commit import commit_plan
 from index.ingest.oparl_write import import_oparl_files
 from index.ingest.phases import Phase, PhaseHook, Publisher, reached
-from index.ingest.plan import Plan, plan_files
+from index.ingest.plan import FileScope, Plan, plan_files
 from index.ingest.progress import IngestProgress
 from index.ingest.vectors import embed_planned
 from index.ingest.workers import Prepared, prepare_in_workers
@@ -36,6 +36,7 @@ class BulkOptions:
     """How a run goes: rewrite everything, cap a document's size, defer small additions."""
 
     roots: list[Path]
+    scope: FileScope
     force: bool
     max_chunks: int
     defer_up_to: int = 0
@@ -96,7 +97,16 @@ def _commit(
 
 
 def _add(total: IngestReport, part: IngestReport) -> None:
-    for name in ("added", "changed", "unchanged", "removed", "failed", "notes", "new_document_ids"):
+    for name in (
+        "added",
+        "changed",
+        "unchanged",
+        "removed",
+        "failed",
+        "notes",
+        "kept_removed",
+        "new_document_ids",
+    ):
         getattr(total, name).extend(getattr(part, name))
     total.chunks_added += part.chunks_added
     total.chunks_embedded += part.chunks_embedded
@@ -116,6 +126,7 @@ def _prepared(
         setup = {
             "db_url": store.url,
             "roots": opts.roots,
+            "scope": opts.scope,
             "stored": stored,
             "force": opts.force,
             "max_chunks": opts.max_chunks,
@@ -127,7 +138,13 @@ def _prepared(
         batch = files[i : i + opts.commit_every]
         part = IngestReport()
         plan = plan_files(
-            batch, opts.roots, stored, part, force=opts.force, max_chunks=opts.max_chunks
+            batch,
+            opts.roots,
+            stored,
+            part,
+            opts.scope,
+            force=opts.force,
+            max_chunks=opts.max_chunks,
         )
         reached(on_phase, Phase.PARSED)
         defer = single and _defers(plan, opts.defer_up_to, first_run=not stored)
@@ -140,7 +157,10 @@ def _prepared(
             defer=defer,
             on_phase=on_phase,
         )
-        yield Prepared(batch, plan, part.unchanged, part.failed, embedded, chars, part.notes)
+        yield Prepared(
+            batch, plan, part.unchanged, part.failed, embedded, chars, part.notes,
+            part.kept_removed,
+        )  # fmt: skip
 
 
 def _defers(plan: Plan, defer_up_to: int, *, first_run: bool) -> bool:
@@ -158,4 +178,5 @@ def _merge(plan: Plan, report: IngestReport, part: Prepared) -> None:
     report.unchanged.extend(part.unchanged)
     report.failed.extend(part.failed)
     report.notes.extend(part.notes)
+    report.kept_removed.extend(part.kept_removed)
     report.chunks_embedded += part.embedded

@@ -21,10 +21,10 @@ from index.embed import Embedder
 from index.ingest.bulk import COMMIT_EVERY_FILES, BulkOptions, Hears, ingest_files
 from index.ingest.deferred import fill_sentences
 from index.ingest.phases import PhaseHook, Publisher
-from index.ingest.plan import source_files
+from index.ingest.plan import FileScope, source_files
 from index.ingest.progress import IngestProgress, Sink
 from index.ingest.workers import MIN_FILES_PER_WORKER
-from index.store import IngestReport, Store, refuse_other_embedder
+from index.store import IngestReport, Store, refuse_other_embedder, tombstones
 
 MAX_CHUNKS_PER_DOCUMENT = 20_000  # ~3 million words; more is a runaway file, not minutes
 
@@ -73,7 +73,11 @@ def ingest_paths(
     roots = [*(corpus_roots or []), *paths]
     files = source_files(paths, report)
     workers = max(1, min(workers, len(files) // MIN_FILES_PER_WORKER))
-    opts = BulkOptions(roots, force, MAX_CHUNKS_PER_DOCUMENT, defer_up_to, workers, commit_every)
+    named = frozenset(p.resolve() for p in paths if p.is_file())
+    scope = FileScope(list(corpus_roots or []), named, frozenset(tombstones(store)))
+    opts = BulkOptions(
+        roots, scope, force, MAX_CHUNKS_PER_DOCUMENT, defer_up_to, workers, commit_every
+    )
     progress = IngestProgress(files, bar=bar, sink=report_line)
     try:
         hears = Hears(progress, publisher, on_phase)

@@ -11,6 +11,7 @@ here and imported by index/ingest/oparl_write.py.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -22,8 +23,11 @@ from index.parse import ChunkDraft, ParsedDocument, iter_source_files, parse_fil
 from index.store import (
     FileFailure,
     IngestReport,
+    Store,
     StoredVersion,
     apply_folder_publicity,
+    stored_versions,
+    tombstones,
 )
 
 
@@ -36,10 +40,9 @@ class PlannedDocument:
     file_hash: str
     drafts: list[ChunkDraft]
     replaces: int | None  # id of the stored version it replaces
+    from_corpus: bool = False  # its file lies in a corpus folder
+    rewrite: bool = False  # unchanged, rewritten only because the run was forced
     pending: bool = False  # some of its vectors follow after the commit (index/ingest/deferred.py)
-
-
-REPEAT_MIN_WORDS = 20
 
 
 class StaleDocument(NamedTuple):
@@ -74,54 +77,80 @@ class Plan:
         return bool(self.documents or self.stale)
 
 
+class _FileContext(NamedTuple):
+    root: Path | None  # the folder its key is relative to
+    from_corpus: bool
+    skip: set[str]  # keys removed by an admin, left out (empty for a file named explicitly)
+
+
 class _FilePlan(NamedTuple):
     documents: list[PlannedDocument]
     stale: list[StaleDocument]
 
 
-def source_files(paths: list[Path], report: IngestReport) -> list[Path]:
-    """Every source file under ``paths``; a path that does not exist goes into ``report``."""
+def plan_ingest(
+    store: Store,
+    paths: list[Path],
+    roots: list[Path],
+    report: IngestReport,
+    *,
+    force: bool,
+    max_chunks: int,
+    show_bar: bool,
+    corpus: list[Path] | None = None,
+) -> Plan:
+    """Parse and chunk every source file under ``paths``; failures go into ``report``.
+
+    ``roots``: the folders a file's key is taken relative to (the corpus folders
+    and ``paths``); ``corpus``: the corpus folders alone. ``force`` plans
+    unchanged documents too. A file with a document of more than ``max_chunks``
+    chunks fails whole. A document an admin removed stays out when its file is
+    found in a folder; a file named in ``paths`` brings it back.
+    """
+    files = _source_files(paths, report)
+    named = {p.resolve() for p in paths if p.is_file()}
+    removed = tombstones(store)
+    bar = None
+    if show_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+    stored = stored_versions(store)
+    plan = Plan(corpus_was_empty=not stored)
+    for f in files:
+        if bar:
+            bar.update(1)
+        root = _root_for(f, roots)
+        if f.suffix.lower() == ".json":
+            plan.oparl.append(OParlInput(f, root))
+            continue
+        ctx = _FileContext(
+            root,
+            _root_for(f, corpus or []) is not None,
+            removed if f.resolve() not in named else set(),
+        )
+        mine = _plan_file(f, ctx, stored, report, force=force, max_chunks=max_chunks)
+        if mine is not None:
+            plan.documents.extend(mine.documents)
+            plan.stale.extend(mine.stale)
+    if bar:
+        bar.close()
+    return plan
+
+
+def _source_files(paths: list[Path], report: IngestReport) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if not p.exists():
-            report.failed.append(FileFailure(str(p), "file or folder not found"))
+            report.failed.append(FileFailure(str(p), f"file or folder not found: {p}"))
             continue
         files.extend(iter_source_files([p]))
     return files
 
 
-def plan_files(
-    files: list[Path],
-    roots: list[Path],
-    stored: dict[str, StoredVersion],
-    report: IngestReport,
-    *,
-    force: bool,
-    max_chunks: int,
-) -> Plan:
-    """Parse and chunk ``files``; failures and unchanged documents go into ``report``.
-
-    ``roots``: the folders a file's key is taken relative to (the corpus folders
-    and the paths given). ``stored``: the store's documents before the run.
-    ``force`` plans unchanged documents too. A file with a document of more
-    than ``max_chunks`` chunks fails whole.
-    """
-    plan = Plan(corpus_was_empty=not stored)
-    for f in files:
-        root = root_for(f, roots)
-        if f.suffix.lower() == ".json":
-            plan.oparl.append(OParlInput(f, root))
-            continue
-        mine = _plan_file(f, root, stored, report, force=force, max_chunks=max_chunks)
-        if mine is not None:
-            plan.documents.extend(mine.documents)
-            plan.stale.extend(mine.stale)
-    return plan
-
-
 def _plan_file(
     f: Path,
-    root: Path | None,
+    ctx: _FileContext,
     stored: dict[str, StoredVersion],
     report: IngestReport,
     *,
@@ -131,7 +160,7 @@ def _plan_file(
     """One text file's new, changed and stale documents; None if it failed."""
     try:
         fh = _file_hash(f)
-        docs = parse_file(f, root=root)
+        docs = parse_file(f, root=ctx.root)
         apply_oparl_sidecar(docs, f)  # before the folder: a non-public folder still wins
         apply_folder_publicity(docs)
     except CorpusError as e:
@@ -145,8 +174,12 @@ def _plan_file(
     for d in docs:
         key = f"{d.source_path}#{d.part}"
         keys.add(key)
+        if key in ctx.skip:
+            report.kept_removed.append(key)
+            continue
         old = stored.get(key)
-        if old and old.content_hash == d.content_hash and not force:
+        same = old is not None and old.content_hash == d.content_hash
+        if same and not force:
             report.unchanged.append(key)
             continue
         replaces = old.id if old else None
@@ -156,7 +189,7 @@ def _plan_file(
                 f"{f.name}: {repeated:,} wiederholte Abschnitte nur einmal aufgenommen "
                 f"(repeated passages stored once)".replace(",", ".")
             )
-        mine.append(PlannedDocument(d, key, fh, drafts, replaces))
+        mine.append(PlannedDocument(d, key, fh, drafts, replaces, ctx.from_corpus, same))
     if any(len(p.drafts) > max_chunks for p in mine):
         reason = f"{f.name}: too many passages (more than {max_chunks:,} in one document)"
         report.failed.append(FileFailure(str(f), reason))
@@ -168,6 +201,48 @@ def _plan_file(
         if src is not None and version.source_path == src and key not in keys
     ]
     return _FilePlan(mine, stale)
+
+
+class FileScope(NamedTuple):
+    """What decides a file's documents beyond the file: its folders, an admin's removals."""
+
+    corpus: list[Path]  # the corpus folders
+    named: frozenset[Path]  # files named explicitly (resolved): they bring removed ones back
+    removed: frozenset[str]  # keys an admin removed
+
+
+def source_files(paths: list[Path], report: IngestReport) -> list[Path]:
+    """Every source file under ``paths``; a path that does not exist goes into ``report``."""
+    return _source_files(paths, report)
+
+
+def plan_files(
+    files: list[Path],
+    roots: list[Path],
+    stored: dict[str, StoredVersion],
+    report: IngestReport,
+    scope: FileScope,
+    *,
+    force: bool,
+    max_chunks: int,
+) -> Plan:
+    """Parse and chunk ``files`` (a batch of a run); as :func:`plan_ingest`, without a bar."""
+    plan = Plan(corpus_was_empty=not stored)
+    for f in files:
+        root = _root_for(f, roots)
+        if f.suffix.lower() == ".json":
+            plan.oparl.append(OParlInput(f, root))
+            continue
+        skip = set(scope.removed) if f.resolve() not in scope.named else set()
+        ctx = _FileContext(root, _root_for(f, scope.corpus) is not None, skip)
+        mine = _plan_file(f, ctx, stored, report, force=force, max_chunks=max_chunks)
+        if mine is not None:
+            plan.documents.extend(mine.documents)
+            plan.stale.extend(mine.stale)
+    return plan
+
+
+REPEAT_MIN_WORDS = 20
 
 
 def drop_repeats(drafts: list[ChunkDraft]) -> tuple[list[ChunkDraft], int]:
@@ -189,6 +264,11 @@ def drop_repeats(drafts: list[ChunkDraft]) -> tuple[list[ChunkDraft], int]:
     return kept, len(drafts) - len(kept)
 
 
+def root_for(path: Path, roots: list[Path]) -> Path | None:
+    """The root a file's key is relative to: the first of ``roots`` that contains it."""
+    return _root_for(path, roots)
+
+
 def _file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -197,7 +277,7 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def root_for(path: Path, roots: list[Path]) -> Path | None:
+def _root_for(path: Path, roots: list[Path]) -> Path | None:
     """The root a file's key is relative to: the first of ``roots`` that contains it."""
     rp = path.resolve()
     for r in roots:

@@ -33,9 +33,9 @@ from index.errors import ConfigError
 from index.ingest.commit import commit_plan
 from index.ingest.deferred import fill_sentences
 from index.ingest.phases import PhaseHook
-from index.ingest.plan import root_for, source_files
+from index.ingest.plan import FileScope, root_for, source_files
 from index.ingest.workers import prepare
-from index.store import IngestReport, Store, stored_versions
+from index.store import IngestReport, Store, stored_versions, tombstones
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,7 @@ class QueueWorker:
             [f],
             roots,
             stored_versions(self.store),
+            FileScope(self.corpus_roots, frozenset(), frozenset(tombstones(self.store))),
             force=False,
             max_chunks=MAX_CHUNKS,
         )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from index.embed import Embedder
-from index.ingest.plan import Plan, plan_files
+from index.ingest.plan import FileScope, Plan, plan_files
 from index.ingest.vectors import embed_planned
 from index.store import FileFailure, IngestReport, Store, StoredVersion
 
@@ -51,6 +51,7 @@ class Prepared:
     embedded: int = 0
     chars: int = 0
     notes: list[str] = field(default_factory=list)
+    kept_removed: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class WorkerSetup:
     db_url: str
     embedder: Recipe
     roots: list[Path]
+    scope: FileScope
     stored: dict[str, StoredVersion]
     force: bool
     max_chunks: int
@@ -109,16 +111,20 @@ def prepare(
     files: list[Path],
     roots: list[Path],
     stored: dict[str, StoredVersion],
+    scope: FileScope,
     *,
     force: bool,
     max_chunks: int,
 ) -> Prepared:
     """Parse ``files`` and embed their new chunk texts (the pipeline's own step)."""
     report = IngestReport()
-    plan = plan_files(files, roots, stored, report, force=force, max_chunks=max_chunks)
+    plan = plan_files(files, roots, stored, report, scope, force=force, max_chunks=max_chunks)
     embedded = embed_planned(store, embedder, plan.documents, None)
     chars = sum(len(p.doc.text) for p in plan.documents)
-    return Prepared(files, plan, report.unchanged, report.failed, embedded, chars, report.notes)
+    return Prepared(
+        files, plan, report.unchanged, report.failed, embedded, chars, report.notes,
+        report.kept_removed,
+    )  # fmt: skip
 
 
 def _task(files: list[Path]) -> Prepared:
@@ -129,6 +135,7 @@ def _task(files: list[Path]) -> Prepared:
         files,
         s.roots,
         s.stored,
+        s.scope,
         force=s.force,
         max_chunks=s.max_chunks,
     )

@@ -26,7 +26,9 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
+from index.store.expiring import ExpiringState
 from index.store.figure_reads import FigureItem, FigureList, figures
+from index.store.identities import corpus_sources, tombstones
 from index.store.index_reads import (
     ChunkRow,
     DocumentRow,
@@ -60,6 +62,7 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.locks import HeldLock, LockKey, advisory_lock, try_advisory_lock
 from index.store.oparl_writes import oparl_source_hashes, remove_oparl_source, write_oparl
 from index.store.paper_timeline import (
     KnowledgeCitation,
@@ -112,15 +115,18 @@ __all__ = [
     "DocumentVersion",
     "DocumentVersions",
     "Embedding",
+    "ExpiringState",
     "Figure",
     "FigureItem",
     "FigureList",
     "FigureRow",
     "FileFailure",
     "Fingerprint",
+    "HeldLock",
     "IngestReport",
     "IngestRun",
     "KnowledgeCitation",
+    "LockKey",
     "OParlAgendaItem",
     "OParlConsultation",
     "OParlFile",
@@ -145,12 +151,14 @@ __all__ = [
     "StoredVersion",
     "Upgrade",
     "WrittenDocument",
+    "advisory_lock",
     "apply_folder_publicity",
     "backup_database",
     "bump_generation",
     "chunk_count",
     "chunk_rows",
     "clear_pending",
+    "corpus_sources",
     "database_facts",
     "database_schema",
     "delete_documents",
@@ -187,6 +195,8 @@ __all__ = [
     "store_counts",
     "stored_versions",
     "text_hash",
+    "tombstones",
+    "try_advisory_lock",
     "upgrade_database",
     "utcnow",
     "visible_stats",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,16 +17,22 @@ import numpy as np
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
+    String,
+    cast,
     create_engine,
     delete,
     event,
     func,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from index.errors import IndexStoreError
+from index.store.identities import tombstone
+from index.store.locks import HeldLock, LockKey, advisory_lock
 from index.store.reports import DocumentInfo, Stats
 from index.store.schema import prepare_schema
 from index.store.tables import Chunk, Document, Embedding, Reference, Speaker, State
@@ -117,6 +123,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def exclusive(
+        self, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[HeldLock]:
+        """The ingest lock of the database: one writer of documents across all processes
+        and hosts (PostgreSQL advisory lock); on SQLite granted at once, the data-dir lock
+        file serialises its one host. ``wait=False`` raises ``IngestRunning`` if taken."""
+        return advisory_lock(self.engine, LockKey.INGEST, wait=wait, on_wait=on_wait)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose work commits at the end or rolls back entirely."""
@@ -172,12 +186,13 @@ class Store:
             return _info(d, n)
 
     def remove(self, doc_id: int) -> bool:
-        """Delete a document with its chunks, references and fingerprints."""
+        """Delete a document with all derived from it; its tombstone keeps it out of re-indexes."""
         with self.session() as s:
             d = s.get(Document, doc_id)
             if d is None:
                 return False
             delete_documents(s, [doc_id])
+            tombstone(s, doc_id)
             bump_generation(s)
             return True
 
@@ -309,12 +324,23 @@ class Store:
 
 
 def bump_generation(s: Session) -> int:
-    """The next generation; the row stays locked to the commit, so two hosts' commits
-    (ingest queue workers on one PostgreSQL store) never both write the same number."""
-    row = s.get(State, "generation", with_for_update=True)
-    gen = int(row.value) + 1 if row else 1
-    Store.set_state(s, "generation", str(gen))
-    return gen
+    """Advance the store's generation by one in a single statement; returns the new one.
+
+    The UPDATE locks the row until the transaction ends, so concurrent bumps on
+    PostgreSQL queue up and each gets its own number (a read, add and write in
+    Python lost one of two). The row exists from the store's creation on.
+    """
+    q = (
+        update(State)
+        .where(State.key == "generation")
+        .values(value=cast(cast(State.value, Integer) + 1, String))
+        .returning(State.value)
+    )
+    new = s.execute(q).scalar()
+    if new is None:  # a store whose row was removed by hand
+        Store.set_state(s, "generation", "1")
+        return 1
+    return int(new)
 
 
 def delete_documents(s: Session, doc_ids: list[int]) -> None:

@@ -51,6 +51,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[FileFailure] = field(default_factory=list)
+    kept_removed: list[str] = field(default_factory=list)  # removed by an admin: left out
     notes: list[str] = field(default_factory=list)  # one line per file that was trimmed
     new_document_ids: list[int] = field(default_factory=list)
     chunks_added: int = 0
@@ -70,6 +71,8 @@ class IngestReport:
         ]
         if self.removed:
             parts.append(f"{len(self.removed)} entfernt")
+        if self.kept_removed:
+            parts.append(f"{len(self.kept_removed)} bleiben entfernt")
         parts.append(f"{len(self.failed)} fehlgeschlagen")
         return ", ".join(parts)
 

@@ -18,12 +18,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, insert, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables)
 from index.errors import IndexStoreError, SchemaOutOfDate
-from index.store.tables import Base
+from index.store.locks import lock_schema
+from index.store.tables import Base, State
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BEFORE_MIGRATIONS = "(before migrations)"
@@ -82,22 +83,14 @@ def _has_revision(rev: str | None) -> bool:
         return False
 
 
-def _serialise(conn: Connection) -> None:
-    """On PostgreSQL, processes of several hosts create or migrate one after the other.
-
-    (The ingest lock file serialises the processes of one host only.) The lock
-    is held until the caller's transaction ends.
-    """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('ratsbot schema'))"))
-
-
 def prepare_schema(conn: Connection) -> None:
     """On opening a store: create a new one at the newest revision, refuse an old one."""
-    _serialise(conn)
+    lock_schema(conn)  # replicas starting at once: one creates or migrates, the others wait
     status = schema_status(conn)
     if status.empty:
         Base.metadata.create_all(conn)
+        # the generation row exists from the start, so every bump is one UPDATE
+        conn.execute(insert(State).values(key="generation", value="0"))
         MigrationContext.configure(conn).stamp(_scripts(), status.head)
         return
     if status.up_to_date:
@@ -131,7 +124,7 @@ def upgrade_schema(conn: Connection) -> Upgrade:
     A database from before the migrations runs the baseline too: it only adds
     what such a store may lack (tables and indexes made by later versions).
     """
-    _serialise(conn)
+    lock_schema(conn)
     status = schema_status(conn)
     if status.empty or status.up_to_date:
         prepare_schema(conn)
