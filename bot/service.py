@@ -41,6 +41,7 @@ from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
     CheckReport,
     Filters,
+    PgSearcher,
     Searcher,
     check_data_dir,
     drop_index_files,
@@ -144,9 +145,13 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = Searcher(
-            self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
-        )
+        self.searcher: Searcher | PgSearcher
+        if settings.search == "postgres":  # pgvector tables; no index files on this host
+            self.searcher = PgSearcher(self.store, self.embedder)
+        else:
+            self.searcher = Searcher(
+                self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
+            )
         self.publisher: Publisher = self.searcher  # ingests publish their generations to it
         self._ingest_lock = threading.Lock()
         self._verified_generation: int | None = None
@@ -245,6 +250,11 @@ class Ratsbot:
         gen = self.store.generation()
         if self._verified_generation == gen:
             return
+        if isinstance(self.searcher, PgSearcher):  # the tables follow every commit
+            if not self.searcher.prepared:
+                self.searcher.prepare()  # created, or filled in for passages written before
+            self._verified_generation = gen
+            return
         snap = self.searcher.snapshot
         key = self.embedder.info.key
         agreement = index_agrees(self.store, key, snap.generation, snap.size, snap.embedder)
@@ -278,6 +288,8 @@ class Ratsbot:
             data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
         ):
             remove_stale_temp(self.index_dir)
+            if isinstance(self.searcher, PgSearcher) and not self.searcher.prepared:
+                self.searcher.prepare()  # the commit then writes the passages' rows too
             return ingest_paths(
                 self.store,
                 self.embedder,

@@ -39,6 +39,16 @@ def _ids(raw: str | None, name: str) -> frozenset[int]:
     return frozenset(out)
 
 
+SEARCH_BACKENDS = ("embedded", "postgres")
+
+
+def _search(raw: str | None) -> str:
+    value = (raw or "embedded").strip().lower()
+    if value not in SEARCH_BACKENDS:
+        raise ConfigError(f"RATSBOT_SEARCH must be one of {', '.join(SEARCH_BACKENDS)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; see the README's configuration table."""
@@ -64,6 +74,8 @@ class Settings:
     # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
+    # embedded: FAISS/BM25 files in data_dir; postgres: pgvector tables in DATABASE_URL
+    search: str = "embedded"
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -128,6 +140,7 @@ class Settings:
             flood_window_seconds=flood_window,
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
+            search=_search(env.get("RATSBOT_SEARCH")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,

@@ -22,6 +22,7 @@ from tests.support.bots import MakeBot
 from tests.support.fakes import SOURCE_PATH, FakeService
 from tests.support.network import block_network
 from tests.support.paths import DEV_QA, REALDOCS, REPO, SEED, require_realdocs
+from tests.support.pgvector import fresh_vector_database, start_server
 from tests.support.postgres import TEST_DATABASE_URL, drop_all_tables, fresh_database
 
 # what older test modules import from here
@@ -86,6 +87,18 @@ def _store_backend(_test_database: str | None, monkeypatch: pytest.MonkeyPatch) 
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
     yield from fresh_database()
+
+
+@pytest.fixture(scope="session")
+def pgvector_url() -> Iterator[str]:
+    """The admin URL of a PostgreSQL server with pgvector (tests/support/pgvector.py)."""
+    yield from start_server()
+
+
+@pytest.fixture
+def vector_db(pgvector_url: str) -> Iterator[str]:
+    """A fresh database with the ``vector`` extension, dropped after the test."""
+    yield from fresh_vector_database(pgvector_url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

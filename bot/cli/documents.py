@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import echo_json, fail_cleanly, say_waiting, service_of
+from index.retrieval import Searcher
 
 
 @click.command()
@@ -126,7 +127,10 @@ def optimize(ctx: click.Context) -> None:
     bot = service_of(ctx)
     bot.ensure_index()
     bot.repair()
-    click.echo(f"Index zusammengeführt: {len(bot.searcher.snapshot.segments)} Segment(e).")
+    if isinstance(bot.searcher, Searcher):
+        click.echo(f"Index zusammengeführt: {len(bot.searcher.snapshot.segments)} Segment(e).")
+    else:
+        click.echo("Suchtabellen in PostgreSQL abgeglichen.")
 
 
 @click.command(name="check")

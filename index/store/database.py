@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
+from index.store.pgsearch_write import sync_search
 from index.store.reports import DocumentInfo, Stats
 from index.store.tables import (
     Base,
@@ -303,6 +304,9 @@ class Store:
 
 
 def bump_generation(s: Session) -> int:
+    """The next generation, in the transaction that changed documents or vectors; the
+    PostgreSQL search tables, where they exist, follow that change in it too."""
+    sync_search(s)
     row = s.get(State, "generation")
     gen = int(row.value) + 1 if row else 1
     Store.set_state(s, "generation", str(gen))
