@@ -81,9 +81,9 @@ def write_corpus(store: Store, n: int, key: str) -> tuple[np.ndarray, np.ndarray
             for j in range(k):
                 chunk_id += 1
                 picks = rng.integers(len(pool), size=int(rng.integers(3, 7)))
-                text = " ".join(pool[int(i)] for i in picks)
-                h = text_hash(f"{chunk_id} {text}")
-                chunks.append(_chunk(chunk_id, doc_id, j, text, h))
+                body = " ".join(pool[int(i)] for i in picks)
+                h = text_hash(f"{chunk_id} {body}")
+                chunks.append(_chunk(chunk_id, doc_id, j, body, h))
                 embs.append({"embedder": key, "content_hash": h, "dense": vecs[j].tobytes()})
                 all_ids.append(chunk_id)
                 all_grem.append(g)

@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import text
 
 from bench.pgvector_corpus import DIM, GREMIEN
-from index.store import PassageFilter, Store, pg_reads
+from index.store import PassageFilter, PgReads, Store, pg_reads
 from index.store.pgsearch_write import BM25_DIMS, sparse_literal, vector_literal
 
 Q = 200
@@ -85,7 +85,6 @@ def dense_recall(
 
 def bm25_variants(store: Store, index_dir: Path, emb: object, questions: Path) -> dict:
     """The three ways BM25 can run in PostgreSQL, against the embedded bm25s top 10."""
-    from index.retrieval.lexical import lucene_idf
     from index.retrieval.snapshot import load_snapshot
 
     snap = load_snapshot(index_dir, None, emb.info.key, store)  # type: ignore[attr-defined]
@@ -99,39 +98,7 @@ def bm25_variants(store: Store, index_dir: Path, emb: object, questions: Path) -
         rows, _sc = post.top(10, None)
         truth = set(snap.segments[0].ids[rows].tolist())
         with pg_reads(store, PassageFilter(public_only=False)) as r:
-            known = r.terms(sorted(set(tokens)))
-            n = r.passages()
-            weights: dict[int, float] = {}
-            for t in tokens:
-                if t in known and known[t][1] > 0:
-                    weights[known[t][0]] = weights.get(known[t][0], 0.0) + lucene_idf(
-                        known[t][1], n
-                    )
-            stems = sorted({t for t in tokens if t in known})
-            tsq = " | ".join(f"'{t}'" for t in stems) or "''"
-            qv = sparse_literal(weights, BM25_DIMS)
-            runs = {
-                "gin+sparsevec (chosen)": lambda: r.bm25_top(stems, weights, 10)[0].tolist(),
-                "sparsevec scan": lambda: [
-                    c
-                    for (c,) in r.s.execute(
-                        text(
-                            "SELECT chunk_id FROM pg_passages ORDER BY bm25 <#> CAST(:q AS sparsevec) LIMIT 10"
-                        ),
-                        {"q": qv},
-                    )
-                ],
-                "tsvector ts_rank": lambda: [
-                    c
-                    for (c,) in r.s.execute(
-                        text(
-                            "SELECT chunk_id FROM pg_passages WHERE lexemes @@ CAST(:t AS tsquery) "
-                            "ORDER BY ts_rank(lexemes, CAST(:t AS tsquery)) DESC LIMIT 10"
-                        ),
-                        {"t": tsq},
-                    )
-                ],
-            }
+            runs = _bm25_runs(r, tokens)
             for name, fn in runs.items():
                 t0 = time.perf_counter()
                 got = fn()
@@ -141,6 +108,37 @@ def bm25_variants(store: Store, index_dir: Path, emb: object, questions: Path) -
     return {
         k: {"ms": _pct(v), "recall@10_vs_bm25s": round(float(np.mean(recall[k])), 4)}
         for k, v in variants.items()
+    }
+
+
+_SCAN = "SELECT chunk_id FROM pg_passages ORDER BY bm25 <#> CAST(:q AS sparsevec) LIMIT 10"
+_TS_RANK = (
+    "SELECT chunk_id FROM pg_passages WHERE lexemes @@ CAST(:t AS tsquery) "
+    "ORDER BY ts_rank(lexemes, CAST(:t AS tsquery)) DESC LIMIT 10"
+)
+
+
+def _bm25_runs(r: PgReads, tokens: list[str]) -> dict:
+    """The three variants for one question, each a call returning its top 10 chunk ids."""
+    from index.retrieval.lexical import lucene_idf
+
+    known = r.terms(sorted(set(tokens)))
+    n = r.passages()
+    weights: dict[int, float] = {}
+    for t in tokens:
+        if t in known and known[t][1] > 0:
+            weights[known[t][0]] = weights.get(known[t][0], 0.0) + lucene_idf(known[t][1], n)
+    stems = sorted({t for t in tokens if t in known})
+    tsq = " | ".join(f"'{t}'" for t in stems) or "''"
+    qv = sparse_literal(weights, BM25_DIMS)
+
+    def rows(sql: str, params: dict) -> list[int]:
+        return [int(c) for (c,) in r.s.execute(text(sql), params)]
+
+    return {
+        "gin+sparsevec (chosen)": lambda: r.bm25_top(stems, weights, 10)[0].tolist(),
+        "sparsevec scan": lambda: rows(_SCAN, {"q": qv}),
+        "tsvector ts_rank": lambda: rows(_TS_RANK, {"t": tsq}),
     }
 
 

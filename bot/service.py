@@ -42,11 +42,11 @@ from index.retrieval import (
     CheckReport,
     Filters,
     PgSearcher,
-    Searcher,
     check_data_dir,
     drop_index_files,
     index_agrees,
     one_thread,
+    open_searcher,
     remove_stale_temp,
 )
 from index.store import (
@@ -145,13 +145,9 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher: Searcher | PgSearcher
-        if settings.search == "postgres":  # pgvector tables; no index files on this host
-            self.searcher = PgSearcher(self.store, self.embedder)
-        else:
-            self.searcher = Searcher(
-                self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
-            )
+        self.searcher = open_searcher(  # postgres: pgvector tables, no index files on this host
+            settings.search, self.store, self.embedder, self.index_dir, settings.dense_index
+        )
         self.publisher: Publisher = self.searcher  # ingests publish their generations to it
         self._ingest_lock = threading.Lock()
         self._verified_generation: int | None = None
@@ -251,8 +247,7 @@ class Ratsbot:
         if self._verified_generation == gen:
             return
         if isinstance(self.searcher, PgSearcher):  # the tables follow every commit
-            if not self.searcher.prepared:
-                self.searcher.prepare()  # created, or filled in for passages written before
+            self.searcher.ensure_prepared()
             self._verified_generation = gen
             return
         snap = self.searcher.snapshot
@@ -288,8 +283,8 @@ class Ratsbot:
             data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
         ):
             remove_stale_temp(self.index_dir)
-            if isinstance(self.searcher, PgSearcher) and not self.searcher.prepared:
-                self.searcher.prepare()  # the commit then writes the passages' rows too
+            if isinstance(self.searcher, PgSearcher):  # the commit writes their rows too
+                self.searcher.ensure_prepared()
             return ingest_paths(
                 self.store,
                 self.embedder,

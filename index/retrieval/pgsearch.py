@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from index.retrieval.channels import POOL, SENTENCE_HITS, Ranked, _pool
 from index.retrieval.filters import Filters
 from index.retrieval.fusion import evidence_of, fuse_pool, weights_for
 from index.retrieval.lexical import Lexicon, lucene_idf
-from index.retrieval.search import SearchResult
+from index.retrieval.search import Searcher, SearchResult
 from index.retrieval.votes import VOTE_DEPTH, SpeakerLookup, cast_votes
 from index.store import (
     PassageFilter,
@@ -39,6 +40,15 @@ from index.store import (
     sync_search,
     term_rows,
 )
+
+
+def open_searcher(
+    backend: str, store: Store, embedder: Embedder, index_dir: Path, dense_kind: str | None
+) -> Searcher | PgSearcher:
+    """The searcher of ``backend``: embedded (files in ``index_dir``) or postgres."""
+    if backend == "postgres":
+        return PgSearcher(store, embedder)
+    return Searcher(store, embedder, index_dir, dense_kind=dense_kind)
 
 
 class PgLexicon(Lexicon):
@@ -99,6 +109,12 @@ class PgSearcher:
         self.prepared = True
         return report
 
+    def ensure_prepared(self) -> None:
+        """:meth:`prepare` once per process (the tables are created, or filled in for
+        passages written before the backend was switched on)."""
+        if not self.prepared:
+            self.prepare()
+
     def refresh(self) -> SyncReport:
         return self.prepare()
 
@@ -119,8 +135,7 @@ class PgSearcher:
         language: str | None = None,
     ) -> SearchResult:
         """The best passages for ``question``, as ``Searcher.search`` finds them."""
-        if not self.prepared:
-            self.prepare()
+        self.ensure_prepared()
         a = as_analysis(question, language)
         f = filters or Filters()
         vocabulary = self._vocabulary.current()

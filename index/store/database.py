@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
+from index.store.hashing import text_hash as text_hash  # re-exported: one hash for all
 from index.store.pgsearch_write import sync_search
 from index.store.reports import DocumentInfo, Stats
 from index.store.tables import (
@@ -63,10 +64,6 @@ def in_batches(values: Sequence[T]) -> Iterator[Sequence[T]]:
     """
     for i in range(0, len(values), IN_BATCH):
         yield values[i : i + IN_BATCH]
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

@@ -40,7 +40,8 @@ class PassageFilter:
 
     def where(self, alias: str) -> tuple[str, dict[str, Any]]:
         a = f"{alias}."
-        parts, params = ["TRUE"], {}
+        parts: list[str] = ["TRUE"]
+        params: dict[str, Any] = {}
         if self.public_only:
             parts.append(f"{a}public")
         if self.gremium:
@@ -62,6 +63,7 @@ class PassageFilter:
         return " AND ".join(parts), params
 
 
+_IDS = "CAST(:ids AS integer[])"
 Ranked = tuple[np.ndarray, np.ndarray]  # chunk ids best first, their scores
 
 
@@ -132,7 +134,9 @@ class PgReads:
             f"SELECT p.chunk_id, {expr} FROM pg_passages p "
             "WHERE p.chunk_id = ANY(CAST(:ids AS integer[]))"
         )
-        got = dict(self.s.execute(text(sql), {"ids": pool.tolist(), "q": q}).all())
+        got: dict[int, Any] = {
+            int(c): v for c, v in self.s.execute(text(sql), {"ids": pool.tolist(), "q": q})
+        }
         for i, c in enumerate(pool.tolist()):
             v = got.get(c)
             if v is not None:
@@ -159,7 +163,8 @@ class PgReads:
             "SELECT chunk_id, max(-(embedding <#> CAST(:q AS vector))) FROM pg_sentences "
             "WHERE chunk_id = ANY(CAST(:ids AS integer[])) GROUP BY chunk_id"
         )
-        got = dict(self.s.execute(text(sql), {"ids": pool.tolist(), "q": vector_literal(q)}).all())
+        params = {"ids": pool.tolist(), "q": vector_literal(q)}
+        got: dict[int, Any] = {int(c): v for c, v in self.s.execute(text(sql), params)}
         for i, c in enumerate(pool.tolist()):
             if c in got:
                 out[i] = float(got[c])
@@ -178,11 +183,11 @@ class PgReads:
         if not ids:
             return set()
         w, p = self._where("p")
-        sql = f"SELECT p.chunk_id FROM pg_passages p WHERE p.chunk_id = ANY(CAST(:ids AS integer[])) AND {w}"
+        sql = f"SELECT p.chunk_id FROM pg_passages p WHERE p.chunk_id = ANY({_IDS}) AND {w}"
         return {int(c) for (c,) in self.s.execute(text(sql), {**p, "ids": list(ids)})}
 
     def meeting_dates(self, ids: Sequence[int]) -> dict[int, dt.date | None]:
-        sql = "SELECT chunk_id, meeting_date FROM pg_passages WHERE chunk_id = ANY(CAST(:ids AS integer[]))"
+        sql = f"SELECT chunk_id, meeting_date FROM pg_passages WHERE chunk_id = ANY({_IDS})"
         return {int(c): d for c, d in self.s.execute(text(sql), {"ids": list(ids)})}
 
     def terms(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:

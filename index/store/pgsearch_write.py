@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from index.errors import IndexStoreError
 from index.query import memo_tokenizer
+from index.store.hashing import text_hash
 
 PG_SEARCH_STATE = "pg_search"  # state row: {"dim": .., "sparse_dim": ..}
 BM25_DIMS = 1_000_000_000  # sparsevec width of the BM25 rows: term ids stay below it
@@ -185,11 +186,17 @@ _NEW = text(
     WHERE NOT EXISTS (SELECT 1 FROM pg_passages p WHERE p.chunk_id = c.id)
     ORDER BY c.id LIMIT :n"""
 )
+# one statement per batch (the counting triggers then run once per batch, not per row)
 _INSERT = text(
     """INSERT INTO pg_passages (chunk_id, document_id, public, gremium, meeting_date,
         bm25, lexemes, term_ids, length)
-    VALUES (:id, :doc, :public, :gremium, :date, CAST(:bm25 AS sparsevec),
-        array_to_tsvector(CAST(:lex AS text[])), CAST(:tids AS integer[]), :len)"""
+    SELECT id, doc, pub, grem, day, CAST(bm AS sparsevec),
+        array_to_tsvector(string_to_array(lex, ' ')),
+        CAST(string_to_array(tids, ',') AS integer[]), len
+    FROM unnest(CAST(:id AS integer[]), CAST(:doc AS integer[]), CAST(:pub AS boolean[]),
+        CAST(:grem AS text[]), CAST(:day AS date[]), CAST(:bm AS text[]),
+        CAST(:lex AS text[]), CAST(:tids AS text[]), CAST(:len AS integer[]))
+        AS u(id, doc, pub, grem, day, bm, lex, tids, len)"""
 )
 
 
@@ -202,25 +209,20 @@ def _add_passages(s: Session) -> int:
     n, total = s.execute(text("SELECT passages, length FROM pg_search_totals")).one()
     lengths = [len(t) for t in tokens]
     avgdl = (total + sum(lengths)) / max(n + len(rows), 1) or 1.0
-    params = []
+    cols: dict[str, list] = {k: [] for k in ("id", "doc", "pub", "grem", "day", "bm", "lex")}
+    cols.update(tids=[], len=lengths)
     for r, toks, dl in zip(rows, tokens, lengths, strict=True):
         tf = Counter(ids[t] for t in toks)
         norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
-        weights = {i: c / (c + norm) for i, c in tf.items()}
-        params.append(
-            {
-                "id": r.id,
-                "doc": r.document_id,
-                "public": r.public,
-                "gremium": r.gremium,
-                "date": r.meeting_date,
-                "bm25": sparse_literal(weights, BM25_DIMS),
-                "lex": sorted(set(toks)),
-                "tids": sorted(tf),
-                "len": dl,
-            }
-        )
-    s.execute(_INSERT, params)
+        cols["id"].append(r.id)
+        cols["doc"].append(r.document_id)
+        cols["pub"].append(r.public)
+        cols["grem"].append(r.gremium)
+        cols["day"].append(r.meeting_date)
+        cols["bm"].append(sparse_literal({i: c / (c + norm) for i, c in tf.items()}, BM25_DIMS))
+        cols["lex"].append(" ".join(sorted(set(toks))))
+        cols["tids"].append(",".join(map(str, sorted(tf))))
+    s.execute(_INSERT, cols)
     return len(rows)
 
 
@@ -270,8 +272,6 @@ _TODO = text(
 
 def _complete_vectors(s: Session, key: str, sparse_dim: int) -> int:
     """Fill in the vectors the cache holds for rows still lacking some; returns rows seen."""
-    from index.store.database import text_hash  # the one hash function of the vector cache
-
     seen = 0
     after = -1
     while True:
@@ -284,56 +284,58 @@ def _complete_vectors(s: Session, key: str, sparse_dim: int) -> int:
         cache = _cached(
             s, key, [r.content_hash for r in rows] + [h for x in sent_hashes for h in x]
         )
-        for r, hashes in zip(rows, sent_hashes, strict=True):
-            _complete_row(s, r, hashes, cache, sparse_dim)
+        _complete_batch(s, rows, sent_hashes, cache, sparse_dim)
         if len(rows) < SYNC_BATCH:
             return seen
 
 
-def _complete_row(s: Session, row: Any, hashes: list[str], cache: dict, sparse_dim: int) -> None:
-    """One row of ``_TODO``: its missing vectors, and its sentences once all are cached."""
-    dense, sparse = cache.get(row.content_hash, (None, None))
-    sets, params = [], {"id": row.chunk_id}
-    if dense is not None and not row.has_dense:
-        sets.append("embedding = CAST(:e AS vector)")
-        params["e"] = vector_literal(dense)
-    if sparse is not None and sparse_dim and not row.has_sparse:
-        sets.append("sparse = CAST(:sp AS sparsevec)")
-        params["sp"] = sparse_literal(
-            {int(i) + 1: float(v) for i, v in zip(*sparse, strict=True)}, sparse_dim
-        )
-    have_dense = dense is not None or row.has_dense
-    have_sparse = not sparse_dim or sparse is not None or row.has_sparse
-    sentences = [cache.get(h, (None, None))[0] for h in hashes]
-    sentences_ready = all(v is not None for v in sentences)
-    if have_dense and have_sparse and sentences_ready:
-        _insert_sentences(s, row, sentences)
-        sets.append("vectors_done = true")
-    if sets:
-        s.execute(text(f"UPDATE pg_passages SET {', '.join(sets)} WHERE chunk_id = :id"), params)
+_UPDATE = text(
+    """UPDATE pg_passages p SET embedding = coalesce(CAST(u.e AS vector), p.embedding),
+        sparse = coalesce(CAST(u.sp AS sparsevec), p.sparse), vectors_done = u.done
+    FROM unnest(CAST(:id AS integer[]), CAST(:e AS text[]), CAST(:sp AS text[]),
+        CAST(:done AS boolean[])) AS u(id, e, sp, done)
+    WHERE p.chunk_id = u.id"""
+)
+_SENTENCES = text(
+    """INSERT INTO pg_sentences (chunk_id, document_id, public, gremium, meeting_date, embedding)
+    SELECT c, d, p, g, m, CAST(e AS vector)
+    FROM unnest(CAST(:c AS integer[]), CAST(:d AS integer[]), CAST(:p AS boolean[]),
+        CAST(:g AS text[]), CAST(:m AS date[]), CAST(:e AS text[])) AS u(c, d, p, g, m, e)"""
+)
 
 
-def _insert_sentences(s: Session, r: Any, vectors: Iterable[np.ndarray | None]) -> None:
-    params = [
-        {
-            "c": r.chunk_id,
-            "d": r.document_id,
-            "p": r.public,
-            "g": r.gremium,
-            "m": r.meeting_date,
-            "e": vector_literal(v),
-        }
-        for v in vectors
-        if v is not None
-    ]
-    if params:
-        s.execute(
-            text(
-                "INSERT INTO pg_sentences (chunk_id, document_id, public, gremium, meeting_date, "
-                "embedding) VALUES (:c, :d, :p, :g, :m, CAST(:e AS vector))"
-            ),
-            params,
-        )
+def _complete_batch(
+    s: Session, rows: Sequence[Any], sent_hashes: list[list[str]], cache: dict, sparse_dim: int
+) -> None:
+    """Rows of ``_TODO``: their missing vectors, and their sentences once all are cached;
+    one UPDATE and one INSERT for the batch."""
+    upd: dict[str, list] = {"id": [], "e": [], "sp": [], "done": []}
+    sent: dict[str, list] = {k: [] for k in ("c", "d", "p", "g", "m", "e")}
+    for row, hashes in zip(rows, sent_hashes, strict=True):
+        dense, sparse = cache.get(row.content_hash, (None, None))
+        e = vector_literal(dense) if dense is not None and not row.has_dense else None
+        sp = None
+        if sparse is not None and sparse_dim and not row.has_sparse:
+            weights = {int(i) + 1: float(v) for i, v in zip(*sparse, strict=True)}
+            sp = sparse_literal(weights, sparse_dim)
+        have_sparse = not sparse_dim or sparse is not None or row.has_sparse
+        vectors = [cache.get(h, (None, None))[0] for h in hashes]
+        done = (dense is not None or row.has_dense) and have_sparse
+        done = done and all(v is not None for v in vectors)
+        if done:
+            for v in vectors:
+                values = (row.chunk_id, row.document_id, row.public, row.gremium)
+                for k, x in zip(
+                    "cdpgme", (*values, row.meeting_date, vector_literal(v)), strict=True
+                ):
+                    sent[k].append(x)
+        if e is not None or sp is not None or done:
+            for k, x in zip(("id", "e", "sp", "done"), (row.chunk_id, e, sp, done), strict=True):
+                upd[k].append(x)
+    if upd["id"]:
+        s.execute(_UPDATE, upd)
+    if sent["c"]:
+        s.execute(_SENTENCES, sent)
 
 
 def _cached(s: Session, key: str, hashes: list[str]) -> dict[str, tuple]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from bot.service import Ratsbot
 from bot.settings import Settings
 from index.retrieval import Filters, PgSearcher
-from index.store import Store, load_chunks
+from index.store import Store, bump_generation, delete_documents, load_chunks
 from tests.support.bots import MakeBot
 from tests.support.secret_doc import SECRET_FILE, SECRET_QUESTION, SECRET_TEXT, leaks
 
@@ -128,13 +128,13 @@ def test_rows_and_counts_follow_the_documents_in_their_transaction(
     assert sentences > chunks  # every sentence vector, after the deferred step
     assert _count(vector_db, "SELECT passages FROM pg_search_totals") == chunks
     doc = bot.documents(limit=1)[0]
-    with pytest.raises(RuntimeError):  # a commit that fails leaves the tables as they were
-        with bot.store.session() as s:
-            from index.store import bump_generation, delete_documents
-
-            delete_documents(s, [doc.id])
-            bump_generation(s)
-            raise RuntimeError("rolled back")
+    # the search rows change inside the documents' transaction, and roll back with it
+    with pytest.raises(RuntimeError), bot.store.session() as s:
+        delete_documents(s, [doc.id])
+        bump_generation(s)
+        inside = s.execute(sa.text("SELECT count(*) FROM pg_passages")).scalar()
+        assert inside is not None and inside < chunks
+        raise RuntimeError("rolled back")
     assert _count(vector_db, "SELECT count(*) FROM pg_passages") == chunks
     assert bot.remove(doc.id)
     left = _count(vector_db, "SELECT count(*) FROM chunks")
