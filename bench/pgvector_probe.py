@@ -123,7 +123,7 @@ def _bm25_runs(r: PgReads, tokens: list[str]) -> dict:
     from index.retrieval.lexical import lucene_idf
 
     known = r.terms(sorted(set(tokens)))
-    n = r.passages()
+    n = r.totals()[0]
     weights: dict[int, float] = {}
     for t in tokens:
         if t in known and known[t][1] > 0:

@@ -37,6 +37,7 @@ from index.store import (
     SyncReport,
     create_search_tables,
     pg_reads,
+    sparse_literal,
     sync_search,
     term_rows,
 )
@@ -157,10 +158,11 @@ class PgSearcher:
         k: int,
         timings: dict[str, float],
     ) -> SearchResult:
+        n, has_sentences, has_sparse = r.totals()
         t = time.perf_counter()
         qv = self.embedder.embed([a.text], query=True)[0]
         q_sparse = None
-        if self.embedder.has_sparse and r.has_sparse():
+        if self.embedder.has_sparse and has_sparse:
             q_sparse = self.embedder.sparse([a.text])[0]
         timings["embed"] = time.perf_counter() - t
         lists: dict[str, Ranked] = {}
@@ -168,24 +170,23 @@ class PgSearcher:
         lists["dense"] = Ranked(*r.nearest("pg_passages", qv, POOL))
         timings["dense"] = time.perf_counter() - t
         t = time.perf_counter()
-        if r.has_sentences():
+        if has_sentences:
             lists["sentence"] = _first_per_chunk(r.nearest("pg_sentences", qv, SENTENCE_HITS))
         timings["sentence"] = time.perf_counter() - t
         t = time.perf_counter()
         tokens = tokenize(a.search_text, vocabulary)
         groups = a.term_groups(vocabulary)
         known = r.terms(sorted(set(tokens) | {x for g in groups for x in g}))
-        n = r.passages()
         weights = _bm25_weights(tokens, known, n)
         stems = sorted({t for t in tokens if t in known})
         lists["bm25"] = Ranked(*r.bm25_top(stems, weights, POOL))
         timings["bm25"] = time.perf_counter() - t
         pool = _pool(lists)
-        scores = self._score_pool(r, pool, lists, qv, q_sparse, weights, timings)
+        scores, dup = self._score_pool(r, pool, lists, qv, q_sparse, weights, timings)
         t = time.perf_counter()
         w = weights_for(a.language)
         depth = max(VOTE_DEPTH, 4 * max(k, 1))
-        hits = fuse_pool(r.originals(pool.tolist()), r.allowed, pool, scores, lists, w, depth)
+        hits = fuse_pool(dup, r.allowed, pool, scores, lists, w, depth)
 
         def dated(named: list[NamedDate], candidates: list[int]) -> set[int]:
             dates = r.meeting_dates(candidates)
@@ -207,30 +208,33 @@ class PgSearcher:
         q_sparse: tuple[np.ndarray, np.ndarray] | None,
         weights: dict[int, float],
         timings: dict[str, float],
-    ) -> dict[str, np.ndarray]:
-        """Every candidate's exact score on every channel (see ``channels._exact``: a
-        candidate without a vector yet gets the list's last score)."""
-        scores: dict[str, np.ndarray] = {}
-        for name, read in (("dense", r.dense_scores), ("sentence", r.best_sentences)):
-            if name in lists:
-                t = time.perf_counter()
-                got = read(pool, qv)
-                listed = lists[name].scores
-                bound = float(listed[-1]) if len(listed) else 0.0
-                scores[name] = np.where(np.isnan(got), bound, got)
-                timings[name] += time.perf_counter() - t
+    ) -> tuple[dict[str, np.ndarray], dict[int, int]]:
+        """Every candidate's exact score on every channel, and the quoted-copy links (see
+        ``channels._exact``: a candidate without a vector yet gets the list's last score)."""
         t = time.perf_counter()
-        scores["bm25"] = r.bm25_scores(pool, weights) if weights else np.zeros(len(pool))
-        timings["bm25"] += time.perf_counter() - t
-        t = time.perf_counter()
+        sparse = None
         if q_sparse is not None:
-            idx, val = q_sparse
-            q = {int(i) + 1: float(v) for i, v in zip(idx, val, strict=True)}
-            scores["sparse"] = r.sparse_scores(pool, q, self.embedder.info.sparse_dim)
+            q = {int(i) + 1: float(v) for i, v in zip(*q_sparse, strict=True)}
+            sparse = sparse_literal(q, self.embedder.info.sparse_dim)
+        got, dup = r.pool_scores(pool, qv, weights, sparse)
+        listed = lists["dense"].scores
+        bound = float(listed[-1]) if len(listed) else 0.0
+        scores = {"dense": np.where(np.isnan(got["dense"]), bound, got["dense"])}
+        timings["dense"] += time.perf_counter() - t  # one query: dense, BM25, sparse
+        if "sentence" in lists:
+            t = time.perf_counter()
+            best = r.best_sentences(pool, qv)
+            listed = lists["sentence"].scores
+            bound = float(listed[-1]) if len(listed) else 0.0
+            scores["sentence"] = np.where(np.isnan(best), bound, best)
+            timings["sentence"] += time.perf_counter() - t
+        scores["bm25"] = got["bm25"]
+        timings["sparse"] = 0.0
+        if q_sparse is not None:
+            scores["sparse"] = got["sparse"]
             order = np.argsort(-scores["sparse"], kind="stable")[:POOL]
             lists["sparse"] = Ranked(pool[order], scores["sparse"][order])
-        timings["sparse"] = time.perf_counter() - t
-        return scores
+        return scores, dup
 
 
 def _restrict(r: PgReads, f: Filters, refs: list[str]) -> list[str]:

@@ -75,6 +75,7 @@ from index.store.pgsearch_write import (
     SyncReport,
     create_search_tables,
     search_tables_exist,
+    sparse_literal,
     sync_search,
 )
 from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
@@ -173,6 +174,7 @@ __all__ = [
     "retrieval_facts",
     "scan_embeddings",
     "search_tables_exist",
+    "sparse_literal",
     "speakers",
     "spoken_by",
     "store_counts",

@@ -90,12 +90,15 @@ class PgReads:
             ).scalar()
         )
 
-    def has_sentences(self) -> bool:
-        return bool(self.s.execute(text("SELECT EXISTS (SELECT 1 FROM pg_sentences)")).scalar())
-
-    def has_sparse(self) -> bool:
-        q = "SELECT EXISTS (SELECT 1 FROM pg_passages WHERE sparse IS NOT NULL)"
-        return bool(self.s.execute(text(q)).scalar())
+    def totals(self) -> tuple[int, bool, bool]:
+        """(passages, any sentence vectors, any sparse rows): one round trip."""
+        q = (
+            "SELECT (SELECT passages FROM pg_search_totals), "
+            "EXISTS (SELECT 1 FROM pg_sentences), "
+            "EXISTS (SELECT 1 FROM pg_passages WHERE sparse IS NOT NULL)"
+        )
+        n, sentences, sparse = self.s.execute(text(q)).one()
+        return int(n or 0), bool(sentences), bool(sparse)
 
     def nearest(self, table: str, q: np.ndarray, k: int) -> Ranked:
         """The ``k`` rows of ``table`` (pg_passages | pg_sentences) nearest to ``q`` that
@@ -124,35 +127,35 @@ class PgReads:
         params["tsq"] = " | ".join("'" + t.replace("'", "''") + "'" for t in sorted(stems))
         return _ranked(self.s.execute(text(sql), params).all())
 
-    def scores(self, pool: np.ndarray, expr: str, q: str, missing: float) -> np.ndarray:
-        """``expr`` (over ``p`` and the bound ``:q``) for every pool chunk; ``missing`` where
-        the passage lacks a row or a value."""
-        out = np.full(len(pool), missing, dtype=np.float64)
-        if len(pool) == 0:
-            return out
+    def pool_scores(
+        self, pool: np.ndarray, q: np.ndarray, bm25: dict[int, float], sparse: str | None
+    ) -> tuple[dict[str, np.ndarray], dict[int, int]]:
+        """Every pool chunk's dense, BM25 and (with ``sparse``, a sparsevec literal) latent
+        score, and the quoted-copy links among them: one round trip. Dense is NaN where a
+        passage has no vector yet, the others 0."""
+        n = len(pool)
+        out = {"dense": np.full(n, np.nan), "bm25": np.zeros(n), "sparse": np.zeros(n)}
+        if n == 0:
+            return out, {}
         sql = (
-            f"SELECT p.chunk_id, {expr} FROM pg_passages p "
-            "WHERE p.chunk_id = ANY(CAST(:ids AS integer[]))"
+            "SELECT p.chunk_id, -(p.embedding <#> CAST(:q AS vector)), "
+            "-(p.bm25 <#> CAST(:b AS sparsevec)), "
+            + ("-(p.sparse <#> CAST(:s AS sparsevec))" if sparse else "NULL")
+            + f", c.duplicate_of_id FROM pg_passages p JOIN chunks c ON c.id = p.chunk_id "
+            f"WHERE p.chunk_id = ANY({_IDS})"
         )
-        got: dict[int, Any] = {
-            int(c): v for c, v in self.s.execute(text(sql), {"ids": pool.tolist(), "q": q})
-        }
-        for i, c in enumerate(pool.tolist()):
-            v = got.get(c)
-            if v is not None:
-                out[i] = float(v)
-        return out
-
-    def dense_scores(self, pool: np.ndarray, q: np.ndarray) -> np.ndarray:
-        return self.scores(pool, "-(p.embedding <#> CAST(:q AS vector))", vector_literal(q), np.nan)
-
-    def bm25_scores(self, pool: np.ndarray, term_weights: dict[int, float]) -> np.ndarray:
-        qv = sparse_literal(term_weights, BM25_DIMS)
-        return self.scores(pool, "-(p.bm25 <#> CAST(:q AS sparsevec))", qv, 0.0)
-
-    def sparse_scores(self, pool: np.ndarray, weights: dict[int, float], dims: int) -> np.ndarray:
-        qv = sparse_literal(weights, dims)
-        return self.scores(pool, "-(p.sparse <#> CAST(:q AS sparsevec))", qv, 0.0)
+        params = {"ids": pool.tolist(), "q": vector_literal(q), "s": sparse}
+        params["b"] = sparse_literal(bm25, BM25_DIMS)
+        at = {c: i for i, c in enumerate(pool.tolist())}
+        dup: dict[int, int] = {}
+        for c, d, b, sp, orig in self.s.execute(text(sql), params):
+            i = at[int(c)]
+            for name, v in (("dense", d), ("bm25", b), ("sparse", sp)):
+                if v is not None:
+                    out[name][i] = float(v)
+            if orig is not None:
+                dup[int(c)] = int(orig)
+        return out, dup
 
     def best_sentences(self, pool: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Per pool chunk, the inner product of its best sentence; NaN without sentences."""
@@ -170,14 +173,6 @@ class PgReads:
                 out[i] = float(got[c])
         return out
 
-    def originals(self, ids: Sequence[int]) -> dict[int, int]:
-        """Quoted copy -> the chunk it quotes, for the copies among ``ids``."""
-        sql = (
-            "SELECT id, duplicate_of_id FROM chunks WHERE id = ANY(CAST(:ids AS integer[])) "
-            "AND duplicate_of_id IS NOT NULL"
-        )
-        return {int(a): int(b) for a, b in self.s.execute(text(sql), {"ids": list(ids)})}
-
     def allowed(self, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` the filter allows."""
         if not ids:
@@ -194,9 +189,6 @@ class PgReads:
         """term -> (id, document frequency) for the known ones among ``terms``."""
         sql = "SELECT term, id, df FROM pg_terms WHERE term = ANY(CAST(:t AS text[]))"
         return {t: (int(i), int(df)) for t, i, df in self.s.execute(text(sql), {"t": list(terms)})}
-
-    def passages(self) -> int:
-        return int(self.s.execute(text("SELECT passages FROM pg_search_totals")).scalar() or 0)
 
     def paper(self, numbers: Sequence[str]) -> tuple[set[str], list[int], list[int]]:
         """The known numbers among ``numbers``, the chunks that mention them, their own
@@ -222,9 +214,14 @@ def pg_reads(store: Store, flt: PassageFilter) -> Iterator[PgReads]:
     """A read-only, repeatable-read transaction with pgvector's iterative index scans on."""
     with store.session() as s:
         s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
-        s.execute(text(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}"))
-        s.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-        s.execute(text(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}"))
+        s.execute(
+            text(
+                "SELECT set_config('hnsw.ef_search', :ef, true), "
+                "set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+                "set_config('hnsw.max_scan_tuples', :mst, true)"
+            ),
+            {"ef": str(EF_SEARCH), "mst": str(MAX_SCAN_TUPLES)},
+        )
         yield PgReads(s, flt)
 
 

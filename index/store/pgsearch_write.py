@@ -68,12 +68,6 @@ def _ddl(dim: int) -> list[str]:
         """CREATE INDEX IF NOT EXISTS pg_passages_todo ON pg_passages (chunk_id)
             WHERE NOT vectors_done""",
         "CREATE INDEX IF NOT EXISTS pg_sentences_chunk ON pg_sentences (chunk_id)",
-        *(
-            f"""CREATE INDEX IF NOT EXISTS {t}_embedding ON {t} USING hnsw
-                (embedding vector_ip_ops) WITH (m = {HNSW_M},
-                ef_construction = {HNSW_EF_CONSTRUCTION})"""
-            for t in ("pg_passages", "pg_sentences")
-        ),
         # document frequencies and corpus length follow every insert and delete
         """CREATE OR REPLACE FUNCTION pg_search_added() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -100,6 +94,14 @@ def _ddl(dim: int) -> list[str]:
     ]
 
 
+def _hnsw() -> list[str]:
+    return [
+        f"""CREATE INDEX IF NOT EXISTS {t}_embedding ON {t} USING hnsw (embedding
+            vector_ip_ops) WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"""
+        for t in ("pg_passages", "pg_sentences")
+    ]
+
+
 DROP = "DROP TABLE IF EXISTS pg_sentences, pg_passages, pg_terms, pg_search_totals CASCADE"
 
 
@@ -114,7 +116,8 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
     """Create the tables (and the ``vector`` extension) for vectors of ``dim``.
 
     Tables made for another dimension or sparse width are dropped first (another
-    embedder: its passages are all rewritten). Returns True when tables were made.
+    embedder: its passages are all rewritten). New tables are filled from the store
+    before their HNSW indexes are built. Returns True when tables were made.
     """
     if s.get_bind().dialect.name != "postgresql":
         raise IndexStoreError("RATSBOT_SEARCH=postgres needs a PostgreSQL DATABASE_URL")
@@ -125,6 +128,12 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
     try:
         s.execute(text(DROP))
         for stmt in _ddl(dim):
+            s.execute(text(stmt))
+        # the rows of an existing corpus first, then the HNSW graphs: one index build
+        # is many times faster than inserting row by row into the graph
+        sync_search(s)
+        s.execute(text("SELECT set_config('maintenance_work_mem', '1GB', true)"))
+        for stmt in _hnsw():
             s.execute(text(stmt))
     except Exception as e:
         raise IndexStoreError(
