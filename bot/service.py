@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -33,8 +34,9 @@ from index.ingest import (
     PhaseHook,
     Publisher,
     check_embedder,
-    data_dir_lock,
     fill_sentences,
+    index_writer,
+    ingest_lock,
     ingest_paths,
 )
 from index.query import QuestionAnalysis, analyse
@@ -145,11 +147,13 @@ class Ratsbot:
         self.store = Store(settings.db_url)
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = open_searcher(  # postgres: pgvector tables, no index files on this host
-            settings.search, self.store, self.embedder, self.index_dir, settings.dense_index
+        writes = partial(index_writer, settings.data_dir)  # postgres: no index files here
+        self.searcher = open_searcher(
+            settings.search, self.store, self.embedder, self.index_dir, settings.dense_index, writes
         )
         self.publisher: Publisher = self.searcher  # ingests publish their generations to it
-        self._ingest_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()  # then the lock file and the database's lock:
+        self._exclusive = partial(ingest_lock, self.store, settings.data_dir, self._ingest_lock)
         self._verified_generation: int | None = None
 
     def close(self) -> None:
@@ -241,7 +245,9 @@ class Ratsbot:
         cache, and if that cannot agree either the bot refuses to answer.
         """
         if self.store.generation() == 0 and not self.store.documents(limit=1):
-            self.reindex()
+            with self._exclusive():  # N fresh replicas: one indexes, the others wait for it
+                if self.store.generation() == 0 and not self.store.documents(limit=1):
+                    self.reindex()
         check_embedder(self.store, self.embedder)
         gen = self.store.generation()
         if self._verified_generation == gen:
@@ -278,10 +284,7 @@ class Ratsbot:
 
         ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
         """
-        with (
-            self._ingest_lock,
-            data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
-        ):
+        with self._exclusive(wait=wait, on_wait=on_wait):
             remove_stale_temp(self.index_dir)
             if isinstance(self.searcher, PgSearcher):  # the commit writes their rows too
                 self.searcher.ensure_prepared()
@@ -313,12 +316,12 @@ class Ratsbot:
         paths = [p for p in self.settings.corpus_dirs if p.exists()]
         if not full:
             return self.ingest(paths, wait=wait, on_wait=on_wait)
-        with data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait):
+        with self._exclusive(wait=wait, on_wait=on_wait):  # held through the ingest below
             with self.store.session() as s:  # a changed embedder: rebuild with the new one
                 Store.set_state(s, "embedder", self.embedder.info.key)
             drop_index_files(self.index_dir)
             self.searcher.forget()
-        return self.ingest(paths, force=True, wait=wait, on_wait=on_wait)
+            return self.ingest(paths, force=True)
 
     def check(self) -> CheckReport:
         """Store against vector cache, index files and corpus; changes nothing."""
@@ -328,7 +331,7 @@ class Ratsbot:
 
     def repair(self) -> None:
         """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+        with self._exclusive():
             remove_stale_temp(self.index_dir)
             check_embedder(self.store, self.embedder)
             fill_sentences(self.store, self.embedder)  # left pending by an interrupted ingest
@@ -347,7 +350,7 @@ class Ratsbot:
         return info
 
     def remove(self, doc_id: int) -> bool:
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+        with self._exclusive():
             ok = self.store.remove(doc_id)
             if ok:
                 self.searcher.refresh()

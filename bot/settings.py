@@ -76,6 +76,9 @@ class Settings:
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
     # embedded: FAISS/BM25 files in data_dir; postgres: pgvector tables in DATABASE_URL
     search: str = "embedded"
+    # the chat's memory (buttons, /sprache, flood guard): "memory" or "database" (replicas);
+    # None: in the database when it is PostgreSQL, else in the process
+    chat_state: str | None = None
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -100,6 +103,13 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
+
+    @property
+    def shared_chat_state(self) -> bool:
+        """Whether the chat's memory lives in the database, for every replica to read."""
+        if self.chat_state is not None:
+            return self.chat_state == "database"
+        return self.db_url.startswith("postgresql")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
@@ -141,6 +151,7 @@ class Settings:
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
             search=_search(env.get("RATSBOT_SEARCH")),
+            chat_state=_chat_state(env.get("RATSBOT_CHAT_STATE")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
@@ -158,3 +169,11 @@ class Settings:
             matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
             matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
         )
+
+
+def _chat_state(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in ("memory", "database"):
+        raise ConfigError(f"RATSBOT_CHAT_STATE must be memory or database, not {value!r}")
+    return value

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from index.ingest.deferred import fill_sentences
-from index.ingest.lock import data_dir_lock
+from index.ingest.lock import data_dir_lock, index_writer, ingest_lock
 from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
 
@@ -12,5 +12,7 @@ __all__ = [
     "check_embedder",
     "data_dir_lock",
     "fill_sentences",
+    "index_writer",
+    "ingest_lock",
     "ingest_paths",
 ]

@@ -28,7 +28,7 @@ from index.retrieval.channels import POOL, SENTENCE_HITS, Ranked, _pool
 from index.retrieval.filters import Filters
 from index.retrieval.fusion import evidence_of, fuse_pool, weights_for
 from index.retrieval.lexical import Lexicon, lucene_idf
-from index.retrieval.search import Searcher, SearchResult
+from index.retrieval.search import Searcher, SearchResult, WriteGuard
 from index.retrieval.votes import VOTE_DEPTH, SpeakerLookup, cast_votes
 from index.store import (
     PassageFilter,
@@ -44,12 +44,17 @@ from index.store import (
 
 
 def open_searcher(
-    backend: str, store: Store, embedder: Embedder, index_dir: Path, dense_kind: str | None
+    backend: str,
+    store: Store,
+    embedder: Embedder,
+    index_dir: Path,
+    dense_kind: str | None = None,
+    may_write: WriteGuard | None = None,
 ) -> Searcher | PgSearcher:
     """The searcher of ``backend``: embedded (files in ``index_dir``) or postgres."""
     if backend == "postgres":
         return PgSearcher(store, embedder)
-    return Searcher(store, embedder, index_dir, dense_kind=dense_kind)
+    return Searcher(store, embedder, index_dir, dense_kind=dense_kind, may_write=may_write)
 
 
 class PgLexicon(Lexicon):

@@ -17,6 +17,7 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
+from index.store.expiring import ExpiringState
 from index.store.figure_reads import FigureItem, FigureList, figures
 from index.store.index_reads import (
     ChunkRow,
@@ -51,6 +52,7 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.locks import HeldLock, LockKey, advisory_lock, try_advisory_lock
 from index.store.oparl_writes import oparl_source_hashes, remove_oparl_source, write_oparl
 from index.store.paper_timeline import (
     KnowledgeCitation,
@@ -108,15 +110,18 @@ __all__ = [
     "DocumentVersion",
     "DocumentVersions",
     "Embedding",
+    "ExpiringState",
     "Figure",
     "FigureItem",
     "FigureList",
     "FigureRow",
     "FileFailure",
     "Fingerprint",
+    "HeldLock",
     "IngestReport",
     "IngestRun",
     "KnowledgeCitation",
+    "LockKey",
     "OParlAgendaItem",
     "OParlConsultation",
     "OParlFile",
@@ -141,6 +146,7 @@ __all__ = [
     "StoredVersion",
     "SyncReport",
     "WrittenDocument",
+    "advisory_lock",
     "apply_folder_publicity",
     "bump_generation",
     "chunk_count",
@@ -182,6 +188,7 @@ __all__ = [
     "sync_search",
     "term_rows",
     "text_hash",
+    "try_advisory_lock",
     "utcnow",
     "visible_stats",
     "without_chunk_vectors",
