@@ -179,11 +179,10 @@ def sync_search(s: Session) -> SyncReport:
     s.flush()  # the ORM's pending writes first: the queries below are plain SQL
     cfg = _config(s) or {}
     key = s.execute(text("SELECT value FROM state WHERE key = 'embedder'")).scalar()
-    while True:
-        added = _add_passages(s)
+    after: int | None = -1
+    while after is not None:  # in chunk id order: each batch starts where the last ended
+        added, after = _add_passages(s, after)
         out.passages += added
-        if added < SYNC_BATCH:
-            break
     if key:
         out.examined = _complete_vectors(s, str(key), int(cfg.get("sparse_dim", 0)))
     return out
@@ -192,7 +191,7 @@ def sync_search(s: Session) -> SyncReport:
 _NEW = text(
     """SELECT c.id, c.document_id, c.embed_text, d.public, d.gremium, d.meeting_date
     FROM chunks c JOIN documents d ON d.id = c.document_id
-    WHERE NOT EXISTS (SELECT 1 FROM pg_passages p WHERE p.chunk_id = c.id)
+    WHERE c.id > :after AND NOT EXISTS (SELECT 1 FROM pg_passages p WHERE p.chunk_id = c.id)
     ORDER BY c.id LIMIT :n"""
 )
 # one statement per batch (the counting triggers then run once per batch, not per row)
@@ -209,10 +208,12 @@ _INSERT = text(
 )
 
 
-def _add_passages(s: Session) -> int:
-    rows = s.execute(_NEW, {"n": SYNC_BATCH}).all()
+def _add_passages(s: Session, after: int) -> tuple[int, int | None]:
+    """Rows for the next chunks above id ``after`` that have none; (rows added, the last
+    chunk id, or None when no chunk is left)."""
+    rows = s.execute(_NEW, {"n": SYNC_BATCH, "after": after}).all()
     if not rows:
-        return 0
+        return 0, None
     tokens = chunk_terms([r.embed_text for r in rows])
     ids = _term_ids(s, {t for toks in tokens for t in toks})
     n, total = s.execute(text("SELECT passages, length FROM pg_search_totals")).one()
@@ -232,7 +233,7 @@ def _add_passages(s: Session) -> int:
         cols["lex"].append(" ".join(sorted(set(toks))))
         cols["tids"].append(",".join(map(str, sorted(tf))))
     s.execute(_INSERT, cols)
-    return len(rows)
+    return len(rows), (int(rows[-1].id) if len(rows) == SYNC_BATCH else None)
 
 
 def chunk_terms(texts: Sequence[str]) -> list[list[str]]:
