@@ -111,7 +111,7 @@ class PgSearcher:
         sparse_dim = info.sparse_dim if self.embedder.has_sparse else 0
         with self.store.session() as s:
             create_search_tables(s, info.dim, sparse_dim)
-            report = sync_search(s)
+            report = sync_search(s, full=True)
         self.prepared = True
         return report
 

@@ -131,7 +131,7 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
             s.execute(text(stmt))
         # the rows of an existing corpus first, then the HNSW graphs: one index build
         # is many times faster than inserting row by row into the graph
-        sync_search(s)
+        sync_search(s, full=True)
         s.execute(text("SELECT set_config('maintenance_work_mem', '1GB', true)"))
         for stmt in _hnsw():
             s.execute(text(stmt))
@@ -166,12 +166,17 @@ class SyncReport:
     examined: int = 0  # rows still lacking vectors that were looked at
 
 
-def sync_search(s: Session) -> SyncReport:
+def sync_search(s: Session, *, full: bool = False) -> SyncReport:
     """Bring the search tables in step with chunks and cached vectors, in ``s``'s transaction.
 
     New chunks get their rows (terms at once, vectors as far as cached); rows still
     lacking vectors get those the cache now holds. Deleted chunks took their rows
     along (``ON DELETE CASCADE``). Does nothing where the tables do not exist.
+
+    New chunks are those above the highest chunk id with a row: ingests hold the
+    database lock, so chunk ids grow from one commit to the next and this is an
+    index lookup at any size. ``full`` looks for every chunk without a row instead
+    (one anti-join; each process does it once, ``PgSearcher.prepare``).
     """
     out = SyncReport()
     if not search_tables_exist(s):
@@ -179,20 +184,26 @@ def sync_search(s: Session) -> SyncReport:
     s.flush()  # the ORM's pending writes first: the queries below are plain SQL
     cfg = _config(s) or {}
     key = s.execute(text("SELECT value FROM state WHERE key = 'embedder'")).scalar()
-    after: int | None = -1
-    while after is not None:  # in chunk id order: each batch starts where the last ended
-        added, after = _add_passages(s, after)
-        out.passages += added
+    missing = [int(c) for (c,) in s.execute(_MISSING if full else _NEWER)]
+    for i in range(0, len(missing), SYNC_BATCH):
+        out.passages += _add_passages(s, missing[i : i + SYNC_BATCH])
     if key:
         out.examined = _complete_vectors(s, str(key), int(cfg.get("sparse_dim", 0)))
     return out
 
 
-_NEW = text(
+_NEWER = text(
+    """SELECT id FROM chunks
+    WHERE id > coalesce((SELECT max(chunk_id) FROM pg_passages), 0) ORDER BY id"""
+)
+_MISSING = text(
+    """SELECT c.id FROM chunks c LEFT JOIN pg_passages p ON p.chunk_id = c.id
+    WHERE p.chunk_id IS NULL ORDER BY c.id"""
+)
+_ROWS = text(
     """SELECT c.id, c.document_id, c.embed_text, d.public, d.gremium, d.meeting_date
     FROM chunks c JOIN documents d ON d.id = c.document_id
-    WHERE c.id > :after AND NOT EXISTS (SELECT 1 FROM pg_passages p WHERE p.chunk_id = c.id)
-    ORDER BY c.id LIMIT :n"""
+    WHERE c.id = ANY(CAST(:ids AS integer[])) ORDER BY c.id"""
 )
 # one statement per batch (the counting triggers then run once per batch, not per row)
 _INSERT = text(
@@ -208,12 +219,11 @@ _INSERT = text(
 )
 
 
-def _add_passages(s: Session, after: int) -> tuple[int, int | None]:
-    """Rows for the next chunks above id ``after`` that have none; (rows added, the last
-    chunk id, or None when no chunk is left)."""
-    rows = s.execute(_NEW, {"n": SYNC_BATCH, "after": after}).all()
+def _add_passages(s: Session, chunk_ids: list[int]) -> int:
+    """Rows for these chunks (which have none); returns how many were added."""
+    rows = s.execute(_ROWS, {"ids": chunk_ids}).all()
     if not rows:
-        return 0, None
+        return 0
     tokens = chunk_terms([r.embed_text for r in rows])
     ids = _term_ids(s, {t for toks in tokens for t in toks})
     n, total = s.execute(text("SELECT passages, length FROM pg_search_totals")).one()
@@ -233,7 +243,7 @@ def _add_passages(s: Session, after: int) -> tuple[int, int | None]:
         cols["lex"].append(" ".join(sorted(set(toks))))
         cols["tids"].append(",".join(map(str, sorted(tf))))
     s.execute(_INSERT, cols)
-    return len(rows), (int(rows[-1].id) if len(rows) == SYNC_BATCH else None)
+    return len(rows)
 
 
 def chunk_terms(texts: Sequence[str]) -> list[list[str]]:

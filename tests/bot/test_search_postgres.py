@@ -181,3 +181,24 @@ def test_search_postgres_needs_postgresql(settings: Settings) -> None:
             bot.searcher.prepare()  # type: ignore[union-attr]
     finally:
         bot.close()
+
+
+def test_a_store_searched_embedded_until_now_gets_its_rows_on_first_start(
+    make_bot: MakeBot, settings: Settings, pg_settings: Settings, vector_db: str
+) -> None:
+    """Switching RATSBOT_SEARCH on later: the first replica fills in every missing row
+    (not only those above the highest id), then builds the HNSW indexes."""
+    make_bot(settings.with_overrides(database_url=vector_db))  # embedded: no search tables
+    chunks = _count(vector_db, "SELECT count(*) FROM chunks")
+    pg = make_bot(pg_settings, index=False)
+    pg.ensure_index()
+    assert _count(vector_db, "SELECT count(*) FROM pg_passages") == chunks
+    eng = sa.create_engine(vector_db)
+    with eng.begin() as c:  # rows lost below the highest chunk id
+        c.execute(sa.text("DELETE FROM pg_passages WHERE chunk_id IN (SELECT min(id) FROM chunks)"))
+    eng.dispose()
+    assert _count(vector_db, "SELECT count(*) FROM pg_passages") == chunks - 1
+    assert isinstance(pg.searcher, PgSearcher)
+    assert pg.searcher.prepare().passages == 1
+    assert _count(vector_db, "SELECT count(*) FROM pg_passages") == chunks
+    assert _count(vector_db, "SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%hnsw%'") == 2
