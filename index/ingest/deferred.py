@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from index.embed import Embedder
 from index.ingest.phases import Phase, PhaseHook, Publisher, reached
-from index.ingest.vectors import Progress, embed_dense
+from index.ingest.vectors import PassageText, Progress, embed_dense, embed_passages
 from index.store import (
     Store,
     bump_generation,
@@ -54,7 +54,14 @@ def fill_sentences(
     if not pending:
         return 0
     key = embedder.info.key
-    texts, chunks = pending_texts(store, pending)
+    texts, chunks, passages = pending_texts(store, pending)
+    if embedder.one_pass:
+        drafts = [PassageText(*p) for p in passages]
+        total = embed_passages(store, embedder, drafts, Phase.SENTENCES, progress, on_phase)
+        with store.session() as s:
+            clear_pending(s, pending)
+            bump_generation(s)
+        return total
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
     bare = sorted(h for h in chunks if h not in has_dense)
