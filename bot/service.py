@@ -38,6 +38,7 @@ from index.ingest import (
     index_writer,
     ingest_lock,
     ingest_paths,
+    open_store,
 )
 from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
@@ -144,7 +145,10 @@ class Ratsbot:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(settings.db_url)
+        # a store written by an older Ratsbot is upgraded first, under the ingest lock
+        self.store = open_store(
+            settings.db_url, settings.data_dir, auto_upgrade=settings.auto_upgrade
+        )
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
         writes = partial(index_writer, settings.data_dir)  # postgres: no index files here
@@ -251,10 +255,6 @@ class Ratsbot:
         check_embedder(self.store, self.embedder)
         gen = self.store.generation()
         if self._verified_generation == gen:
-            return
-        if isinstance(self.searcher, PgSearcher):  # the tables follow every commit
-            self.searcher.ensure_prepared()
-            self._verified_generation = gen
             return
         snap = self.searcher.snapshot
         key = self.embedder.info.key

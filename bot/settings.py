@@ -76,6 +76,9 @@ class Settings:
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
     # embedded: FAISS/BM25 files in data_dir; postgres: pgvector tables in DATABASE_URL
     search: str = "embedded"
+    auto_upgrade: bool = True  # migrate an older store's schema on start (under the ingest lock)
+    metrics_listen: str = "127.0.0.1"  # /healthz and /metrics of `ratsbot serve`
+    metrics_port: int = 9464  # 0: no health and metrics server
     # the chat's memory (buttons, /sprache, flood guard): "memory" or "database" (replicas);
     # None: in the database when it is PostgreSQL, else in the process
     chat_state: str | None = None
@@ -125,6 +128,7 @@ class Settings:
             flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
             defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
+            metrics_port = int(env.get("RATSBOT_METRICS_PORT", "9464"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
@@ -151,6 +155,10 @@ class Settings:
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
             search=_search(env.get("RATSBOT_SEARCH")),
+            auto_upgrade=env.get("RATSBOT_AUTO_UPGRADE", "1").strip().lower()
+            not in ("0", "no", "false", "off"),
+            metrics_listen=env.get("RATSBOT_METRICS_LISTEN") or "127.0.0.1",
+            metrics_port=metrics_port,
             chat_state=_chat_state(env.get("RATSBOT_CHAT_STATE")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,

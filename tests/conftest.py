@@ -50,6 +50,8 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith(("RATSBOT_", "TELEGRAM_", "DATABASE_URL")) and key not in _KEEP_ENV:
             monkeypatch.delenv(key, raising=False)
+    # `ratsbot serve` in a test opens no /healthz, /metrics port unless the test asks for one
+    monkeypatch.setenv("RATSBOT_METRICS_PORT", "0")
 
 
 @pytest.fixture(autouse=True)

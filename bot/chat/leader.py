@@ -24,7 +24,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from index.store import LockKey, Store, try_advisory_lock
+from index.store import HeldLock, LockKey, Store, try_advisory_lock
 
 logger = logging.getLogger(__name__)
 
@@ -41,23 +41,49 @@ async def run_while_leader(
 ) -> None:
     """Run ``body(until)`` during each spell of holding ``key``, until ``stop`` is set.
 
-    ``until`` is set when the spell ends (``stop``, or the lock lost); ``body``
-    returns then. An error of ``body`` ends this too.
+    ``until`` is set when the spell ends (``stop``, or the lock lost) and ``body``
+    returns then. When ``body`` ends by itself, this ends too, with its error if any.
     """
-    until: asyncio.Event | None = None
-    task: asyncio.Task[object] | None = None
+    if store is None:  # no database to agree through (a fake service): lead alone
+        await body(stop)
+        return
+    while not stop.is_set():
+        with try_advisory_lock(store.engine, key) as held:
+            if held is None:
+                await _sleep(stop, retry)
+                continue
+            logger.info("this replica leads: %s", key.name.lower())
+            if await _lead(held, body, stop, retry):
+                return
+            logger.warning("lost the %s lock; standing by", key.name.lower())
 
-    async def start() -> None:
-        nonlocal until, task
-        until = asyncio.Event()
-        task = asyncio.ensure_future(body(until))
 
-    async def end() -> None:
-        if until is not None and task is not None:
-            until.set()
-            await task
-
-    await poll_while_leader(store, start, end, stop, retry=retry, key=key)
+async def _lead(
+    held: HeldLock,
+    body: Callable[[asyncio.Event], Awaitable[object]],
+    stop: asyncio.Event,
+    retry: float,
+) -> bool:
+    """One spell of leadership; True when it ended for good (``stop``, or ``body`` ended)."""
+    until = asyncio.Event()
+    task = asyncio.ensure_future(body(until))
+    stopping = asyncio.ensure_future(stop.wait())
+    over = True
+    try:
+        while True:
+            done, _ = await asyncio.wait(
+                {task, stopping}, timeout=retry, return_when=asyncio.FIRST_COMPLETED
+            )
+            if done:
+                break
+            if not await asyncio.to_thread(held.alive):
+                over = False
+                break
+    finally:
+        stopping.cancel()
+        until.set()
+        await task  # its error, if any, goes to the caller
+    return over
 
 
 async def poll_while_leader(
@@ -67,31 +93,18 @@ async def poll_while_leader(
     stop: asyncio.Event,
     *,
     retry: float = RETRY_SECONDS,
-    key: LockKey = LockKey.TELEGRAM_POLLER,
 ) -> None:
-    """Run ``start``/``stop_polling`` around each spell of leadership until ``stop`` is set."""
-    if store is None:  # no database to agree through (a fake service): poll
+    """Telegram: ``start`` polling on the poller lock's holder, ``stop_polling`` when the
+    spell ends; until ``stop`` is set."""
+
+    async def body(until: asyncio.Event) -> None:
         await start()
         try:
-            await stop.wait()
+            await until.wait()
         finally:
             await stop_polling()
-        return
-    while not stop.is_set():
-        with try_advisory_lock(store.engine, key) as held:
-            if held is None:
-                await _sleep(stop, retry)
-                continue
-            logger.info("this replica leads: %s", key.name.lower())
-            await start()
-            try:
-                while not stop.is_set():
-                    await _sleep(stop, retry)
-                    if not await asyncio.to_thread(held.alive):
-                        logger.warning("lost the %s lock; standing by", key.name.lower())
-                        break
-            finally:
-                await stop_polling()
+
+    await run_while_leader(store, LockKey.TELEGRAM_POLLER, body, stop, retry=retry)
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

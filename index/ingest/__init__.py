@@ -4,6 +4,7 @@ from index.ingest.deferred import fill_sentences
 from index.ingest.lock import data_dir_lock, index_writer, ingest_lock
 from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
+from index.ingest.upgrade import open_store, upgrade_store
 
 __all__ = [
     "Phase",
@@ -15,4 +16,6 @@ __all__ = [
     "index_writer",
     "ingest_lock",
     "ingest_paths",
+    "open_store",
+    "upgrade_store",
 ]

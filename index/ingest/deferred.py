@@ -58,9 +58,7 @@ def fill_sentences(
     if embedder.one_pass:
         drafts = [PassageText(*p) for p in passages]
         total = embed_passages(store, embedder, drafts, Phase.SENTENCES, progress, on_phase)
-        with store.session() as s:
-            clear_pending(s, pending)
-            bump_generation(s)
+        _done(store, pending)
         return total
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
@@ -94,7 +92,12 @@ def fill_sentences(
         done += len(hs)
         if progress:
             progress(done, total)
-    with store.session() as s:
-        clear_pending(s, pending)  # documents a later run added stay pending
-        bump_generation(s)
+    _done(store, pending)
     return total
+
+
+def _done(store: Store, pending: set[int]) -> None:
+    """Their vectors are in: a new generation, and documents a later run added stay pending."""
+    with store.session() as s:
+        clear_pending(s, pending)
+        bump_generation(s)

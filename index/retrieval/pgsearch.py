@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +92,15 @@ class _Vocabulary:
         return self.terms
 
 
+@dataclass(frozen=True)
+class TablesView:
+    """What health checks and metrics read of an index: here, the search tables."""
+
+    generation: int
+    size: int  # passages with a row
+    embedder: str
+
+
 class PgSearcher:
     """Questions answered from the search tables; no snapshot, no index files."""
 
@@ -115,6 +124,16 @@ class PgSearcher:
         self.prepared = True
         return report
 
+    @property
+    def snapshot(self) -> TablesView:
+        """The store's generation and the passages the tables hold (``index_agrees``
+        compares them with the store as it does a loaded snapshot)."""
+        self.ensure_prepared()
+        gen = self.store.generation()
+        with pg_reads(self.store, PassageFilter(public_only=False)) as r:
+            passages = r.totals()[0]
+        return TablesView(gen, passages, self.embedder.info.key)
+
     def ensure_prepared(self) -> None:
         """:meth:`prepare` once per process (the tables are created, or filled in for
         passages written before the backend was switched on)."""
@@ -124,7 +143,10 @@ class PgSearcher:
     def refresh(self) -> SyncReport:
         return self.prepare()
 
-    optimize = refresh
+    def optimize(self) -> TablesView:
+        """Fill in every missing row (``ratsbot optimize``, a disagreeing health check)."""
+        self.prepare()
+        return self.snapshot
 
     def published(self, *, complete: bool, chunks_added: int) -> None:
         """Nothing to swap in: the commit itself made the documents searchable."""

@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+from index.store.backup import (
+    DatabaseFacts,
+    RunTotals,
+    backup_database,
+    database_facts,
+    restore_database,
+    run_totals,
+    schema_revision,
+)
 from index.store.database import (
     Store,
     bump_generation,
@@ -81,6 +90,7 @@ from index.store.pgsearch_write import (
     sync_search,
 )
 from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
+from index.store.schema import SchemaStatus, Upgrade, head_revision
 from index.store.tables import (
     Chunk,
     Document,
@@ -91,6 +101,7 @@ from index.store.tables import (
     Speaker,
     utcnow,
 )
+from index.store.upgrade import database_schema, upgrade_database
 from index.store.visibility import (
     apply_folder_publicity,
     public_document_ids,
@@ -104,6 +115,7 @@ __all__ = [
     "Chunk",
     "ChunkRow",
     "ChunkView",
+    "DatabaseFacts",
     "Document",
     "DocumentInfo",
     "DocumentRow",
@@ -137,6 +149,8 @@ __all__ = [
     "Reference",
     "ReferenceRow",
     "RetrievalFacts",
+    "RunTotals",
+    "SchemaStatus",
     "Speaker",
     "SpeakerRow",
     "Stats",
@@ -145,14 +159,18 @@ __all__ = [
     "StoreCounts",
     "StoredVersion",
     "SyncReport",
+    "Upgrade",
     "WrittenDocument",
     "advisory_lock",
     "apply_folder_publicity",
+    "backup_database",
     "bump_generation",
     "chunk_count",
     "chunk_rows",
     "clear_pending",
     "create_search_tables",
+    "database_facts",
+    "database_schema",
     "delete_documents",
     "document_versions",
     "ensure_knowledge",
@@ -160,6 +178,7 @@ __all__ = [
     "figure_rows",
     "figures",
     "fingerprint",
+    "head_revision",
     "in_batches",
     "link_duplicates",
     "load_chunks",
@@ -177,8 +196,11 @@ __all__ = [
     "record_run",
     "refuse_other_embedder",
     "remove_oparl_source",
+    "restore_database",
     "retrieval_facts",
+    "run_totals",
     "scan_embeddings",
+    "schema_revision",
     "search_tables_exist",
     "sparse_literal",
     "speakers",
@@ -189,6 +211,7 @@ __all__ = [
     "term_rows",
     "text_hash",
     "try_advisory_lock",
+    "upgrade_database",
     "utcnow",
     "visible_stats",
     "without_chunk_vectors",

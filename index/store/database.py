@@ -30,21 +30,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
 from index.store.hashing import text_hash as text_hash  # re-exported: one hash for all
 from index.store.locks import HeldLock, LockKey, advisory_lock
 from index.store.pgsearch_write import sync_search
 from index.store.reports import DocumentInfo, Stats
 from index.store.schema import prepare_schema
-from index.store.tables import (
-    Chunk,
-    Document,
-    Embedding,
-    Reference,
-    Speaker,
-    State,
-)
+from index.store.tables import Chunk, Document, Embedding, Reference, Speaker, State
 
 
 def _embedding_rows(s: Session, embedder: str, hashes: list[str]) -> dict[str, Embedding]:
@@ -114,7 +106,11 @@ class Store:
             self.engine = engine or make_engine(url)
             with self.engine.begin() as conn:
                 _require_foreign_keys(conn)
-                prepare_schema(conn)
+                prepare_schema(conn)  # a new store at the newest revision; refuses an old one
+        except IndexStoreError:
+            if engine is None:
+                self.engine.dispose()
+            raise
         except SQLAlchemyError as e:
             raise IndexStoreError(
                 f"cannot open the database ({_safe(url)}): {e.__class__.__name__}"

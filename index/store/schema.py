@@ -1,57 +1,144 @@
-"""The tables of a store: created, completed and upgraded when a store is opened.
+"""The store's schema version: Alembic migrations in ``index/store/migrations``.
 
-Several processes may open one PostgreSQL database at the same moment (replicas
-starting together); a transaction-level advisory lock lets one of them create
-the tables while the others wait and then find them.
+A new database gets every table from the models at once and is stamped with the
+newest revision. A database written by an older Ratsbot (one stamped with an
+older revision, or one from before the migrations, which has no version table)
+is refused by :class:`~index.store.database.Store` with :class:`SchemaOutOfDate`
+until :func:`upgrade_schema` ran (``ratsbot upgrade``, or the service's start
+under the ingest lock). One written by a newer Ratsbot is refused outright.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import Connection, delete, insert, inspect, select
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, insert, inspect
+from sqlalchemy.exc import SQLAlchemyError
 
-import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
+import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables)
+from index.errors import IndexStoreError, SchemaOutOfDate
 from index.store.locks import lock_schema
-from index.store.tables import Base, Document, PendingVectors, State
+from index.store.tables import Base, State
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BEFORE_MIGRATIONS = "(before migrations)"
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Where a database stands: ``current`` is None for an empty one."""
+
+    current: str | None
+    head: str
+    empty: bool
+    known: bool  # the current revision is one of this Ratsbot's
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.empty or self.current == self.head
+
+
+def alembic_config() -> Config:
+    """The migrations' configuration, with no ini file (the connection is passed in)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    heads = _scripts().get_heads()
+    if len(heads) != 1:  # two branches: a merge revision is missing
+        raise IndexStoreError(f"the migrations have {len(heads)} heads: {', '.join(heads)}")
+    return heads[0]
+
+
+def schema_status(conn: Connection) -> SchemaStatus:
+    """The revision the database is at, read without changing anything."""
+    tables = set(inspect(conn).get_table_names())
+    empty = not (tables & set(Base.metadata.tables))
+    current = None if empty else MigrationContext.configure(conn).get_current_revision()
+    if not empty and current is None:
+        current = BEFORE_MIGRATIONS
+    known = current in (None, BEFORE_MIGRATIONS) or _has_revision(current)
+    return SchemaStatus(current=current, head=head_revision(), empty=empty, known=known)
+
+
+def _has_revision(rev: str | None) -> bool:
+    if rev is None:
+        return False
+    try:
+        return _scripts().get_revision(rev) is not None
+    except Exception:  # alembic raises its own errors for unknown ids
+        return False
 
 
 def prepare_schema(conn: Connection) -> None:
-    """Inside the opening transaction: every table, index and first row the store needs."""
-    lock_schema(conn)  # N replicas starting at once: one creates, the others wait
-    Base.metadata.create_all(conn)
-    _add_missing_indexes(conn)
-    _move_pending_list(conn)
-    _first_generation(conn)
-
-
-def _add_missing_indexes(conn: Connection) -> None:
-    """Indexes declared after a store was made: ``create_all`` adds missing tables only.
-
-    One catalogue read per table (``checkfirst`` per index took 14 ms per open).
-    """
-    catalogue = inspect(conn)
-    for table in Base.metadata.sorted_tables:
-        if table.indexes:
-            have = {ix["name"] for ix in catalogue.get_indexes(table.name)}
-            for ix in table.indexes:
-                if ix.name not in have:
-                    ix.create(conn)
-
-
-def _first_generation(conn: Connection) -> None:
-    """The generation row exists from the start, so every bump is one UPDATE."""
-    if conn.execute(select(State.value).where(State.key == "generation")).scalar() is None:
+    """On opening a store: create a new one at the newest revision, refuse an old one."""
+    lock_schema(conn)  # replicas starting at once: one creates or migrates, the others wait
+    status = schema_status(conn)
+    if status.empty:
+        Base.metadata.create_all(conn)
+        # the generation row exists from the start, so every bump is one UPDATE
         conn.execute(insert(State).values(key="generation", value="0"))
-
-
-def _move_pending_list(conn: Connection) -> None:
-    """Stores made before the pending table kept pending documents as a JSON list."""
-    old = conn.execute(select(State.value).where(State.key == "sentences_pending")).scalar()
-    if old is None:
+        MigrationContext.configure(conn).stamp(_scripts(), status.head)
         return
-    known = set(conn.execute(select(Document.id)).scalars())
-    wanted = sorted(set(json.loads(old) or []) & known)
-    if wanted:
-        conn.execute(insert(PendingVectors), [{"document_id": d} for d in wanted])
-    conn.execute(delete(State).where(State.key == "sentences_pending"))
+    if status.up_to_date:
+        return
+    if not status.known:
+        raise IndexStoreError(
+            f"the database was written by a newer Ratsbot (schema {status.current}; this "
+            f"version knows up to {status.head}): install that version or restore a backup"
+        )
+    raise SchemaOutOfDate(
+        f"the database schema is {status.current}, this Ratsbot needs {status.head}: "
+        "run 'ratsbot upgrade' (after 'ratsbot backup PATH')"
+    )
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What :func:`upgrade_schema` did."""
+
+    before: str | None
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def upgrade_schema(conn: Connection) -> Upgrade:
+    """Run every migration the database lacks, in the caller's transaction.
+
+    A database from before the migrations runs the baseline too: it only adds
+    what such a store may lack (tables and indexes made by later versions).
+    """
+    lock_schema(conn)
+    status = schema_status(conn)
+    if status.empty or status.up_to_date:
+        prepare_schema(conn)
+        return Upgrade(status.current, status.head)
+    if not status.known:
+        prepare_schema(conn)  # raises: written by a newer Ratsbot
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    try:
+        command.upgrade(cfg, "head")
+    except SQLAlchemyError as e:
+        raise IndexStoreError(
+            f"the migration from {status.current} to {status.head} failed "
+            f"({e.__class__.__name__}: {e.args[0] if e.args else ''}); restore the backup "
+            "taken before the upgrade ('ratsbot restore PATH')"
+        ) from e
+    return Upgrade(status.current, head_revision())

@@ -95,3 +95,20 @@ async def test_one_replica_syncs_matrix_until_it_stops(pgvector_url: str) -> Non
         await asyncio.gather(*tasks)
         for s in stores:
             s.close()
+
+
+async def test_an_error_of_the_leader_ends_the_front_end(pgvector_url: str) -> None:
+    """A refused token must fail ``ratsbot serve``, not leave it standing by forever."""
+    store = Store(pgvector_url)
+
+    async def refuse(until: asyncio.Event) -> None:
+        raise RuntimeError("token refused")
+
+    try:
+        with pytest.raises(RuntimeError, match="token refused"):
+            await asyncio.wait_for(
+                run_while_leader(store, LockKey.MATRIX_SYNC, refuse, asyncio.Event(), retry=0.2),
+                10,
+            )
+    finally:
+        store.close()

@@ -89,7 +89,7 @@ def test_language_choices_are_shared(values: ExpiringState) -> None:
 
 
 def test_the_state_is_shared_on_postgresql_only(tmp_path: Path) -> None:
-    sqlite = Settings(data_dir=tmp_path)
+    sqlite = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert not sqlite.shared_chat_state
     assert Settings(database_url="postgresql+psycopg://h/db").shared_chat_state
     assert not Settings(
