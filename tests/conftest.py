@@ -118,6 +118,14 @@ def pgvector_url(pgvector_server: str) -> Iterator[str]:
     drop_database(pgvector_server, url)
 
 
+@pytest.fixture
+def vector_db(pgvector_server: str) -> Iterator[str]:
+    """A database of its own with the ``vector`` extension, dropped after the test."""
+    url = new_database(pgvector_server)
+    yield url
+    drop_database(pgvector_server, url)
+
+
 @pytest.fixture(
     params=[
         "sqlite",
