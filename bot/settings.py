@@ -143,8 +143,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        corpus = env.get("RATSBOT_CORPUS_DIRS")
-        admin_chat = env.get("RATSBOT_ADMIN_CHAT_ID", "").strip()
+        corpus, admin_chat = env.get("RATSBOT_CORPUS_DIRS"), env.get("RATSBOT_ADMIN_CHAT_ID", "")
         try:
             max_upload = int(env.get("RATSBOT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
             flood_max = int(env.get("RATSBOT_FLOOD_MAX_QUESTIONS", "5"))
@@ -152,7 +151,7 @@ class Settings:
             defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
             metrics_port = int(env.get("RATSBOT_METRICS_PORT", "9464"))
-            admin_chat_id = int(admin_chat) if admin_chat else None
+            admin_chat_id = int(admin_chat) if admin_chat.strip() else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
         return cls(
