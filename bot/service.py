@@ -57,6 +57,7 @@ from index.store import (
     Store,
     figures,
     public_document_ids,
+    remove_synced_documents,
     visible_stats,
 )
 
@@ -268,10 +269,12 @@ class Ratsbot:
         wait: bool = True,
         on_wait: Callable[[], None] | None = None,
         on_phase: PhaseHook | None = None,
+        roots: list[Path] | None = None,
     ) -> IngestReport:
         """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
 
-        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
+        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``);
+        ``roots`` are folders beside the corpus folders that files are keyed relative to.
         """
         with (
             self._ingest_lock,
@@ -283,7 +286,7 @@ class Ratsbot:
                 self.embedder,
                 paths,
                 show_bar=show_bar,
-                corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()],
+                corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()] + (roots or []),
                 force=force,
                 publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
@@ -315,9 +318,8 @@ class Ratsbot:
 
     def check(self) -> CheckReport:
         """Store against vector cache, index files and corpus; changes nothing."""
-        return check_data_dir(
-            self.store, self.embedder.info.key, self.index_dir, self.settings.corpus_dirs
-        )
+        roots = (*self.settings.corpus_dirs, self.settings.data_dir / "oparl")
+        return check_data_dir(self.store, self.embedder.info.key, self.index_dir, roots)
 
     def repair(self) -> None:
         """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
@@ -345,6 +347,14 @@ class Ratsbot:
             if ok:
                 self.searcher.refresh()
             return ok
+
+    def remove_sources(self, source_paths: list[str]) -> int:
+        """Remove the documents of these source files (a synced file that went); how many."""
+        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+            removed = remove_synced_documents(self.store, source_paths)
+            if removed:
+                self.searcher.refresh()
+            return removed
 
     def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats:
         return visible_stats(self.store, public_only=audience.public_only)

@@ -82,6 +82,11 @@ class Settings:
     matrix_member_room_ids: frozenset[str] = frozenset()
     matrix_allowed_user_ids: frozenset[str] = frozenset()
     matrix_allowed_room_ids: frozenset[str] = frozenset()
+    # OParl sync (index/sync): the System or Body URL ``ratsbot serve`` follows, and how often
+    oparl_url: str | None = None
+    oparl_interval_minutes: float = 60.0
+    oparl_max_file_mb: int = 50
+    oparl_delay_seconds: float = 0.25  # politeness: between two requests to the server
 
     @property
     def db_url(self) -> str:
@@ -103,6 +108,9 @@ class Settings:
             flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
             defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
+            oparl_interval = float(env.get("RATSBOT_OPARL_INTERVAL_MINUTES", "60"))
+            oparl_max_mb = int(env.get("RATSBOT_OPARL_MAX_FILE_MB", "50"))
+            oparl_delay = float(env.get("RATSBOT_OPARL_DELAY_SECONDS", "0.25"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
@@ -144,4 +152,8 @@ class Settings:
             matrix_member_room_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
             matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
             matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
+            oparl_url=env.get("RATSBOT_OPARL_URL") or None,
+            oparl_interval_minutes=max(1.0, oparl_interval),
+            oparl_max_file_mb=max(1, oparl_max_mb),
+            oparl_delay_seconds=max(0.0, oparl_delay),
         )

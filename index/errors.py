@@ -11,6 +11,7 @@ the chat front ends) turn it into text, nothing below them prints.
     │   ├── IndexOutOfSync     index files and store disagree (rebuild needed)
     │   └── EmbedderMismatch   the index was built by another embedder
     ├── IngestRunning          another ingest holds the data directory
+    ├── SyncRunning            another OParl sync runs on the data directory
     ├── ConfigError            a setting is invalid
     └── NoAnswerFound          nothing in the documents answers a question
 """
@@ -56,3 +57,7 @@ class ConfigError(RatsbotError):
 
 class NoAnswerFound(RatsbotError):
     """The documents do not cover a question."""
+
+
+class SyncRunning(RatsbotError):
+    """Another OParl sync runs on this data directory."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import ask, documents, knowledge, serving
+from bot.cli import ask, documents, knowledge, serving, syncing
 from bot.settings import Settings
 from index.errors import RatsbotError
 
@@ -57,6 +57,7 @@ for command in (
     knowledge.zahlen,
     serving.run,
     serving.serve,
+    syncing.sync,
 ):
     cli.add_command(command)
 

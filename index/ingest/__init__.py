@@ -3,6 +3,7 @@ from __future__ import annotations
 from index.ingest.deferred import fill_sentences
 from index.ingest.lock import data_dir_lock
 from index.ingest.phases import Phase, PhaseHook, Publisher
+from index.ingest.oparl import read_oparl
 from index.ingest.pipeline import check_embedder, ingest_paths
 
 __all__ = [
@@ -13,4 +14,5 @@ __all__ = [
     "data_dir_lock",
     "fill_sentences",
     "ingest_paths",
+    "read_oparl",
 ]

@@ -51,6 +51,19 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.oparl_sync import (
+    Cursor,
+    OParlSyncCursor,
+    OParlSyncFile,
+    PageWrite,
+    SyncedFile,
+    object_hashes,
+    paper_context,
+    read_cursor,
+    remove_synced_documents,
+    synced_files,
+    write_page,
+)
 from index.store.oparl_writes import oparl_source_hashes, remove_oparl_source, write_oparl
 from index.store.paper_timeline import (
     KnowledgeCitation,
@@ -89,6 +102,17 @@ from index.store.visibility import (
 )
 
 __all__ = [
+    "Cursor",
+    "OParlSyncCursor",
+    "OParlSyncFile",
+    "PageWrite",
+    "SyncedFile",
+    "object_hashes",
+    "paper_context",
+    "read_cursor",
+    "remove_synced_documents",
+    "synced_files",
+    "write_page",
     "KNOWLEDGE_VERSION",
     "OPARL_TABLES",
     "Chunk",

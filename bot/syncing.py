@@ -1,0 +1,67 @@
+"""The OParl sync as the service runs it: once (``ratsbot sync oparl``) or on a schedule.
+
+Downloaded files live in ``<data dir>/oparl/<body>/`` and are ingested through
+the service, under its ingest lock, so questions keep being answered and newly
+synced minutes become answerable as soon as their passages are committed. A
+second sync on the same data directory is refused (``SyncRunning``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from bot.service import Ratsbot
+from bot.settings import Settings
+from index.errors import RatsbotError
+from index.sync import ClientOptions, OParlClient, SyncReport, sync_lock, sync_oparl
+
+log = logging.getLogger(__name__)
+
+
+def sync_folder(settings: Settings) -> Path:
+    return settings.data_dir / "oparl"
+
+
+def client_options(settings: Settings) -> ClientOptions:
+    return ClientOptions(
+        delay=settings.oparl_delay_seconds, max_file_bytes=settings.oparl_max_file_mb * 2**20
+    )
+
+
+def run_sync(
+    bot: Ratsbot, url: str, *, full: bool = False, client: OParlClient | None = None
+) -> SyncReport:
+    """One sync of ``url`` into the bot's store and index; refused while another runs."""
+    folder = sync_folder(bot.settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_lock(bot.settings.data_dir):
+        return sync_oparl(
+            bot.store,
+            url,
+            folder,
+            ingest=lambda paths: bot.ingest(paths, force=True, roots=[folder]),
+            remove=bot.remove_sources,
+            client=client,
+            options=client_options(bot.settings),
+            full=full,
+        )
+
+
+async def scheduled_sync(bot: Ratsbot, url: str, interval: float, stop: asyncio.Event) -> None:
+    """Sync now and then every ``interval`` seconds until ``stop``; a failed run waits its turn."""
+    while not stop.is_set():
+        try:
+            report = await asyncio.to_thread(run_sync, bot, url)
+            log.info("OParl sync: %s", report.summary())
+            for line in report.failures[:20]:
+                log.warning("OParl sync: %s", line)
+        except RatsbotError as e:
+            log.warning("OParl sync failed: %s", e)
+        except Exception:  # the schedule must survive one bad run
+            log.exception("OParl sync failed")
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+        except TimeoutError:
+            pass
