@@ -108,7 +108,9 @@ def _change(archive: Any) -> list[str]:
     ]
     ids = []
     for p in with_files[:5]:
-        archive.change(p["reference"], name=p["name"] + " (geändert)", text="Nachtrag der Verwaltung.")
+        archive.change(
+            p["reference"], name=p["name"] + " (geändert)", text="Nachtrag der Verwaltung."
+        )
         ids.append(p["id"])
     gone = with_files[5]
     ids.append(gone["id"])
@@ -166,9 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    if not (args.archive / "papers.jsonl.gz").exists() and not (
-        args.archive / "papers.jsonl"
-    ).exists():
+    if (
+        not (args.archive / "papers.jsonl.gz").exists()
+        and not (args.archive / "papers.jsonl").exists()
+    ):
         print(f"no archive at {args.archive}", file=sys.stderr)
         return 2
     result = run(args.papers, args.embedder, args.archive, args.per_page)

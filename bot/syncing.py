@@ -9,6 +9,7 @@ second sync on the same data directory is refused (``SyncRunning``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 
@@ -61,7 +62,5 @@ async def scheduled_sync(bot: Ratsbot, url: str, interval: float, stop: asyncio.
             log.warning("OParl sync failed: %s", e)
         except Exception:  # the schedule must survive one bad run
             log.exception("OParl sync failed")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from index.ingest.deferred import fill_sentences
 from index.ingest.lock import data_dir_lock
-from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.oparl import read_oparl
+from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
 
 __all__ = [

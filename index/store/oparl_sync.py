@@ -119,9 +119,7 @@ def synced_files(store: Store, paper_ids: Collection[str]) -> dict[str, SyncedFi
         return {}
     with store.session() as s:
         rows = s.scalars(select(OParlSyncFile).where(OParlSyncFile.paper_id.in_(list(paper_ids))))
-        return {
-            r.id: SyncedFile(r.id, r.paper_id, r.version, r.fingerprint, r.path) for r in rows
-        }
+        return {r.id: SyncedFile(r.id, r.paper_id, r.version, r.fingerprint, r.path) for r in rows}
 
 
 def write_page(store: Store, page: PageWrite) -> None:

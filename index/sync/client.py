@@ -93,13 +93,16 @@ class OParlClient:
 
     def download(self, url: str) -> Download:
         """A file's bytes, refused beyond ``max_file_bytes`` (checked while it streams)."""
-        return self._with_retries(url, None, self._read_capped, stream=True)  # type: ignore[no-any-return]
+        download: Download = self._with_retries(url, None, self._read_capped, stream=True)
+        return download
 
     def _read_capped(self, response: httpx.Response) -> Download:
         cap = self.options.max_file_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
-            raise TooLarge(f"file too large ({int(declared) / 2**20:.0f} MB, cap {cap / 2**20:.0f} MB)")
+            raise TooLarge(
+                f"file too large ({int(declared) / 2**20:.0f} MB, cap {cap / 2**20:.0f} MB)"
+            )
         chunks, size = [], 0
         for chunk in response.iter_bytes():
             size += len(chunk)

@@ -148,8 +148,9 @@ def _sync_files(
         refs = file_refs(paper)
         wanted = {r.id for r in refs}
         gone += [f for f in had.values() if f.paper_id == paper["id"] and f.id not in wanted]
-        if all(r.id in had and had[r.id].version == r.version for r in refs) and not (
-            paper["id"] in run.report.touched
+        if (
+            all(r.id in had and had[r.id].version == r.version for r in refs)
+            and paper["id"] not in run.report.touched
         ):
             run.report.files_unchanged += len(refs)
             continue  # neither the paper nor its files changed

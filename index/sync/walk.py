@@ -59,7 +59,9 @@ def walk_list(
         url = with_since(list_url, since)
     completed = cur.completed if cur else None
     seen: set[str] = set()
-    while url and url not in seen:
+    next_url: str | None = url
+    while next_url and next_url not in seen:
+        url = next_url
         seen.add(url)
         try:
             page = client.get_json(url)
@@ -70,11 +72,9 @@ def walk_list(
             return False
         report.pages += 1
         done = nxt is None or nxt in seen
-        after = Cursor(
-            None if done else nxt, since, started, started if done else completed
-        )
+        after = Cursor(None if done else nxt, since, started, started if done else completed)
         handle(objects, after)
-        url = None if done else nxt
+        next_url = None if done else nxt
     return True
 
 
@@ -84,8 +84,9 @@ def _page(page: Any) -> tuple[list[dict[str, Any]], str | None]:
         return [o for o in page if isinstance(o, dict)], None
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
         raise FetchError("not an OParl list page (no 'data')")
-    links = page.get("links") if isinstance(page.get("links"), dict) else {}
-    nxt = links.get("next") if isinstance(links.get("next"), str) else None
+    links = page.get("links")
+    nxt = links.get("next") if isinstance(links, dict) else None
+    nxt = nxt if isinstance(nxt, str) else None
     return [o for o in page["data"] if isinstance(o, dict)], nxt
 
 

@@ -48,7 +48,10 @@ class Sleeps(list[float]):
 
 
 def _sync(bot: Ratsbot, url: str, sleeps: Sleeps | None = None, **kw: Any) -> SyncReport:
-    client = OParlClient(ClientOptions(delay=0.0, backoff=0.01, timeout=5.0), sleep=Sleeps() if sleeps is None else sleeps)
+    client = OParlClient(
+        ClientOptions(delay=0.0, backoff=0.01, timeout=5.0),
+        sleep=Sleeps() if sleeps is None else sleeps,
+    )
     with client:
         return run_sync(bot, url, client=client, **kw)
 
@@ -62,12 +65,18 @@ def test_first_sync_makes_the_papers_answerable_with_oparl_metadata(
 ) -> None:
     report = _sync(empty_bot, server.system_url)
     assert report.ok, report.failures
-    assert (report.objects_seen, report.objects_new, report.files_fetched) == (OBJECTS, OBJECTS, FILES)
+    assert (report.objects_seen, report.objects_new, report.files_fetched) == (
+        OBJECTS,
+        OBJECTS,
+        FILES,
+    )
     assert report.documents_added == FILES and report.seconds_to_first_document is not None
     vorlage, protokoll = sorted(_ref(empty_bot, "2024/0101"), key=lambda d: d.source_path)
     # OParl wins: the deciding consultation's Gremium, meeting date and TOP, the paper type
     assert (protokoll.gremium, str(protokoll.meeting_date), protokoll.top) == (
-        "Stadtrat", "2024-03-19", "7"
+        "Stadtrat",
+        "2024-03-19",
+        "7",
     )
     assert vorlage.kind == "Beschlussvorlage"
     assert re.fullmatch(
@@ -81,7 +90,11 @@ def test_first_sync_makes_the_papers_answerable_with_oparl_metadata(
     ]
     # the Vorlage's header says Planungsausschuss, 05.03.2024, TOP 4: OParl's deciding
     # consultation (Stadtrat, 19.03.2024, TOP 7) wins
-    assert (vorlage.gremium, str(vorlage.meeting_date), vorlage.top) == ("Stadtrat", "2024-03-19", "7")
+    assert (vorlage.gremium, str(vorlage.meeting_date), vorlage.top) == (
+        "Stadtrat",
+        "2024-03-19",
+        "7",
+    )
     answer = empty_bot.ask("Wie hoch sind die Kosten des Radwegeausbaus?")
     (quote,) = [q for q in answer.quotes if "2,4 Millionen Euro" in q.text]
     assert quote.citation.drucksachen == ("2024/0101",) and quote.citation.gremium == "Stadtrat"

@@ -71,7 +71,9 @@ class Archive:
         self._reindex()
 
     @classmethod
-    def load(cls, folder: Path, *, papers: int | None = None, include: tuple[str, ...] = ()) -> Archive:
+    def load(
+        cls, folder: Path, *, papers: int | None = None, include: tuple[str, ...] = ()
+    ) -> Archive:
         chosen = [json.loads(line) for line in _lines(folder / "papers.jsonl") if line.strip()]
         if papers is not None:
             wanted = [p for p in chosen if p.get("reference") in include]
@@ -82,7 +84,10 @@ class Archive:
             )
             chosen = wanted + rest[: max(0, papers - len(wanted))]
         meeting_ids = {
-            c.get("meeting") for p in chosen for c in p.get("consultation") or [] if isinstance(c, dict)
+            c.get("meeting")
+            for p in chosen
+            for c in p.get("consultation") or []
+            if isinstance(c, dict)
         }
         meetings = [json.loads(line) for line in _lines(folder / "meetings.jsonl") if line.strip()]
         if papers is not None:

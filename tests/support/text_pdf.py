@@ -31,9 +31,11 @@ def text_to_pdf(text: str) -> bytes:
                             b"/Encoding/WinAnsiEncoding>>"]  # fmt: skip
     kids = []
     for page in pages:
-        body = b"BT /F1 9 Tf 12 TL 40 800 Td " + b" ".join(
-            b"(" + _escape(line) + b") Tj T*" for line in page
-        ) + b" ET"
+        body = (
+            b"BT /F1 9 Tf 12 TL 40 800 Td "
+            + b" ".join(b"(" + _escape(line) + b") Tj T*" for line in page)
+            + b" ET"
+        )
         objects.append(b"<</Length %d>>stream\n" % len(body) + body + b"\nendstream")
         content = len(objects)
         objects.append(

@@ -68,6 +68,8 @@ def test_karlsruhe_replay_shows_the_consultation_path_of_2025_0657(tmp_path: Pat
     r = _run(["status", "2025/0657", "--json"], tmp_path)
     steps = json.loads(r.output)["steps"]
     assert any(s["date"] == "2025-09-30" and s["top"] == "30" for s in steps)
-    r = _run(["ask", "Wie ist der Stand der Umsetzung der E-Akte in Karlsruhe?", "--json"], tmp_path)
+    r = _run(
+        ["ask", "Wie ist der Stand der Umsetzung der E-Akte in Karlsruhe?", "--json"], tmp_path
+    )
     quotes = json.loads(r.output)["quotes"]
     assert quotes and any("2025/0657" in q["citation"] for q in quotes)
