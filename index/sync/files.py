@@ -128,7 +128,7 @@ def html_to_text(markup: str) -> str:
     parser = _Text()
     parser.feed(markup)
     text = html.unescape("".join(parser.parts))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in text.splitlines()))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in text.splitlines())).strip()
 
 
 def write_file(folder: Path, name: str, data: bytes, context: list[dict[str, Any]]) -> Path:

@@ -100,7 +100,8 @@ def handle_page(run: SyncRun, list_url: str, objects: list[dict[str, Any]], afte
             papers.append(obj)
     write_page(run.store, write)  # objects first: the files' metadata is read from them
     files = PageWrite([], [], [], [], list_url, after)
-    _sync_files(run, papers, [d for d in write.deleted if d], files)
+    written = {oid for oid, _digest, _batch in write.objects}
+    _sync_files(run, papers, written, write.deleted, files)
     write_page(run.store, files)
 
 
@@ -138,7 +139,11 @@ def _embed_referenced(run: SyncRun, paper: dict[str, Any]) -> None:
 
 
 def _sync_files(
-    run: SyncRun, papers: list[dict[str, Any]], deleted: list[str], write: PageWrite
+    run: SyncRun,
+    papers: list[dict[str, Any]],
+    written: set[str],
+    deleted: list[str],
+    write: PageWrite,
 ) -> None:
     """Fetch and ingest the papers' new or changed files; remove the files that went."""
     had = synced_files(run.store, [p["id"] for p in papers] + deleted)
@@ -150,7 +155,7 @@ def _sync_files(
         gone += [f for f in had.values() if f.paper_id == paper["id"] and f.id not in wanted]
         if (
             all(r.id in had and had[r.id].version == r.version for r in refs)
-            and paper["id"] not in run.report.touched
+            and paper["id"] not in written
         ):
             run.report.files_unchanged += len(refs)
             continue  # neither the paper nor its files changed

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from bot.audience import Audience
+from bot.serve import check, run_frontends
 from bot.service import Ratsbot
 from bot.syncing import run_sync, scheduled_sync
-from index.errors import SyncRunning
+from index.errors import ConfigError, SyncRunning
 from index.sync import ClientOptions, OParlClient, SyncReport, sync_lock, sync_oparl
 from tests.support.bots import MakeBot
 from tests.support.oparl_archive import FIXTURE_ARCHIVE, Archive
@@ -225,16 +226,37 @@ def test_two_syncs_never_run_at_once(empty_bot: Ratsbot, server: ReplayServer) -
         _sync(empty_bot, server.body_url)
 
 
-def test_serve_syncs_on_a_schedule(empty_bot: Ratsbot, server: ReplayServer) -> None:
+def test_serve_runs_the_sync_beside_the_front_ends(empty_bot: Ratsbot, server: ReplayServer) -> None:
+    settings = replace(empty_bot.settings, oparl_url=server.body_url)
+    check(settings, [])  # the sync alone is something to serve
+    with pytest.raises(ConfigError):
+        check(replace(settings, oparl_url=None), [])
+
     async def main() -> None:
         stop = asyncio.Event()
-        task = asyncio.create_task(scheduled_sync(empty_bot, server.body_url, 3600, stop))
-        for _ in range(200):
-            if len(empty_bot.documents()) >= FILES - 1:
+        task = asyncio.create_task(run_frontends(settings, empty_bot, ["oparl"], stop))
+        for _ in range(400):
+            if len(_ref(empty_bot, "2024/0107")) == 1:
                 break
             await asyncio.sleep(0.05)
         stop.set()
         await asyncio.wait_for(task, 10)
 
     asyncio.run(main())
-    assert threading.active_count() >= 1 and len(_ref(empty_bot, "2024/0104")) == 1
+    assert len(empty_bot.documents()) == FILES - 1  # the non-public one is not listed
+    assert len(server.requests_to("/papers")) == 3  # one run: the next waits an hour
+
+
+def test_a_failed_scheduled_run_keeps_the_schedule(empty_bot: Ratsbot, server: ReplayServer) -> None:
+    async def main() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(scheduled_sync(empty_bot, server.base + "/nirgends", 0.05, stop))
+        for _ in range(100):
+            if len(server.log) >= 2:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+    asyncio.run(main())
+    assert len(server.log) >= 2 and {status for _, status in server.log} == {404}
