@@ -45,6 +45,8 @@ def test_sync_json_report_then_status_and_zahlen(server: ReplayServer, tmp_path:
     assert "Stadtrat · TOP 7" in r.output
     r = _run(["zahlen", "--kind", "stellen"], tmp_path)
     assert "6 zusätzliche Planstellen" in r.output and "2024/0104" in r.output
+    r = _run(["check"], tmp_path)  # the synced files count as the documents' sources
+    assert r.exit_code == 0 and "no source file" not in r.output, r.output
     r = _run(["sync", "oparl", server.body_url], tmp_path)
     assert r.exit_code == 0 and "0 neu, 0 geändert, 0 gelöscht; 0 Dateien geladen" in r.output
 
