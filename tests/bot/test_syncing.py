@@ -132,6 +132,8 @@ def test_changed_deleted_and_removed_touch_exactly_those(
     empty_bot: Ratsbot, server: ReplayServer
 ) -> None:
     _sync(empty_bot, server.body_url)
+    assert any("Hallenbad" in f.citation.text for f in empty_bot.figures().figures)
+    assert any("Hallenbad" in q.text for q in empty_bot.ask("Hallenbad Nord Sanierung").quotes)
     archive = server.archive
     archive.change("2024/0104", text="Nachtrag: Die E-Akte wird auch im Standesamt eingeführt.")
     archive.delete("2024/0106")
