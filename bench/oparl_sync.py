@@ -58,6 +58,7 @@ def run(papers: int, embedder: str, archive_dir: Path, per_page: int) -> dict[st
         client = OParlClient(ClientOptions(delay=0.0))
         try:
             first = run_sync(bot, server.system_url, client=client)
+            print(f"first sync: {first.summary()}", file=sys.stderr, flush=True)
             shown = bot.status(SHOWN)
             changed = _change(archive)
             before = len(server.log)
@@ -100,11 +101,15 @@ def run(papers: int, embedder: str, archive_dir: Path, per_page: int) -> dict[st
 
 
 def _change(archive: Any) -> list[str]:
+    from tests.support.oparl_archive import paper_files
+
     """5 papers changed (name and one file's text), 1 deleted: their archive ids."""
     with_files = [
         p
         for p in archive.lists["papers"]
-        if p.get("reference") != SHOWN and p.get("mainFile", {}).get("id") in archive.texts
+        if p.get("reference") != SHOWN
+        and (files := paper_files(p))
+        and files[0]["id"] in archive.texts
     ]
     ids = []
     for p in with_files[:5]:

@@ -33,7 +33,7 @@ def _lines(path: Path) -> Iterator[str]:
             yield from f
 
 
-def _files(paper: dict[str, Any]) -> list[dict[str, Any]]:
+def paper_files(paper: dict[str, Any]) -> list[dict[str, Any]]:
     main = paper.get("mainFile")
     return ([main] if isinstance(main, dict) else []) + [
         f for f in paper.get("auxiliaryFile") or [] if isinstance(f, dict)
@@ -78,7 +78,7 @@ class Archive:
         if papers is not None:
             wanted = [p for p in chosen if p.get("reference") in include]
             rest = sorted(
-                (p for p in chosen if p.get("reference") not in include and _files(p)),
+                (p for p in chosen if p.get("reference") not in include and paper_files(p)),
                 key=lambda p: (p.get("date") or "", p["id"]),
                 reverse=True,
             )
@@ -92,7 +92,7 @@ class Archive:
         meetings = [json.loads(line) for line in _lines(folder / "meetings.jsonl") if line.strip()]
         if papers is not None:
             meetings = [m for m in meetings if m["id"] in meeting_ids]
-        file_ids = {f["id"] for p in chosen for f in _files(p)}
+        file_ids = {f["id"] for p in chosen for f in paper_files(p)}
         texts = {}
         for line in _lines(folder / "file-texts.jsonl"):
             head = line[:200]
@@ -180,7 +180,7 @@ class Archive:
         if name is not None:
             paper["name"] = name
         if text is not None:
-            f = _files(paper)[0]
+            f = paper_files(paper)[0]
             f["modified"] = stamp
             self.texts[f["id"]] = self.texts.get(f["id"], "") + "\n\n" + text
 
