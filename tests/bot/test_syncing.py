@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -228,7 +228,9 @@ def test_two_syncs_never_run_at_once(empty_bot: Ratsbot, server: ReplayServer) -
         _sync(empty_bot, server.body_url)
 
 
-def test_serve_runs_the_sync_beside_the_front_ends(empty_bot: Ratsbot, server: ReplayServer) -> None:
+def test_serve_runs_the_sync_beside_the_front_ends(
+    empty_bot: Ratsbot, server: ReplayServer
+) -> None:
     settings = replace(empty_bot.settings, oparl_url=server.body_url)
     check(settings, [])  # the sync alone is something to serve
     with pytest.raises(ConfigError):
@@ -249,7 +251,9 @@ def test_serve_runs_the_sync_beside_the_front_ends(empty_bot: Ratsbot, server: R
     assert len(server.requests_to("/papers")) == 3  # one run: the next waits an hour
 
 
-def test_a_failed_scheduled_run_keeps_the_schedule(empty_bot: Ratsbot, server: ReplayServer) -> None:
+def test_a_failed_scheduled_run_keeps_the_schedule(
+    empty_bot: Ratsbot, server: ReplayServer
+) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         task = asyncio.create_task(scheduled_sync(empty_bot, server.base + "/nirgends", 0.05, stop))
