@@ -95,9 +95,22 @@ def run(papers: int, embedder: str, archive_dir: Path, per_page: int) -> dict[st
             "files_fetched": second.files_fetched,
             "downloads": len(downloads),
             "files_removed": second.files_removed,
-            "requests": second.requests,
+            "requests": second.requests - first.requests,  # the client counts on
         },
+        "failure_kinds": _kinds(first.failures),
     }
+
+
+def _kinds(failures: list[str]) -> dict[str, int]:
+    """The first sync's one-line failures by kind."""
+    kinds: dict[str, int] = {}
+    for line in failures:
+        kind = next(
+            (k for k in ("HTTP 404", "no text layer", "empty file", "no text") if k in line),
+            "other",
+        )
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
 
 
 def _change(archive: Any) -> list[str]:
@@ -148,7 +161,11 @@ def markdown(r: dict[str, Any]) -> str:
             f"Incremental run touched exactly the 6 changed/deleted papers: "
             f"**{'yes' if i['exactly_those'] else 'NO'}**; file downloads in it: {i['downloads']}. "
             f"`ratsbot status {SHOWN}` after the sync: {r['status_steps']} step(s) from OParl. "
-            f"Failures of the first sync are files whose text the archive lacks (404).",
+            f"One-line failures of the first sync by kind: {r.get('failure_kinds', {})} "
+            "(files the archive has no text for answer 404; files whose archived text is empty, "
+            "scanned originals, give a PDF without text, which ingest refuses). The machine "
+            "is shared (load average about 8 on 2 cores during the run); where the first sync's "
+            "time goes (download, PDF reading, parsing, store) was not profiled.",
             MARK,
         ]
     )
