@@ -16,10 +16,11 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from bot.chat import Conversation
+from bot.chat import Conversation, run_while_leader
 from bot.service import RatsbotService
 from bot.settings import Settings
 from index.errors import ConfigError
+from index.store import LockKey, Store
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,14 @@ async def _telegram(settings: Settings, service: RatsbotService, stop: asyncio.E
 async def _matrix(settings: Settings, service: RatsbotService, stop: asyncio.Event) -> None:
     from bot.matrix import run_matrix
 
-    await run_matrix(settings, Conversation(service, settings), stop=stop)
+    conversation = Conversation(service, settings)
+    store = getattr(service, "store", None)  # of several replicas, one syncs (bot/chat/leader.py)
+    await run_while_leader(
+        store if isinstance(store, Store) else None,
+        LockKey.MATRIX_SYNC,
+        lambda until: run_matrix(settings, conversation, stop=until),
+        stop,
+    )
 
 
 async def _teams(settings: Settings, service: RatsbotService, stop: asyncio.Event) -> None:

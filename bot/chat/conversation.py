@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 from bot.chat import admin, commands, questions
 from bot.chat.access import PlatformAccess, access_for
 from bot.chat.messages import Incoming, Outbox
-from bot.chat.state import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, FloodGuard
+from bot.chat.shared_state import chat_state_for
+from bot.chat.state import DEFAULT_ANSWER_CACHE, ChatState
 from bot.chat.texts import ADMIN_MENU, MENU, Lang, MenuEntry, pick_language
 from bot.chat.turn import Turn
 from bot.settings import Settings
@@ -86,10 +87,7 @@ class Conversation:
     ) -> None:
         self.service = service
         self.settings = settings
-        self.state = state or ChatState(
-            answers=AnswerCache(answer_cache_size),
-            flood=FloodGuard(settings.flood_max_questions, settings.flood_window_seconds),
-        )
+        self.state = state or chat_state_for(settings, service, answer_cache_size)
         self.report_error = report_error
         self._access: dict[str, PlatformAccess] = {}
 

@@ -16,6 +16,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
 from bot.answer import Answer
 
@@ -137,14 +138,35 @@ class LanguagePrefs:
             self._prefs.popitem(last=False)
 
 
+class Answers(Protocol):
+    """Answers by id for their buttons: ``AnswerCache``, or shared by replicas."""
+
+    def put(self, chat_id: str, answer: Answer) -> str: ...
+
+    def get(self, answer_id: str, chat_id: str) -> StoredAnswer | None: ...
+
+    def last(self, chat_id: str) -> StoredAnswer | None: ...
+
+
+class Flood(Protocol):
+    def check(self, user_id: str) -> Verdict: ...
+
+
+class Languages(Protocol):
+    def get(self, user_id: str | None) -> str | None: ...
+
+    def set(self, user_id: str, language: str) -> None: ...
+
+
 @dataclass
 class ChatState:
-    """Everything the conversation remembers, for the process's lifetime.
+    """Everything the conversation remembers: in the process for its lifetime, or in the
+    database for every replica (bot/chat/shared_state.py).
 
     Keys carry the platform (``telegram:123``) so one state can serve several
     front ends without their ids colliding.
     """
 
-    answers: AnswerCache = field(default_factory=AnswerCache)
-    flood: FloodGuard = field(default_factory=FloodGuard)
-    languages: LanguagePrefs = field(default_factory=LanguagePrefs)
+    answers: Answers = field(default_factory=AnswerCache)
+    flood: Flood = field(default_factory=FloodGuard)
+    languages: Languages = field(default_factory=LanguagePrefs)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import ask, documents, knowledge, serving, syncing
+from bot.cli import ask, documents, knowledge, operations, serving, syncing
 from bot.settings import Settings
 from index.errors import RatsbotError
 
@@ -58,6 +58,9 @@ for command in (
     serving.run,
     serving.serve,
     syncing.sync,
+    operations.upgrade,
+    operations.backup,
+    operations.restore,
 ):
     cli.add_command(command)
 

@@ -64,11 +64,14 @@ def serve(
     chosen = [n for n, on in (("telegram", telegram), ("teams", teams), ("matrix", matrix)) if on]
     names = chosen or frontends.configured(settings)
     frontends.check(settings, names)  # before the index is loaded
-    if webhook_url is not None:
-        if names != ["telegram"]:
-            raise click.ClickException("--webhook-url works with Telegram alone")
-        from bot.telegram import run as run_telegram
+    if webhook_url is not None and names != ["telegram"]:
+        raise click.ClickException("--webhook-url works with Telegram alone")
+    from bot.ops import operations
 
-        run_telegram(settings, service_of(ctx), webhook_url=webhook_url, listen=listen, port=port)
-        return
-    frontends.serve(settings, service_of(ctx), names)
+    with operations(settings, service_of(ctx)) as service:  # /healthz, /metrics, counts
+        if webhook_url is not None:
+            from bot.telegram import run as run_telegram
+
+            run_telegram(settings, service, webhook_url=webhook_url, listen=listen, port=port)
+            return
+        frontends.serve(settings, service, names)

@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.chat import DEFAULT_ANSWER_CACHE, AnswerCache, ChatState, Conversation, FloodGuard
+from bot.chat import DEFAULT_ANSWER_CACHE, Conversation, chat_state_for, poll_while_leader
 from bot.service import RatsbotService
 from bot.settings import Settings
 from bot.telegram.context import CONVERSATION, SERVICE, SETTINGS, STATE, RatsContext
@@ -34,6 +34,7 @@ from bot.telegram.errors import on_error, report_to_admins
 from bot.telegram.incoming import incoming_from
 from bot.telegram.outbox import TelegramOutbox
 from index.errors import ConfigError
+from index.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +79,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app: App = builder.build()
     app.bot_data[SETTINGS] = settings
-    app.bot_data[STATE] = ChatState(
-        answers=AnswerCache(answer_cache_size),
-        flood=FloodGuard(settings.flood_max_questions, settings.flood_window_seconds),
-    )
+    app.bot_data[STATE] = chat_state_for(settings, service, answer_cache_size)
     if service is not None:
         app.bot_data[SERVICE] = service
         app.bot_data[CONVERSATION] = _conversation(app, service)
@@ -120,6 +118,7 @@ async def _post_init(app: App) -> None:
 
         app.bot_data[SERVICE] = await asyncio.to_thread(open_service, app.bot_data[SETTINGS])
         app.bot_data[OWNS_SERVICE] = True
+        app.bot_data[STATE] = chat_state_for(app.bot_data[SETTINGS], app.bot_data[SERVICE])
     if CONVERSATION not in app.bot_data:
         app.bot_data[CONVERSATION] = _conversation(app, app.bot_data[SERVICE])
     conversation: Conversation = app.bot_data[CONVERSATION]
@@ -180,7 +179,8 @@ def run(
 
 
 async def run_telegram(settings: Settings, service: RatsbotService, *, stop: asyncio.Event) -> None:
-    """Long polling inside a running event loop until ``stop`` is set.
+    """Long polling inside a running event loop until ``stop`` is set; of several replicas
+    on one PostgreSQL only the holder of the poller lock polls (bot/chat/leader.py).
 
     ``run`` owns its loop (PTB's ``run_polling``); this variant lets one process
     serve Telegram next to other front ends over the same service.
@@ -191,9 +191,14 @@ async def run_telegram(settings: Settings, service: RatsbotService, *, stop: asy
         assert app.post_init is not None and app.updater is not None
         await app.post_init(app)  # as run_polling does: command menus
         await app.start()
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        updater = app.updater
+        store = getattr(service, "store", None)  # replicas agree on one poller through it
         try:
-            await stop.wait()
+            await poll_while_leader(
+                store if isinstance(store, Store) else None,
+                lambda: updater.start_polling(allowed_updates=Update.ALL_TYPES),
+                updater.stop,
+                stop,
+            )
         finally:
-            await app.updater.stop()
             await app.stop()

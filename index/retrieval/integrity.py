@@ -215,6 +215,8 @@ def index_agrees(
     if generation != store.generation():
         return Agreement(True)  # a newer generation is being built; the searcher refreshes
     chunks = chunk_count(store)
-    if chunks != size:
+    if chunks != size and generation == store.generation():
+        # (a commit of another process between the two reads moved the generation on:
+        # not a disagreement, the searcher refreshes)
         return Agreement(False, f"index holds {size} chunks, the store {chunks}")
     return Agreement(True)

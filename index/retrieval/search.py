@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,6 +70,7 @@ class SearchResult:
         return self.analysis.term_groups(vocabulary)
 
 
+WriteGuard = Callable[[], AbstractContextManager[bool]]
 EARLY_REFRESH_MAX_CHUNKS = 5_000  # an ingest this small is searchable before its sentences
 
 
@@ -79,12 +82,19 @@ class Searcher:
     """
 
     def __init__(
-        self, store: Store, embedder: Embedder, index_dir: Path, dense_kind: str | None = None
+        self,
+        store: Store,
+        embedder: Embedder,
+        index_dir: Path,
+        dense_kind: str | None = None,
+        may_write: WriteGuard | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.index_dir = index_dir
         self.dense_kind = dense_kind  # flat|ivf|hnsw; None: by size (index/retrieval/dense.py)
+        # whether index folders may be written now (the service passes index.ingest.index_writer)
+        self.may_write: WriteGuard = may_write or (lambda: nullcontext(True))
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
         self.speakers = SpeakerLookup(store)
@@ -118,7 +128,7 @@ class Searcher:
                     snap = update_snapshot(prev, self.store, self.embedder, self.dense_kind)
                 else:
                     snap = build_snapshot(self.store, self.embedder, self.dense_kind)
-                save_snapshot(snap, self.index_dir)
+                self._save(snap)
             self._snap = snap
             return snap
 
@@ -126,9 +136,19 @@ class Searcher:
         """Merge all segments into one new base (drops tombstoned rows for good)."""
         with self._lock:
             snap = build_snapshot(self.store, self.embedder, self.dense_kind)
-            save_snapshot(snap, self.index_dir)
+            self._save(snap)
             self._snap = snap
             return snap
+
+    def _save(self, snap: Snapshot) -> None:
+        """Write ``snap``'s folders if nobody else may be writing them; else keep it in memory.
+
+        An ingest of this data directory holds its lock and writes the files itself;
+        a question that raced it must not rename or delete folders under it.
+        """
+        with self.may_write() as allowed:
+            if allowed:
+                save_snapshot(snap, self.index_dir)
 
     def published(self, *, complete: bool, chunks_added: int) -> None:
         """An ingest's new generation may be shown (``index.ingest.Publisher``): at the

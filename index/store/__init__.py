@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+from index.store.backup import (
+    DatabaseFacts,
+    RunTotals,
+    backup_database,
+    database_facts,
+    restore_database,
+    run_totals,
+    schema_revision,
+)
 from index.store.database import (
     Store,
     bump_generation,
@@ -17,6 +26,7 @@ from index.store.document_writes import (
     stored_versions,
     write_document,
 )
+from index.store.expiring import ExpiringState
 from index.store.figure_reads import FigureItem, FigureList, figures
 from index.store.index_reads import (
     ChunkRow,
@@ -51,16 +61,17 @@ from index.store.knowledge_tables import (
     OParlSource,
     PaperStep,
 )
+from index.store.locks import HeldLock, LockKey, advisory_lock, try_advisory_lock
 from index.store.oparl_sync import (
     Cursor,
     OParlSyncCursor,
     OParlSyncFile,
     PageWrite,
     SyncedFile,
+    documents_of_sources,
     object_hashes,
     paper_context,
     read_cursor,
-    remove_synced_documents,
     synced_files,
     write_page,
 )
@@ -84,6 +95,7 @@ from index.store.pending import (
     without_chunk_vectors,
 )
 from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
+from index.store.schema import SchemaStatus, Upgrade, head_revision
 from index.store.tables import (
     Chunk,
     Document,
@@ -94,6 +106,7 @@ from index.store.tables import (
     Speaker,
     utcnow,
 )
+from index.store.upgrade import database_schema, upgrade_database
 from index.store.visibility import (
     apply_folder_publicity,
     public_document_ids,
@@ -108,21 +121,25 @@ __all__ = [
     "ChunkRow",
     "ChunkView",
     "Cursor",
+    "DatabaseFacts",
     "Document",
     "DocumentInfo",
     "DocumentRow",
     "DocumentVersion",
     "DocumentVersions",
     "Embedding",
+    "ExpiringState",
     "Figure",
     "FigureItem",
     "FigureList",
     "FigureRow",
     "FileFailure",
     "Fingerprint",
+    "HeldLock",
     "IngestReport",
     "IngestRun",
     "KnowledgeCitation",
+    "LockKey",
     "OParlAgendaItem",
     "OParlConsultation",
     "OParlFile",
@@ -139,6 +156,8 @@ __all__ = [
     "Reference",
     "ReferenceRow",
     "RetrievalFacts",
+    "RunTotals",
+    "SchemaStatus",
     "Speaker",
     "SpeakerRow",
     "Stats",
@@ -147,19 +166,26 @@ __all__ = [
     "StoreCounts",
     "StoredVersion",
     "SyncedFile",
+    "Upgrade",
     "WrittenDocument",
+    "advisory_lock",
     "apply_folder_publicity",
+    "backup_database",
     "bump_generation",
     "chunk_count",
     "chunk_rows",
     "clear_pending",
+    "database_facts",
+    "database_schema",
     "delete_documents",
     "document_versions",
+    "documents_of_sources",
     "ensure_knowledge",
     "extract_knowledge",
     "figure_rows",
     "figures",
     "fingerprint",
+    "head_revision",
     "in_batches",
     "link_duplicates",
     "load_chunks",
@@ -179,15 +205,19 @@ __all__ = [
     "record_run",
     "refuse_other_embedder",
     "remove_oparl_source",
-    "remove_synced_documents",
+    "restore_database",
     "retrieval_facts",
+    "run_totals",
     "scan_embeddings",
+    "schema_revision",
     "speakers",
     "spoken_by",
     "store_counts",
     "stored_versions",
     "synced_files",
     "text_hash",
+    "try_advisory_lock",
+    "upgrade_database",
     "utcnow",
     "visible_stats",
     "without_chunk_vectors",

@@ -7,10 +7,9 @@ SQLAlchemy URL otherwise; the tests run the same contract on PostgreSQL.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,30 +17,24 @@ import numpy as np
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
+    String,
+    cast,
     create_engine,
     delete,
     event,
     func,
-    insert,
-    inspect,
     select,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-import index.store.knowledge_tables  # noqa: F401  (registers the knowledge tables for create_all)
 from index.errors import IndexStoreError
+from index.store.locks import HeldLock, LockKey, advisory_lock
 from index.store.reports import DocumentInfo, Stats
-from index.store.tables import (
-    Base,
-    Chunk,
-    Document,
-    Embedding,
-    PendingVectors,
-    Reference,
-    Speaker,
-    State,
-)
+from index.store.schema import prepare_schema
+from index.store.tables import Chunk, Document, Embedding, Reference, Speaker, State
 
 
 def _embedding_rows(s: Session, embedder: str, hashes: list[str]) -> dict[str, Embedding]:
@@ -115,9 +108,11 @@ class Store:
             self.engine = engine or make_engine(url)
             with self.engine.begin() as conn:
                 _require_foreign_keys(conn)
-                Base.metadata.create_all(conn)
-                _add_missing_indexes(conn)
-                _move_pending_list(conn)
+                prepare_schema(conn)  # a new store at the newest revision; refuses an old one
+        except IndexStoreError:
+            if engine is None:
+                self.engine.dispose()
+            raise
         except SQLAlchemyError as e:
             raise IndexStoreError(
                 f"cannot open the database ({_safe(url)}): {e.__class__.__name__}"
@@ -126,6 +121,14 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def exclusive(
+        self, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[HeldLock]:
+        """The ingest lock of the database: one writer of documents across all processes
+        and hosts (PostgreSQL advisory lock); on SQLite granted at once, the data-dir lock
+        file serialises its one host. ``wait=False`` raises ``IngestRunning`` if taken."""
+        return advisory_lock(self.engine, LockKey.INGEST, wait=wait, on_wait=on_wait)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -303,10 +306,23 @@ class Store:
 
 
 def bump_generation(s: Session) -> int:
-    row = s.get(State, "generation")
-    gen = int(row.value) + 1 if row else 1
-    Store.set_state(s, "generation", str(gen))
-    return gen
+    """Advance the store's generation by one in a single statement; returns the new one.
+
+    The UPDATE locks the row until the transaction ends, so concurrent bumps on
+    PostgreSQL queue up and each gets its own number (a read, add and write in
+    Python lost one of two). The row exists from the store's creation on.
+    """
+    q = (
+        update(State)
+        .where(State.key == "generation")
+        .values(value=cast(cast(State.value, Integer) + 1, String))
+        .returning(State.value)
+    )
+    new = s.execute(q).scalar()
+    if new is None:  # a store whose row was removed by hand
+        Store.set_state(s, "generation", "1")
+        return 1
+    return int(new)
 
 
 def delete_documents(s: Session, doc_ids: list[int]) -> None:
@@ -349,29 +365,3 @@ def _info(d: Document, n_chunks: int) -> DocumentInfo:
 
 def _safe(url: str) -> str:
     return re.sub(r"//[^@/]*@", "//***@", url)
-
-
-def _add_missing_indexes(conn: Connection) -> None:
-    """Indexes declared after a store was made: ``create_all`` adds missing tables only.
-
-    One catalogue read per table (``checkfirst`` per index took 14 ms per open).
-    """
-    catalogue = inspect(conn)
-    for table in Base.metadata.sorted_tables:
-        if table.indexes:
-            have = {ix["name"] for ix in catalogue.get_indexes(table.name)}
-            for ix in table.indexes:
-                if ix.name not in have:
-                    ix.create(conn)
-
-
-def _move_pending_list(conn: Connection) -> None:
-    """Stores made before the pending table kept pending documents as a JSON list."""
-    old = conn.execute(select(State.value).where(State.key == "sentences_pending")).scalar()
-    if old is None:
-        return
-    known = set(conn.execute(select(Document.id)).scalars())
-    wanted = sorted(set(json.loads(old) or []) & known)
-    if wanted:
-        conn.execute(insert(PendingVectors), [{"document_id": d} for d in wanted])
-    conn.execute(delete(State).where(State.key == "sentences_pending"))

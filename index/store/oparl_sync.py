@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from index.store.database import Store, bump_generation, delete_documents
+from index.store.database import Store
 from index.store.knowledge_tables import (
     OPARL_ID,
     OParlAgendaItem,
@@ -137,16 +137,13 @@ def write_page(store: Store, page: PageWrite) -> None:
             s.merge(OParlSyncCursor(key=page.cursor_key, **page.cursor.__dict__))
 
 
-def remove_synced_documents(store: Store, source_paths: Collection[str]) -> int:
-    """Delete the documents these synced files gave (with everything derived); how many."""
+def documents_of_sources(store: Store, source_paths: Collection[str]) -> list[int]:
+    """Ids of the documents these source files gave (a synced file that went)."""
     if not source_paths:
-        return 0
+        return []
     with store.session() as s:
-        ids = list(s.scalars(select(Document.id).where(Document.source_path.in_(source_paths))))
-        if ids:
-            delete_documents(s, ids)
-            bump_generation(s)
-        return len(ids)
+        query = select(Document.id).where(Document.source_path.in_(list(source_paths)))
+        return list(s.scalars(query))
 
 
 def paper_context(store: Store, paper_id: str) -> list[dict[str, Any]]:

