@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from index.errors import ConfigError
 
@@ -37,6 +38,21 @@ def _ids(raw: str | None, name: str) -> frozenset[int]:
         except ValueError as e:
             raise ConfigError(f"{name}: '{part}' is not a numeric id") from e
     return frozenset(out)
+
+
+def _oparl(env: Mapping[str, str]) -> dict[str, Any]:
+    """The OParl sync's settings (index/sync): the URL ``ratsbot serve`` follows, how often."""
+    try:
+        return {
+            "oparl_url": env.get("RATSBOT_OPARL_URL") or None,
+            "oparl_interval_minutes": max(
+                1.0, float(env.get("RATSBOT_OPARL_INTERVAL_MINUTES", "60"))
+            ),
+            "oparl_max_file_mb": max(1, int(env.get("RATSBOT_OPARL_MAX_FILE_MB", "50"))),
+            "oparl_delay_seconds": max(0.0, float(env.get("RATSBOT_OPARL_DELAY_SECONDS", "0.25"))),
+        }
+    except ValueError as e:
+        raise ConfigError(f"invalid number in configuration: {e}") from e
 
 
 @dataclass(frozen=True)
@@ -121,14 +137,12 @@ class Settings:
             flood_window = float(env.get("RATSBOT_FLOOD_WINDOW_SECONDS", "10"))
             defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
-            oparl_interval = float(env.get("RATSBOT_OPARL_INTERVAL_MINUTES", "60"))
-            oparl_max_mb = int(env.get("RATSBOT_OPARL_MAX_FILE_MB", "50"))
-            oparl_delay = float(env.get("RATSBOT_OPARL_DELAY_SECONDS", "0.25"))
             metrics_port = int(env.get("RATSBOT_METRICS_PORT", "9464"))
             admin_chat_id = int(admin_chat) if admin_chat else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
         return cls(
+            **_oparl(env),
             data_dir=Path(env.get("RATSBOT_DATA_DIR", "data")),
             database_url=env.get("DATABASE_URL") or None,
             embedder=env.get("RATSBOT_EMBEDDER", DEFAULT_EMBEDDER),
@@ -171,10 +185,6 @@ class Settings:
             matrix_member_room_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
             matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
             matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
-            oparl_url=env.get("RATSBOT_OPARL_URL") or None,
-            oparl_interval_minutes=max(1.0, oparl_interval),
-            oparl_max_file_mb=max(1, oparl_max_mb),
-            oparl_delay_seconds=max(0.0, oparl_delay),
         )
 
 

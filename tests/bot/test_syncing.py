@@ -270,3 +270,21 @@ def test_a_failed_scheduled_run_keeps_the_schedule(
 
     asyncio.run(main())
     assert len(server.log) >= 2 and {status for _, status in server.log} == {404}
+
+
+def test_the_sync_settings_come_from_the_environment() -> None:
+    from bot.settings import Settings
+
+    s = Settings.from_env(
+        {
+            "RATSBOT_OPARL_URL": "https://ris.example.de/oparl",
+            "RATSBOT_OPARL_INTERVAL_MINUTES": "0.1",
+        }
+    )
+    assert (s.oparl_url, s.oparl_interval_minutes, s.oparl_max_file_mb) == (
+        "https://ris.example.de/oparl",
+        1.0,
+        50,
+    )
+    with pytest.raises(ConfigError, match="invalid number"):
+        Settings.from_env({"RATSBOT_OPARL_DELAY_SECONDS": "bald"})
