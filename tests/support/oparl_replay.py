@@ -63,6 +63,7 @@ class ReplayServer:
         self.faults: list[Fault] = []
         self.log: list[tuple[str, int]] = []
         self.agents: list[str] = []
+        self.arrived: list[str] = []  # paths as requests arrive (``log``: once answered)
         self.page_hooks: dict[tuple[str, int], Any] = {}
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -157,6 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         replay: ReplayServer = self.server.replay  # type: ignore[attr-defined]
+        replay.arrived.append(self.path)
         parts = urlsplit(self.path)
         fault = replay.fault_for(self.path)
         if fault is not None and fault.kind == "slow":
