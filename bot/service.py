@@ -281,11 +281,10 @@ class Ratsbot:
         wait: bool = True,
         on_wait: Callable[[], None] | None = None,
         on_phase: PhaseHook | None = None,
-        roots: list[Path] | None = None,
     ) -> IngestReport:
         """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
 
-        ``on_phase`` hears each phase (``index.ingest.Phase``); ``roots``: more key roots.
+        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
         """
         with self._exclusive(wait=wait, on_wait=on_wait):
             remove_stale_temp(self.index_dir)
@@ -294,7 +293,7 @@ class Ratsbot:
                 self.embedder,
                 paths,
                 show_bar=show_bar,
-                corpus_roots=[p for p in self.settings.corpus_dirs if p.is_dir()] + (roots or []),
+                corpus_roots=[p for p in self.settings.source_roots if p.is_dir()],
                 force=force,
                 publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
@@ -314,7 +313,7 @@ class Ratsbot:
         unless the embedder changed. Questions keep using the old index until
         the new generation is in place.
         """
-        paths = [p for p in self.settings.corpus_dirs if p.exists()]
+        paths = [p for p in self.settings.document_folders if p.exists()]
         if not full:
             return self.ingest(paths, wait=wait, on_wait=on_wait)
         with self._exclusive(wait=wait, on_wait=on_wait):  # held through the ingest below
@@ -326,8 +325,9 @@ class Ratsbot:
 
     def check(self) -> CheckReport:
         """Store against vector cache, index files and corpus; changes nothing."""
-        roots = (*self.settings.corpus_dirs, self.settings.data_dir / "oparl")
-        return check_data_dir(self.store, self.embedder.info.key, self.index_dir, roots)
+        return check_data_dir(
+            self.store, self.embedder.info.key, self.index_dir, self.settings.source_roots
+        )
 
     def repair(self) -> None:
         """Remove unfinished index writes and rebuild the index from the store (no embedding)."""

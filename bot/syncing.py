@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from pathlib import Path
 
 from bot.service import Ratsbot
 from bot.settings import Settings
@@ -20,10 +19,6 @@ from index.store import documents_of_sources
 from index.sync import ClientOptions, OParlClient, SyncReport, sync_lock, sync_oparl
 
 log = logging.getLogger(__name__)
-
-
-def sync_folder(settings: Settings) -> Path:
-    return settings.data_dir / "oparl"
 
 
 def client_options(settings: Settings) -> ClientOptions:
@@ -36,14 +31,14 @@ def run_sync(
     bot: Ratsbot, url: str, *, full: bool = False, client: OParlClient | None = None
 ) -> SyncReport:
     """One sync of ``url`` into the bot's store and index; refused while another runs."""
-    folder = sync_folder(bot.settings)
+    folder = bot.settings.oparl_folder
     folder.mkdir(parents=True, exist_ok=True)
     with sync_lock(bot.settings.data_dir):
         return sync_oparl(
             bot.store,
             url,
             folder,
-            ingest=lambda paths: bot.ingest(paths, force=True, roots=[folder]),
+            ingest=lambda paths: bot.ingest(paths, force=True),
             remove=lambda sources: remove_sources(bot, sources),
             client=client,
             options=client_options(bot.settings),

@@ -50,6 +50,10 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith(("RATSBOT_", "TELEGRAM_", "DATABASE_URL")) and key not in _KEEP_ENV:
             monkeypatch.delenv(key, raising=False)
+    # the CLI speaks German unless the locale is English: the same output on every machine
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # `ratsbot serve` in a test opens no /healthz, /metrics port unless the test asks for one
     monkeypatch.setenv("RATSBOT_METRICS_PORT", "0")
 

@@ -24,7 +24,6 @@ from index.store import IngestReport
 logger = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
-UPLOAD_FOLDER = "uploads"
 NON_PUBLIC_FOLDER = "nichtoeffentlich"  # see index/visibility.py
 DOCS_LIMIT = 15
 MAX_FAILURES_SHOWN = 5
@@ -84,7 +83,7 @@ async def remove(turn: Turn) -> None:
 
 
 async def receive_upload(turn: Turn, upload: Upload) -> None:
-    """An admin sends a PDF/TXT/MD in a private chat: store it in the corpus and ingest it."""
+    """An admin sends a PDF/TXT/MD in a private chat: store it in the upload folder, ingest it."""
     if not turn.private:
         return  # files shared in groups are none of the bot's business
     if not await require_admin(turn):
@@ -98,7 +97,7 @@ async def receive_upload(turn: Turn, upload: Upload) -> None:
         await turn.say("upload_too_big", kind="error", mb=limit // (1024 * 1024))
         return
     non_public = wants_non_public(upload.caption)
-    folder = turn.settings.corpus_dirs[0] / UPLOAD_FOLDER
+    folder = turn.settings.upload_folder  # under the data dir: never the package's corpus/
     if non_public:  # the folder is the flag: it survives every re-index (index/visibility.py)
         folder = folder / NON_PUBLIC_FOLDER
     target = inside(folder, name)

@@ -129,7 +129,12 @@ async def send_documents(turn: Turn, stored: StoredAnswer) -> None:
             await turn.send(document_paragraphs(info, turn.lang), kind="document")
         else:  # not visible here (any more): its file is not sent either
             paths = [p for p in paths if not _source_of(stored, doc_id, p)]
-    files = [f for f in (resolve_in_corpus(turn.settings.corpus_dirs, p) for p in paths) if f]
+    settings = turn.settings
+    files = [
+        f
+        for f in (resolve_in_corpus(settings.corpus_dirs, p, settings.upload_folder) for p in paths)
+        if f
+    ]
     if not files:
         await turn.say("file_missing")
     for path in files[:MAX_DOCUMENTS_PER_ANSWER]:
@@ -141,22 +146,23 @@ def _source_of(stored: StoredAnswer, doc_id: int, path: str) -> bool:
     return any(s.document_id == doc_id and s.source_path == path for s in stored.answer.sources)
 
 
-def resolve_in_corpus(corpus_dirs: tuple[Path, ...], source_path: str) -> Path | None:
-    """The original file for ``source_path``, only if it lies inside a corpus dir.
+def resolve_in_corpus(
+    corpus_dirs: tuple[Path, ...], source_path: str, uploads: Path | None = None
+) -> Path | None:
+    """The original file for ``source_path``, only if it lies inside a corpus dir or ``uploads``.
 
-    Also looks in each corpus dir's ``uploads`` folder, where the bot stores
-    uploaded files (they are ingested with that folder as their root).
+    Uploads are keyed relative to the upload folder's parent (``uploads/x.pdf``);
+    each corpus dir's ``uploads`` folder is looked in too, where older versions
+    stored uploads.
     """
-    for base in corpus_dirs:
-        root = base.resolve()
-        for candidate in (root / source_path, root / "uploads" / source_path):
-            path = candidate.resolve()
-            if (
-                path.is_relative_to(root)
-                and path.is_file()
-                and path.stat().st_size <= MAX_SEND_BYTES
-            ):
-                return path
+    found = [(base.resolve(), base.resolve() / p) for base in corpus_dirs
+             for p in (source_path, f"uploads/{source_path}")]  # fmt: skip
+    if uploads is not None:
+        found.append((uploads.resolve(), uploads.resolve().parent / source_path))
+    for root, candidate in found:
+        path = candidate.resolve()
+        if path.is_relative_to(root) and path.is_file() and path.stat().st_size <= MAX_SEND_BYTES:
+            return path
     return None
 
 

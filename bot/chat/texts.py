@@ -153,7 +153,12 @@ _TEXTS: dict[str, dict[Lang, str]] = {
     "docs_header": {Lang.DE: "Neueste Dokumente", Lang.EN: "Newest documents"},
     "docs_empty": {Lang.DE: "Der Index ist leer.", Lang.EN: "The index is empty."},
     "remove_usage": {Lang.DE: "Verwendung: /remove DOC_ID", Lang.EN: "Usage: /remove DOC_ID"},
-    "removed": {Lang.DE: "Dokument {id} entfernt.", Lang.EN: "Document {id} removed."},
+    "removed": {
+        Lang.DE: "Dokument {id} entfernt. Es bleibt auch bei /reindex entfernt, solange niemand "
+        "seine Datei wieder hochlädt.",
+        Lang.EN: "Document {id} removed. It stays removed on /reindex unless someone uploads "
+        "its file again.",
+    },
     "remove_unknown": {
         Lang.DE: "Ein Dokument mit der Nummer {id} gibt es nicht.",
         Lang.EN: "There is no document with id {id}.",

@@ -5,11 +5,14 @@ Each module holds a family of commands; this one builds the group from them.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from bot.cli import ask, documents, knowledge, operations, serving, syncing
+from bot.cli.common import PIPE_CLOSED, quiet_closed_pipe
+from bot.cli.texts import LANGS, set_lang
 from bot.settings import Settings
 from index.errors import RatsbotError
 
@@ -17,6 +20,16 @@ __all__ = ["cli", "main"]
 
 
 @click.group()
+@click.version_option(package_name="ratsbot", prog_name="ratsbot", message="%(prog)s %(version)s")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=set_lang,
+    help="Output language (default: German, English under an English LANG).",
+)
 @click.option(
     "--data-dir",
     envvar="RATSBOT_DATA_DIR",
@@ -66,4 +79,18 @@ for command in (
 
 
 def main() -> None:
-    cli(prog_name="ratsbot")
+    """The ``ratsbot`` script: click's exit code, 141 quietly when the reader closed the pipe."""
+    try:
+        cli(prog_name="ratsbot")
+    except SystemExit as e:
+        code = e.code
+    else:
+        code = 0
+    try:
+        sys.stdout.flush()  # output still buffered for a pipe goes now, not at interpreter exit
+    except BrokenPipeError:
+        try:
+            quiet_closed_pipe()
+        except click.exceptions.Exit:
+            code = PIPE_CLOSED
+    sys.exit(code)

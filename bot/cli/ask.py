@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from bot.answer import answer_json, render_plain
-from bot.cli.common import echo_json, fail_cleanly, parse_date, service_of
+from bot.cli.common import CliUsageError, echo_json, fail_cleanly, parse_date, service_of
+from bot.cli.texts import set_lang, t
 from index.retrieval import Filters
 
 
@@ -19,10 +20,16 @@ from index.retrieval import Filters
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--jsonl", is_flag=True, help="Read questions line by line from stdin.")
 @click.option("--gremium", help="Only documents of this Gremium (substring).")
-@click.option("--from", "date_from", help="Meeting date from (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Meeting date to (YYYY-MM-DD).")
+@click.option("--from", "date_from", help="Meeting date from (DD.MM.YYYY or YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Meeting date to (DD.MM.YYYY or YYYY-MM-DD).")
 @click.option("--drucksache", help="Only this paper and passages mentioning it.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default=None)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default=None,
+    callback=set_lang,
+    help="Answer (and message) language; default: the question's.",
+)
 @click.option("--public", is_flag=True, help="Answer as a public user would see it.")
 @click.pass_context
 @fail_cleanly
@@ -53,13 +60,11 @@ def ask(
     if drucksache:
         number = normalise_reference(drucksache)
         if number is None:
-            raise click.BadParameter(
-                f"'{drucksache}' is not a paper number", param_hint="--drucksache"
-            )
+            raise CliUsageError(f"--drucksache: {t('bad_paper', value=drucksache)}")
     filters = Filters(
         gremium=gremium,
         date_from=parse_date(date_from),
-        date_to=parse_date(date_to),
+        date_to=parse_date(date_to, "--to"),
         drucksache=number,
     )
     bot = service_of(ctx)
@@ -70,7 +75,7 @@ def ask(
                 click.echo(json.dumps(answer_json(ans), ensure_ascii=False))
         return
     if not question:
-        raise click.UsageError("give a QUESTION or use --jsonl")
+        raise CliUsageError(t("no_question"))
     ans = bot.ask(question, k=k, language=lang, filters=filters, audience=audience)
     if as_json:
         echo_json(answer_json(ans))

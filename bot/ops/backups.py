@@ -36,8 +36,8 @@ FORMAT = 1
 
 
 def uploads_dir(settings: Settings) -> Path:
-    """Where uploads are kept: ``uploads/`` of the first corpus folder."""
-    return settings.corpus_dirs[0] / "uploads"
+    """Where uploads are kept: the upload folder (``<data dir>/uploads`` unless configured)."""
+    return settings.upload_folder
 
 
 @dataclass(frozen=True)

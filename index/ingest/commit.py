@@ -50,14 +50,19 @@ def commit_plan(
         new_chunk_ids: list[int] = []
         pending: set[int] = set()
         for p in plan.documents:
-            written = write_document(s, p.doc, p.key, p.file_hash, p.drafts)
+            written = write_document(
+                s, p.doc, p.key, p.file_hash, p.drafts, from_corpus=p.from_corpus
+            )
             if p.pending:
                 pending.add(written.id)
             extract_knowledge(s, written.id, p.doc)
             new_chunk_ids.extend(written.chunk_ids)
             report.new_document_ids.append(written.id)
             report.chunks_added += len(written.chunk_ids)
-            (report.changed if p.replaces is not None else report.added).append(p.key)
+            if p.rewrite:  # reindex --full: rewritten, not changed
+                report.unchanged.append(p.key)
+            else:
+                (report.changed if p.replaces is not None else report.added).append(p.key)
         s.flush()
         if plan.corpus_was_empty:  # every document's facts come from this version
             Store.set_state(s, "knowledge_version", KNOWLEDGE_VERSION)

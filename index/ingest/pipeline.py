@@ -68,7 +68,9 @@ def ingest_paths(
     # a file inside a corpus folder is keyed relative to it, however it was named
     roots = [*(corpus_roots or []), *paths]
     limit = MAX_CHUNKS_PER_DOCUMENT
-    plan = plan_ingest(store, paths, roots, report, force=force, max_chunks=limit, show_bar=bar)
+    corpus = corpus_roots or []
+    plan = plan_ingest(store, paths, roots, report, force=force, max_chunks=limit, show_bar=bar,
+                       corpus=corpus)  # fmt: skip
     reached(on_phase, Phase.PARSED)
     with _embed_progress(progress, bar) as progress:
         defer = _defers(plan, defer_up_to)

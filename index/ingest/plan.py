@@ -27,6 +27,7 @@ from index.store import (
     StoredVersion,
     apply_folder_publicity,
     stored_versions,
+    tombstones,
 )
 
 
@@ -39,6 +40,8 @@ class PlannedDocument:
     file_hash: str
     drafts: list[ChunkDraft]
     replaces: int | None  # id of the stored version it replaces
+    from_corpus: bool = False  # its file lies in a corpus folder
+    rewrite: bool = False  # unchanged, rewritten only because the run was forced
     pending: bool = False  # some of its vectors follow after the commit (index/ingest/deferred.py)
 
 
@@ -74,6 +77,12 @@ class Plan:
         return bool(self.documents or self.stale)
 
 
+class _FileContext(NamedTuple):
+    root: Path | None  # the folder its key is relative to
+    from_corpus: bool
+    skip: set[str]  # keys removed by an admin, left out (empty for a file named explicitly)
+
+
 class _FilePlan(NamedTuple):
     documents: list[PlannedDocument]
     stale: list[StaleDocument]
@@ -88,14 +97,19 @@ def plan_ingest(
     force: bool,
     max_chunks: int,
     show_bar: bool,
+    corpus: list[Path] | None = None,
 ) -> Plan:
     """Parse and chunk every source file under ``paths``; failures go into ``report``.
 
     ``roots``: the folders a file's key is taken relative to (the corpus folders
-    and ``paths``). ``force`` plans unchanged documents too. A file with a
-    document of more than ``max_chunks`` chunks fails whole.
+    and ``paths``); ``corpus``: the corpus folders alone. ``force`` plans
+    unchanged documents too. A file with a document of more than ``max_chunks``
+    chunks fails whole. A document an admin removed stays out when its file is
+    found in a folder; a file named in ``paths`` brings it back.
     """
     files = _source_files(paths, report)
+    named = {p.resolve() for p in paths if p.is_file()}
+    removed = tombstones(store)
     bar = None
     if show_bar:
         from tqdm import tqdm
@@ -110,7 +124,12 @@ def plan_ingest(
         if f.suffix.lower() == ".json":
             plan.oparl.append(OParlInput(f, root))
             continue
-        mine = _plan_file(f, root, stored, report, force=force, max_chunks=max_chunks)
+        ctx = _FileContext(
+            root,
+            _root_for(f, corpus or []) is not None,
+            removed if f.resolve() not in named else set(),
+        )
+        mine = _plan_file(f, ctx, stored, report, force=force, max_chunks=max_chunks)
         if mine is not None:
             plan.documents.extend(mine.documents)
             plan.stale.extend(mine.stale)
@@ -123,7 +142,7 @@ def _source_files(paths: list[Path], report: IngestReport) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if not p.exists():
-            report.failed.append(FileFailure(str(p), "file or folder not found"))
+            report.failed.append(FileFailure(str(p), f"file or folder not found: {p}"))
             continue
         files.extend(iter_source_files([p]))
     return files
@@ -131,7 +150,7 @@ def _source_files(paths: list[Path], report: IngestReport) -> list[Path]:
 
 def _plan_file(
     f: Path,
-    root: Path | None,
+    ctx: _FileContext,
     stored: dict[str, StoredVersion],
     report: IngestReport,
     *,
@@ -141,7 +160,7 @@ def _plan_file(
     """One text file's new, changed and stale documents; None if it failed."""
     try:
         fh = _file_hash(f)
-        docs = parse_file(f, root=root)
+        docs = parse_file(f, root=ctx.root)
         apply_oparl_sidecar(docs, f)  # before the folder: a non-public folder still wins
         apply_folder_publicity(docs)
     except CorpusError as e:
@@ -155,12 +174,17 @@ def _plan_file(
     for d in docs:
         key = f"{d.source_path}#{d.part}"
         keys.add(key)
+        if key in ctx.skip:
+            report.kept_removed.append(key)
+            continue
         old = stored.get(key)
-        if old and old.content_hash == d.content_hash and not force:
+        same = old is not None and old.content_hash == d.content_hash
+        if same and not force:
             report.unchanged.append(key)
             continue
         replaces = old.id if old else None
-        mine.append(PlannedDocument(d, key, fh, chunk_document(d), replaces))
+        drafts = chunk_document(d)
+        mine.append(PlannedDocument(d, key, fh, drafts, replaces, ctx.from_corpus, same))
     if any(len(p.drafts) > max_chunks for p in mine):
         reason = f"{f.name}: too many passages (more than {max_chunks:,} in one document)"
         report.failed.append(FileFailure(str(f), reason))

@@ -20,15 +20,24 @@ MAX_TEXT_CHARS = 8_000_000
 MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8/16 worst case, checked before decoding
 MAX_PDF_BYTES = 150 * 1024 * 1024
 SOURCE_SUFFIXES = frozenset({".txt", ".md", ".pdf", ".json"})
+# what a folder of documents holds besides documents: read-me and provenance files
+NOT_DOCUMENTS = frozenset(
+    {"readme", "sources", "quellen", "license", "licence", "lizenz", "copying", "notice",
+     "changelog", "changes", "authors", "contributing", "code_of_conduct", "security"}
+)  # fmt: skip
+_OPARL_MARK = b"schema.oparl.org/"
+_OPARL_SNIFF = 64 * 1024
 _SEPARATOR = "\n\n"
 
 
 def iter_source_files(paths: list[Path]) -> list[Path]:
     """Source files under ``paths`` (files as given, directories walked), sorted.
 
-    Hidden files and directories are skipped; only .txt, .md, .pdf and .json count.
-    A file named explicitly is kept whatever its suffix, so parse_file can say why
-    it cannot be read.
+    In a folder, hidden files and directories are skipped and only documents
+    count: .txt, .md and .pdf files except README, SOURCES, LICENSE and their
+    kin (:data:`NOT_DOCUMENTS`, any suffix), and .json files that are OParl
+    (their first 64 KB name an ``https://schema.oparl.org/`` type). A file named
+    explicitly is kept whatever it is, so parse_file can say why it cannot be read.
     """
     found: set[Path] = set()
     for path in paths:
@@ -37,11 +46,31 @@ def iter_source_files(paths: list[Path]) -> list[Path]:
                 rel = candidate.relative_to(path).parts
                 if any(part.startswith(".") for part in rel):
                     continue
-                if candidate.is_file() and candidate.suffix.lower() in SOURCE_SUFFIXES:
+                if candidate.is_file() and is_document_file(candidate):
                     found.add(candidate)
         else:
             found.add(path)
     return sorted(found)
+
+
+def is_document_file(path: Path) -> bool:
+    """Whether a file met in a folder is a council document (see :func:`iter_source_files`)."""
+    suffix = path.suffix.lower()
+    if suffix not in SOURCE_SUFFIXES:
+        return False
+    if path.name.split(".")[0].lower() in NOT_DOCUMENTS:
+        return False
+    return suffix != ".json" or is_oparl_json(path)
+
+
+def is_oparl_json(path: Path) -> bool:
+    """A JSON file that names an OParl type (``"type": "https://schema.oparl.org/1.1/Paper"``)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(_OPARL_SNIFF)
+    except OSError:
+        return True  # the import says why it cannot be read
+    return _OPARL_MARK in head.replace(b"\\/", b"/")
 
 
 def parse_file(path: Path, *, root: Path | None = None) -> list[ParsedDocument]:

@@ -27,6 +27,7 @@ import re
 from index.facts import find_references
 from index.parse import systems
 from index.parse.clean import join_wrapped
+from index.parse.header_table import read_header_table
 from index.parse.model import DocumentMeta
 
 _MONTH_NAMES = (
@@ -135,8 +136,8 @@ def find_header_end(lines: list[str]) -> int:
     """Index of the last line of the document's header block, or -1 if there is none."""
     scan = lines[:_HEAD_SCAN]
     for i, line in enumerate(scan[:30]):
-        if line.startswith("(Drucksache Nr"):
-            return i
+        if line.startswith("(Drucksache Nr"):  # its number may be on the next line (PDF)
+            return i + 1 if ")" not in line and i + 1 < len(lines) else i
     for i, line in enumerate(scan[:30]):
         if re.match(r"^Vorlage:\s*\d{4}/\d{4}", line):
             return i
@@ -158,37 +159,25 @@ def find_header_end(lines: list[str]) -> int:
     return -1
 
 
-def _value_after(lines: list[str], i: int) -> str | None:
-    for x in lines[i + 1 : i + 3]:
-        if x.strip() and not x.rstrip().endswith(":"):
-            return x.strip()
-    return None
+def _top_line(lines: list[str], i: int) -> str:
+    """``zu TOP 4.1.1``, also where a PDF put the number on the next line."""
+    if lines[i].strip() == "zu TOP" and i + 1 < len(lines):
+        return f"zu TOP {lines[i + 1].strip()}"
+    return lines[i]
 
 
 def _dortmund_header(lines: list[str], meta: DocumentMeta) -> None:
     for i, line in enumerate(lines[:30]):
         if m := re.match(r"^Erstellt am:?\s*(.+)$", line):
             meta.created = parse_date(m[1])
-        elif "\t" in line and line.startswith("Gremium:") and i + 1 < len(lines):
-            labels = [x.strip() for x in line.split("\t")]
-            values = [x.strip() for x in lines[i + 1].split("\t")]
-            fields = dict(zip(labels, values, strict=False))
-            meta.gremium = fields.get("Gremium:") or meta.gremium
-            meta.meeting_date = parse_date(fields.get("Sitzungsdatum:", "")) or meta.meeting_date
-            meta.session_kind = _session(fields.get("Sitzungsart:", "")) or meta.session_kind
-        elif line.strip() in ("Gremium:", "Sitzungsdatum:", "Sitzungsart:", "Termin:"):
-            value = _value_after(lines, i)
-            if value is None:
-                continue
-            if line.startswith("Gremium") and meta.gremium is None:
-                meta.gremium = normalise_gremium(value)
-            elif line.startswith(("Sitzungsdatum", "Termin")) and meta.meeting_date is None:
-                meta.meeting_date = parse_date(value)
-            elif line.startswith("Sitzungsart"):
-                meta.session_kind = _session(value)
-        elif m := _TOP_DORTMUND_RE.match(line):
+        elif table := read_header_table(lines, i):  # however a PDF split it (header_table.py)
+            if table.gremium and meta.gremium is None:
+                meta.gremium = normalise_gremium(table.gremium)
+            meta.meeting_date = meta.meeting_date or parse_date(table.date_text or "")
+            meta.session_kind = _session(table.session_text or "") or meta.session_kind
+        elif m := _TOP_DORTMUND_RE.match(_top_line(lines, i)):
             meta.top = m[1]
-            rest = [x for x in lines[i + 1 : i + 6] if x.strip()]
+            rest = [x for x in lines[i + 1 : i + 6] if x.strip() and x.strip() != m[1]]
             if rest and not rest[0].startswith("(Drucksache"):
                 meta.title = rest[0].strip()
             for x in rest[1:3]:

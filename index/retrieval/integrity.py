@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from index.store import Store, chunk_count, store_counts
+from index.store import Store, chunk_count, corpus_sources, store_counts
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,14 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding; ``message`` in English (JSON, logs), ``message_de`` for German output."""
+
     severity: Severity
     message: str
+    message_de: str = ""
+
+    def text(self, lang: str) -> str:
+        return self.message_de if lang == "de" and self.message_de else self.message
 
 
 @dataclass
@@ -56,8 +62,8 @@ class CheckReport:
     def ok(self) -> bool:
         return not any(f.severity is Severity.ERROR for f in self.findings)
 
-    def add(self, severity: Severity, message: str) -> None:
-        self.findings.append(Finding(severity, message))
+    def add(self, severity: Severity, message: str, message_de: str = "") -> None:
+        self.findings.append(Finding(severity, message, message_de))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -91,29 +97,41 @@ def check_data_dir(
             Severity.ERROR,
             f"the index was built with embedder {recorded}, but {embedder_key} is configured: "
             "run 'ratsbot reindex --full'",
+            f"der Index wurde mit dem Embedder {recorded} gebaut, konfiguriert ist {embedder_key}: "
+            "'ratsbot reindex --full' ausführen",
         )
     elif missing:
         rep.add(
             Severity.ERROR,
             f"{missing} chunks have no vector for {embedder_key}: run 'ratsbot reindex --full'",
+            f"{missing} Abschnitte haben keinen Vektor für {embedder_key}: "
+            "'ratsbot reindex --full' ausführen",
         )
     if waiting:  # committed before their vectors (index/ingest/deferred.py): found by BM25
         rep.add(
             Severity.WARNING,
             f"{waiting} chunks of new minutes await their vectors: the running ingest, "
             "or else the next one, embeds them",
+            f"{waiting} Abschnitte neuer Dokumente warten auf ihre Vektoren: der laufende "
+            "oder sonst der nächste Ingest bettet sie ein",
         )
     _check_index(rep, index_dir, embedder_key)
-    if corpus_dirs:
-        gone = [p for p in sources if not any((c / p).is_file() for c in _roots(corpus_dirs))]
+    if corpus_dirs:  # only documents ingested from a corpus folder: others are not looked for
+        from_corpus = set(corpus_sources(store))
+        roots = _roots(corpus_dirs)
+        gone = [
+            p for p in sources if p in from_corpus and not any((c / p).is_file() for c in roots)
+        ]
         if gone:
             rep.add(
                 Severity.WARNING,
                 f"{len(gone)} documents have no source file in the corpus folders "
                 f"(e.g. {gone[0]}); they stay indexed until removed",
+                f"{len(gone)} Dokumente haben keine Quelldatei mehr in den Korpusordnern "
+                f"(z. B. {gone[0]}); sie bleiben im Index, bis sie entfernt werden",
             )
     if not rep.findings:
-        rep.add(Severity.OK, "store and index agree")
+        rep.add(Severity.OK, "store and index agree", "Speicher und Index stimmen überein")
     return rep
 
 
@@ -127,6 +145,8 @@ def _check_index(rep: CheckReport, index_dir: Path, embedder_key: str) -> None:
         rep.add(
             Severity.WARNING,
             f"{len(temps)} unfinished index writes (a crash?) will be removed at the next ingest",
+            f"{len(temps)} unfertige Index-Schreibvorgänge (ein Absturz?) werden beim nächsten "
+            "Ingest entfernt",
         )
     folder = index_dir / f"gen-{rep.generation}"
     try:
@@ -138,20 +158,32 @@ def _check_index(rep: CheckReport, index_dir: Path, embedder_key: str) -> None:
                 Severity.WARNING,
                 f"no index files for generation {rep.generation} "
                 f"(found: {', '.join(gens) or 'none'}): rebuilt from the store at start",
+                f"keine Indexdateien für Generation {rep.generation} "
+                f"(gefunden: {', '.join(gens) or 'keine'}): beim Start aus dem Speicher gebaut",
             )
         return
     rep.index_generation = int(manifest.get("generation", -1))
     rep.index_chunks = int(manifest.get("chunks", -1))
     if manifest.get("embedder") != embedder_key:
-        rep.add(Severity.WARNING, "index files of another embedder: rebuilt at start")
+        rep.add(
+            Severity.WARNING,
+            "index files of another embedder: rebuilt at start",
+            "Indexdateien eines anderen Embedders: beim Start neu gebaut",
+        )
     if rep.index_chunks != rep.chunks:
         rep.add(
             Severity.WARNING,
             f"index holds {rep.index_chunks} chunks, the store {rep.chunks}: rebuilt at start",
+            f"der Index hat {rep.index_chunks} Abschnitte, der Speicher {rep.chunks}: "
+            "beim Start neu gebaut",
         )
     for name in manifest.get("segments", []):
         if not (index_dir / name / "rows.npz").is_file():
-            rep.add(Severity.WARNING, f"index segment {name} is missing: rebuilt at start")
+            rep.add(
+                Severity.WARNING,
+                f"index segment {name} is missing: rebuilt at start",
+                f"Indexsegment {name} fehlt: beim Start neu gebaut",
+            )
 
 
 def stale_temp_folders(index_dir: Path) -> list[Path]:

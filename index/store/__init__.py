@@ -28,6 +28,7 @@ from index.store.document_writes import (
 )
 from index.store.expiring import ExpiringState
 from index.store.figure_reads import FigureItem, FigureList, figures
+from index.store.identities import corpus_sources, tombstones
 from index.store.index_reads import (
     ChunkRow,
     DocumentRow,
@@ -175,6 +176,7 @@ __all__ = [
     "chunk_count",
     "chunk_rows",
     "clear_pending",
+    "corpus_sources",
     "database_facts",
     "database_schema",
     "delete_documents",
@@ -216,6 +218,7 @@ __all__ = [
     "stored_versions",
     "synced_files",
     "text_hash",
+    "tombstones",
     "try_advisory_lock",
     "upgrade_database",
     "utcnow",

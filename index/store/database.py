@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from index.errors import IndexStoreError
+from index.store.identities import tombstone
 from index.store.locks import HeldLock, LockKey, advisory_lock
 from index.store.reports import DocumentInfo, Stats
 from index.store.schema import prepare_schema
@@ -185,12 +186,13 @@ class Store:
             return _info(d, n)
 
     def remove(self, doc_id: int) -> bool:
-        """Delete a document with its chunks, references and fingerprints."""
+        """Delete a document with all derived from it; its tombstone keeps it out of re-indexes."""
         with self.session() as s:
             d = s.get(Document, doc_id)
             if d is None:
                 return False
             delete_documents(s, [doc_id])
+            tombstone(s, doc_id)
             bump_generation(s)
             return True
 

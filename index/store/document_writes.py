@@ -20,6 +20,7 @@ from index.errors import EmbedderMismatch
 from index.facts import find_references
 from index.parse import ChunkDraft, ParsedDocument, RefRole
 from index.store.database import Store, fingerprint, in_batches, text_hash
+from index.store.identities import identity_for
 from index.store.reports import IngestReport
 from index.store.tables import (
     Chunk,
@@ -81,10 +82,16 @@ def write_document(
     key: str,
     file_hash: str,
     chunks: Sequence[ChunkDraft],
+    *,
+    from_corpus: bool = False,
 ) -> WrittenDocument:
-    """Add one parsed document with its chunks (the caller removed its old version)."""
+    """Add one parsed document with its chunks (the caller removed its old version).
+
+    Its id is the key's stable id (index/store/identities.py).
+    """
     m = doc.meta
     row = Document(
+        id=identity_for(s, key, from_corpus=from_corpus),
         key=key,
         source_path=doc.source_path,
         part=doc.part,

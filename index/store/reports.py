@@ -51,6 +51,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[FileFailure] = field(default_factory=list)
+    kept_removed: list[str] = field(default_factory=list)  # removed by an admin: left out
     new_document_ids: list[int] = field(default_factory=list)
     chunks_added: int = 0
     chunks_embedded: int = 0
@@ -69,6 +70,8 @@ class IngestReport:
         ]
         if self.removed:
             parts.append(f"{len(self.removed)} entfernt")
+        if self.kept_removed:
+            parts.append(f"{len(self.kept_removed)} bleiben entfernt")
         parts.append(f"{len(self.failed)} fehlgeschlagen")
         return ", ".join(parts)
 

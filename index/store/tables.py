@@ -177,6 +177,25 @@ class PendingVectors(Base):
     )
 
 
+class DocumentIdentity(Base):
+    """Every document key ever stored, with its id: ids are stable and never reused.
+
+    A document keeps its id through every change and ``reindex --full`` (the
+    key is its source path relative to its folder plus the part); a new key gets
+    an id above every id handed out before. Rows are never deleted: a removed
+    document's row is its tombstone (``removed_at``), so an ingest of its folder
+    leaves it out until its file is ingested by name. ``from_corpus``: the last
+    ingest took it from a corpus folder (``ratsbot check`` looks for its file).
+    """
+
+    __tablename__ = "document_identities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(1024), unique=True)
+    from_corpus: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class ExpiringValue(Base):
     """One value of the chat's shared memory (index/store/expiring.py), gone after ``expires``."""
 

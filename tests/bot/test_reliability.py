@@ -76,15 +76,19 @@ def test_embedder_mismatch_is_an_error_with_advice(bot: Ratsbot, settings: Setti
     result = CliRunner().invoke(
         cli, ["--data-dir", str(settings.data_dir), "--embedder", "fake", "check"]
     )
-    assert result.exit_code == 1 and "error:" in result.output
+    assert result.exit_code == 1 and "Fehler: der Index wurde mit dem Embedder" in result.output
     bot.reindex(full=True)  # the cure the message names
     assert bot.check().ok and not bot.ask(SEED_Q).abstained
 
 
 def test_full_reindex_rewrites_everything_and_embeds_nothing_new(bot: Ratsbot) -> None:
     before = _counts(bot)
+    ids = [d.id for d in bot.documents()]
     report = bot.reindex(full=True)
-    assert len(report.changed) == before[0] and report.chunks_embedded == 0
+    # every document rewritten (new_document_ids), none reported changed, none renumbered
+    assert sorted(report.new_document_ids) == sorted(ids) and report.chunks_embedded == 0
+    assert len(report.unchanged) == before[0] and not report.changed and not report.added
+    assert [d.id for d in bot.documents()] == ids
     assert _counts(bot) == before and bot.check().ok
 
 

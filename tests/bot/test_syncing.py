@@ -198,9 +198,9 @@ def test_a_sync_killed_inside_a_page_does_the_page_again(
         calls.append(paths)
         if len(calls) == 2:
             raise KeyboardInterrupt  # the process dies after page 1 of the papers
-        return empty_bot.ingest(paths, force=True, roots=[empty_bot.settings.data_dir / "oparl"])
+        return empty_bot.ingest(paths, force=True)
 
-    folder = empty_bot.settings.data_dir / "oparl"
+    folder = empty_bot.settings.oparl_folder
     with pytest.raises(KeyboardInterrupt):
         sync_oparl(
             empty_bot.store,

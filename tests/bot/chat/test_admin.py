@@ -53,7 +53,7 @@ async def test_upload_is_stored_under_a_safe_name_ingested_and_shown(
 ) -> None:
     outbox = RecordingOutbox()
     await conversation.handle(upload("../../etc/Hunde steuer.txt", MINUTES), outbox)
-    stored = chat_settings.corpus_dirs[0] / "uploads" / "Hunde_steuer.txt"
+    stored = chat_settings.upload_folder / "Hunde_steuer.txt"
     assert stored.read_bytes() == MINUTES
     assert service.ingested == [[stored.resolve()]]
     received, summary, card = outbox.replies
@@ -68,7 +68,7 @@ async def test_non_public_caption_stores_the_upload_in_the_members_folder(
 ) -> None:
     outbox = RecordingOutbox()
     await conversation.handle(upload("hund.txt", MINUTES, caption="nicht öffentlich"), outbox)
-    folder = chat_settings.corpus_dirs[0] / "uploads" / "nichtoeffentlich"
+    folder = chat_settings.upload_folder / "nichtoeffentlich"
     assert (folder / "hund.txt").is_file() and "nicht öffentlich" in outbox.texts()[0]
 
 
@@ -103,7 +103,7 @@ async def test_a_file_larger_than_declared_is_dropped_after_fetching(
     big = b"x" * (2 * 1024 * 1024)
     await conversation.handle(upload("gross.txt", big, declared=10), outbox)
     assert "zu groß" in outbox.texts()[-1] and service.ingested == []
-    assert list((chat_settings.corpus_dirs[0] / "uploads").iterdir()) == []
+    assert list(chat_settings.upload_folder.iterdir()) == []
 
 
 async def test_non_admin_uploads_are_refused_and_group_files_ignored(
@@ -113,7 +113,7 @@ async def test_non_admin_uploads_are_refused_and_group_files_ignored(
     await conversation.handle(upload("x.txt", MINUTES, user="1001"), refused)
     await conversation.handle(upload("x.txt", MINUTES, private=False), ignored)
     assert "nur Administrator" in refused.texts()[-1] and ignored.replies == []
-    assert service.ingested == [] and not (chat_settings.corpus_dirs[0] / "uploads").exists()
+    assert service.ingested == [] and not chat_settings.upload_folder.exists()
 
 
 @pytest.mark.parametrize(

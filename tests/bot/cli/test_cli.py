@@ -18,6 +18,9 @@ def _run(args: list[str], tmp_path: Path, **kw) -> object:
         "RATSBOT_DATA_DIR": str(tmp_path / "data"),
         "RATSBOT_EMBEDDER": "fake",
         "RATSBOT_CORPUS_DIRS": str(CORPUS),
+        "LANG": "C.UTF-8",  # German output whatever the developer's locale
+        "LC_ALL": None,
+        "LC_MESSAGES": None,
     }
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False, **kw)
 
@@ -39,7 +42,7 @@ def test_ingest_docs_stats_remove(tmp_path: Path) -> None:
     r = _run(["remove", str(docs[0]["id"])], tmp_path)
     assert r.exit_code == 0
     r = _run(["remove", "9999"], tmp_path)
-    assert r.exit_code == 1 and "no document" in r.output
+    assert r.exit_code == 1 and "kein Dokument mit der Id 9999" in r.output
 
 
 def test_ask_json_contract_and_jsonl(tmp_path: Path) -> None:
@@ -56,9 +59,9 @@ def test_ask_json_contract_and_jsonl(tmp_path: Path) -> None:
 def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
     r = _run(["ingest", str(tmp_path / "missing.txt")], tmp_path)
     assert r.exit_code == 1
-    assert "not found" in r.output
+    assert f"Fehler: Datei oder Ordner nicht gefunden: {tmp_path / 'missing.txt'}" in r.output
     r = _run(["ask", "x", "--from", "gestern"], tmp_path)
-    assert r.exit_code == 2 and "not a date" in r.output
+    assert r.exit_code == 2 and "'gestern' ist kein Datum" in r.output
 
 
 def test_eval_reports_metrics(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ async def test_admin_commands_and_uploads(mx_chat: Running, service: FakeService
     received, summary, card = mx_chat.hs.bot_events(room, "m.room.message", since=mark)
     assert "Hundesteuer_2021.txt" in received.content["body"]
     assert "1 neu" in summary.content["body"] and "Masterplan" in card.content["body"]
-    stored = mx_chat.settings.corpus_dirs[0] / "uploads" / "Hundesteuer_2021.txt"
+    stored = mx_chat.settings.upload_folder / "Hundesteuer_2021.txt"
     assert stored.read_bytes() == b"Die Hundesteuer steigt."
 
 

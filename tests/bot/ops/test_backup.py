@@ -40,7 +40,7 @@ def _answers(bot: Ratsbot) -> list[str]:
 
 
 def _upload(settings: Settings, bot: Ratsbot) -> Path:
-    uploads = settings.corpus_dirs[0] / "uploads"
+    uploads = settings.upload_folder
     uploads.mkdir(parents=True, exist_ok=True)
     path = uploads / "radweg.txt"
     path.write_text(UPLOAD, encoding="utf-8")
@@ -74,7 +74,7 @@ def test_answers_are_the_same_after_backup_and_restore(
     bot.close()
 
     shutil.rmtree(settings.data_dir)  # the machine is lost: data dir, database, uploads
-    upload.unlink()
+    upload.unlink(missing_ok=True)  # the upload folder lies in the data dir
     if is_sqlite:
         for p in tmp_path.glob("store.sqlite3*"):
             p.unlink()

@@ -124,7 +124,7 @@ async def test_upload_with_caption_nicht_oeffentlich_is_members_only(
     texts = api.texts()
     assert any("nicht öffentlich" in t for t in texts) and any("1 neu" in t for t in texts)
     settings: Settings = real_app.bot_data["settings"]
-    assert (settings.corpus_dirs[0] / "uploads" / "nichtoeffentlich" / "hund.txt").is_file()
+    assert (settings.upload_folder / "nichtoeffentlich" / "hund.txt").is_file()
     question = "Wie hoch ist die Hundesteuer für den ersten Hund?"
     since = len(api.calls)
     await process(real_app, tg.message(tg.private(anna), anna, question))

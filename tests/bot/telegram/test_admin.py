@@ -56,7 +56,7 @@ async def test_admin_upload_is_stored_in_the_corpus_and_ingested(
         tg.private(admin), admin, MINUTES, "../../etc/Hunde steuer.txt", "text/plain"
     )
     await process(app, update)
-    stored = tg_settings.corpus_dirs[0] / "uploads" / "Hunde_steuer.txt"
+    stored = tg_settings.upload_folder / "Hunde_steuer.txt"
     assert stored.read_bytes() == MINUTES
     assert service.ingested == [[stored.resolve()]]
     texts = api.texts()
@@ -99,4 +99,4 @@ async def test_non_admin_upload_is_refused_and_group_files_are_ignored(
     assert "nur Administrator" in api.texts()[-1]
     await process(app, tg.document(tg.group(), admin, MINUTES, "x.txt", "text/plain"))
     assert len(api.texts()) == 1
-    assert service.ingested == [] and not (tg_settings.corpus_dirs[0] / "uploads").exists()
+    assert service.ingested == [] and not tg_settings.upload_folder.exists()

@@ -82,7 +82,7 @@ async def test_uploaded_minutes_answer_the_next_question(live: Live) -> None:
     assert (
         "19999-20" in card.params["text"] and "Ausschuss für Bürgerdienste" in card.params["text"]
     )
-    stored = live.settings.corpus_dirs[0] / "uploads" / "Hundesteuer_2021.txt"
+    stored = live.settings.upload_folder / "Hundesteuer_2021.txt"
     assert stored.read_text(encoding="utf-8") == MINUTES
 
     question = "Wie hoch ist die Hundesteuer ab 2021 für den ersten Hund?"

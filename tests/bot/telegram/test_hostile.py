@@ -78,15 +78,18 @@ async def test_oversized_upload_is_refused_before_download(
 async def test_path_names_cannot_leave_the_upload_folder(
     served: tuple[App, Ratsbot], api: FakeBotApi, tg: Telegram, tmp_path: Path
 ) -> None:
-    app, _service = served
+    app, service = served
     admin = tg.user(ADMIN_ID, "Admin")
     data = SEED.read_bytes()
     for name in ("../../boese.txt", "..\\..\\boese2.txt", "/etc/boese3.txt", "a/../../b.md"):
         await process(app, tg.document(tg.private(admin), admin, data, name, "text/plain"))
-    uploads = tmp_path / "corpus" / "uploads"
+    uploads = service.settings.upload_folder
     assert sorted(p.name for p in uploads.iterdir()) == ["b.md", "boese.txt", "boese2.txt",
                                                          "boese3.txt"]  # fmt: skip
     assert not list(tmp_path.glob("boese*")) and not list((tmp_path / "corpus").glob("boese*"))
+    assert (
+        not list(uploads.parent.glob("boese*")) and not (tmp_path / "corpus" / "uploads").exists()
+    )
 
 
 HOSTILE_QUESTIONS = [

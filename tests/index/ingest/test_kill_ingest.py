@@ -141,7 +141,10 @@ def test_second_ingest_waits_or_is_refused(setup: tuple[dict[str, str], Path]) -
     with open(data / ".ingest.lock", "w") as lock:  # another process holds the data dir
         fcntl.flock(lock, fcntl.LOCK_EX)
         refused = run(env, "ingest", "--no-wait", str(corpus), check=False)
-        assert refused.returncode == 1 and "another ingest is running" in refused.stderr
+        assert refused.returncode == 1
+        assert (
+            "Fehler: ein anderer Ingest läuft gerade in diesem Datenverzeichnis" in refused.stderr
+        )
         waiting = subprocess.Popen(
             [*RATSBOT, "ingest", str(corpus)],
             env=env,
@@ -152,7 +155,7 @@ def test_second_ingest_waits_or_is_refused(setup: tuple[dict[str, str], Path]) -
         )
         assert waiting.stderr is not None
         line = waiting.stderr.readline()
-        assert "warte" in line and "another ingest is running" in line
+        assert line.strip() == "Ein anderer Ingest läuft gerade, warte …"
         assert waiting.poll() is None
         fcntl.flock(lock, fcntl.LOCK_UN)
     out, _err = waiting.communicate(timeout=60)

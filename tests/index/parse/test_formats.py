@@ -133,13 +133,18 @@ def test_iter_source_files(tmp_path):
     (tmp_path / "b" / "deep").mkdir()
     (tmp_path / ".hidden").mkdir()
     for rel in ["a.txt", "b/c.md", "b/deep/d.pdf", "b/e.json", "b/f.docx", ".x.txt",
-                ".hidden/g.txt", "b/deep/h.TXT"]:  # fmt: skip
+                ".hidden/g.txt", "b/deep/h.TXT", "README.md", "b/SOURCES.md", "LICENSE.txt",
+                "b/readme.txt", "b/o.json"]:  # fmt: skip
         (tmp_path / rel).write_text("x")
+    (tmp_path / "b" / "o.json").write_text('{"type": "https://schema.oparl.org/1.1/Paper"}')
     single = tmp_path / "b" / "f.docx"
-    found = iter_source_files([tmp_path, single])
+    named = tmp_path / "README.md"
+    found = iter_source_files([tmp_path, single, named])
     rels = [p.relative_to(tmp_path).as_posix() for p in found]
     assert rels == sorted(rels)
-    assert rels == ["a.txt", "b/c.md", "b/deep/d.pdf", "b/deep/h.TXT", "b/e.json", "b/f.docx"]
+    # from a folder: documents and OParl JSON only; named files whatever they are
+    assert rels == ["README.md", "a.txt", "b/c.md", "b/deep/d.pdf", "b/deep/h.TXT", "b/f.docx",
+                    "b/o.json"]  # fmt: skip
 
 
 def test_source_path_without_root(tmp_path):

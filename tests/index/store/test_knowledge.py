@@ -158,8 +158,8 @@ def test_malformed_oparl_is_reported_per_object(store: Store, tmp_path: Path) ->
         "links": {},
     }
     (d / "page.json").write_text(json.dumps(page))
-    (d / "broken.json").write_text("{not json")
-    report = ingest_paths(store, FakeEmbedder(), [d])
+    (d / "broken.json").write_text("{not json")  # no OParl type: a folder walk leaves it out
+    report = ingest_paths(store, FakeEmbedder(), [d, d / "broken.json"])
     reasons = [f.reason for f in report.failed]
     assert len(reasons) == 5, reasons
     assert all("\n" not in r for r in reasons)

@@ -16,6 +16,18 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if "expiring_values" not in sa.inspect(op.get_bind()).get_table_names():
+        _create_expiring_values()
+    # a generation bump is one UPDATE of this row (index/store/database.py)
+    op.get_bind().execute(
+        sa.text(
+            "INSERT INTO state (key, value) SELECT 'generation', '0' "
+            "WHERE NOT EXISTS (SELECT 1 FROM state WHERE key = 'generation')"
+        )
+    )
+
+
+def _create_expiring_values() -> None:
     op.create_table(
         "expiring_values",
         sa.Column("key", sa.String(length=200), nullable=False),
@@ -24,13 +36,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_index("ix_expiring_values_expires", "expiring_values", ["expires"], unique=False)
-    # a generation bump is one UPDATE of this row (index/store/database.py)
-    op.get_bind().execute(
-        sa.text(
-            "INSERT INTO state (key, value) SELECT 'generation', '0' "
-            "WHERE NOT EXISTS (SELECT 1 FROM state WHERE key = 'generation')"
-        )
-    )
 
 
 def downgrade() -> None:
