@@ -44,11 +44,12 @@ from index.query import QuestionAnalysis, analyse
 from index.retrieval import (
     CheckReport,
     Filters,
-    Searcher,
+    PgSearcher,
     check_data_dir,
     drop_index_files,
     index_agrees,
     one_thread,
+    open_searcher,
     remove_stale_temp,
 )
 from index.store import (
@@ -150,12 +151,9 @@ class Ratsbot:
         )
         self.embedder = get_embedder(settings.embedder)
         self.index_dir = settings.data_dir / "index"
-        self.searcher = Searcher(
-            self.store,
-            self.embedder,
-            self.index_dir,
-            dense_kind=settings.dense_index,
-            may_write=lambda: index_writer(settings.data_dir),
+        writes = partial(index_writer, settings.data_dir)  # postgres: no index files here
+        self.searcher = open_searcher(
+            settings.search, self.store, self.embedder, self.index_dir, settings.dense_index, writes
         )
         self.publisher: Publisher = self.searcher  # ingests publish their generations to it
         self._ingest_lock = threading.Lock()  # then the lock file and the database's lock:
@@ -288,6 +286,8 @@ class Ratsbot:
         """
         with self._exclusive(wait=wait, on_wait=on_wait):
             remove_stale_temp(self.index_dir)
+            if isinstance(self.searcher, PgSearcher):  # the commit writes their rows too
+                self.searcher.ensure_prepared()
             return ingest_paths(
                 self.store,
                 self.embedder,

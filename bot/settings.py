@@ -57,6 +57,16 @@ def _oparl(env: Mapping[str, str]) -> dict[str, Any]:
         raise ConfigError(f"invalid number in configuration: {e}") from e
 
 
+SEARCH_BACKENDS = ("embedded", "postgres")
+
+
+def _search(raw: str | None) -> str:
+    value = (raw or "embedded").strip().lower()
+    if value not in SEARCH_BACKENDS:
+        raise ConfigError(f"RATSBOT_SEARCH must be one of {', '.join(SEARCH_BACKENDS)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; see the README's configuration table."""
@@ -83,6 +93,8 @@ class Settings:
     # has embedded it (index/ingest/deferred.py); 0: only once its vectors are in
     defer_vectors_max_chunks: int = 100
     dense_index: str | None = None  # flat|ivf|hnsw; None: exact below 200k vectors, IVF above
+    # embedded: FAISS/BM25 files in data_dir; postgres: pgvector tables in DATABASE_URL
+    search: str = "embedded"
     auto_upgrade: bool = True  # migrate an older store's schema on start (under the ingest lock)
     metrics_listen: str = "127.0.0.1"  # /healthz and /metrics of `ratsbot serve`
     metrics_port: int = 9464  # 0: no health and metrics server
@@ -193,6 +205,7 @@ class Settings:
             flood_window_seconds=flood_window,
             defer_vectors_max_chunks=max(0, defer_max),
             dense_index=env.get("RATSBOT_DENSE_INDEX") or None,
+            search=_search(env.get("RATSBOT_SEARCH")),
             auto_upgrade=env.get("RATSBOT_AUTO_UPGRADE", "1").strip().lower()
             not in ("0", "no", "false", "off"),
             metrics_listen=env.get("RATSBOT_METRICS_LISTEN") or "127.0.0.1",

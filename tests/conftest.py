@@ -22,7 +22,7 @@ from tests.support.bots import MakeBot
 from tests.support.fakes import SOURCE_PATH, FakeService
 from tests.support.network import block_network
 from tests.support.paths import DEV_QA, REALDOCS, REPO, SEED, require_realdocs
-from tests.support.pgvector import drop_database, new_database, start_server
+from tests.support.pgvector import drop_database, new_database, pgserver_bin, start_server
 from tests.support.postgres import TEST_DATABASE_URL, drop_all_tables, fresh_database
 
 # what older test modules import from here
@@ -118,6 +118,14 @@ def pgvector_url(pgvector_server: str) -> Iterator[str]:
     drop_database(pgvector_server, url)
 
 
+@pytest.fixture
+def vector_db(pgvector_server: str) -> Iterator[str]:
+    """A database of its own with the ``vector`` extension, dropped after the test."""
+    url = new_database(pgvector_server)
+    yield url
+    drop_database(pgvector_server, url)
+
+
 @pytest.fixture(
     params=[
         "sqlite",
@@ -133,6 +141,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     fixture = "pg_database" if request.param == "postgresql" else "pgvector_url"
     url = request.getfixturevalue(fixture)
+    if request.param == "pgvector":  # its client tools (pg_dump) match its server's version
+        mp: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+        mp.setenv("PATH", f"{pgserver_bin()}{os.pathsep}{os.environ.get('PATH', '')}")
     drop_all_tables(url)
     yield url
     drop_all_tables(url)

@@ -17,6 +17,7 @@ import click
 
 from bot.cli.common import CliError, echo_json, fail_cleanly, say_waiting, service_of
 from bot.cli.texts import STATS_LABELS, lang_of, lang_option, t, translate
+from index.retrieval import Searcher
 
 if TYPE_CHECKING:
     from index.retrieval import CheckReport
@@ -186,7 +187,10 @@ def optimize(ctx: click.Context) -> None:
     bot = service_of(ctx)
     bot.ensure_index()
     bot.repair()
-    click.echo(t("merged", n=len(bot.searcher.snapshot.segments)))
+    if isinstance(bot.searcher, Searcher):
+        click.echo(t("merged", n=len(bot.searcher.snapshot.segments)))
+    else:
+        click.echo(t("search_tables_synced"))
 
 
 @click.command(name="check")

@@ -57,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Index zusammengeführt: {n} Segment(e).",
         "en": "Index merged: {n} segment(s).",
     },
+    "search_tables_synced": {
+        "de": "Suchtabellen in PostgreSQL abgeglichen.",
+        "en": "Search tables in PostgreSQL brought up to date.",
+    },
     "check_store": {
         "de": "Generation {gen}: {docs} Dokumente ({np} nicht öffentlich), {chunks} Abschnitte",
         "en": "Generation {gen}: {docs} documents ({np} non-public), {chunks} passages",

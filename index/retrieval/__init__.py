@@ -11,6 +11,7 @@ from index.retrieval.integrity import (
     index_agrees,
     remove_stale_temp,
 )
+from index.retrieval.pgsearch import PgSearcher, open_searcher
 from index.retrieval.search import Searcher, SearchResult
 from index.retrieval.threads import one_thread
 
@@ -19,6 +20,7 @@ __all__ = [
     "CheckReport",
     "Filters",
     "Hit",
+    "PgSearcher",
     "SearchResult",
     "Searcher",
     "Severity",
@@ -26,5 +28,6 @@ __all__ = [
     "drop_index_files",
     "index_agrees",
     "one_thread",
+    "open_searcher",
     "remove_stale_temp",
 ]

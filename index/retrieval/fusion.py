@@ -11,6 +11,7 @@ decision.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,22 +51,41 @@ def fuse(
     w: dict[str, float],
     depth: int | None = None,
 ) -> list[Hit]:
+    """:func:`fuse_pool` with the quoted-copy links and the filters of a snapshot."""
+
+    def allowed(ids: Sequence[int]) -> set[int]:
+        return {c for c in ids if is_allowed(snap, masks, c)}
+
+    return fuse_pool(snap.dup, allowed, pool, feats, lists, w, depth)
+
+
+def fuse_pool(
+    dup: Mapping[int, int],
+    allowed: Callable[[Sequence[int]], set[int]],
+    pool: np.ndarray,
+    feats: dict[str, np.ndarray],
+    lists: dict[str, Ranked],
+    w: dict[str, float],
+    depth: int | None = None,
+) -> list[Hit]:
     """The best ``depth`` candidates by the weighted sum of their standardised scores.
 
     Scores, not ranks: among many similar passages a retriever that is sure (BM25
     far ahead on a rare word) outweighs several that only see "more of the same".
     Standardising over the candidates puts cosines, latent-term and BM25 scores on
     one scale. Quoted copies are folded into their original (best score per
-    retriever). ``Hit.score`` is then rank-based, so that the speaker and meeting
-    votes added later keep their weight.
+    retriever; ``dup``: copy -> original, at least for the pool's copies).
+    ``Hit.score`` is then rank-based, so that the speaker and meeting votes added
+    later keep their weight. ``allowed`` tells which of some chunk ids the filters
+    allow (every backend asks it of the originals only).
     """
     if len(pool) == 0:
         return []
     ids = pool.tolist()
-    orig = [snap.dup.get(c, c) for c in ids]
+    orig = [dup.get(c, c) for c in ids]
     # an original the filters exclude does not absorb its copy: the copy stands for itself
-    ok = [o == c or is_allowed(snap, masks, o) for c, o in zip(ids, orig, strict=True)]
-    orig = [o if keep else c for c, o, keep in zip(ids, orig, ok, strict=True)]
+    ok = allowed(sorted({o for c, o in zip(ids, orig, strict=True) if o != c}))
+    orig = [o if o == c or o in ok else c for c, o in zip(ids, orig, strict=True)]
     keys, group = np.unique(np.asarray(orig, dtype=np.int64), return_inverse=True)
     fused = np.zeros(len(keys))
     raw: dict[str, np.ndarray] = {}

@@ -108,7 +108,30 @@ def lucene_idf(df: int, n: int) -> float:
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
-class LexicalView:
+class Lexicon:
+    """What the answer step asks of the corpus's words: the vocabulary, IDFs, coverage."""
+
+    vocabulary: frozenset[str]
+
+    def idf(self, term: str) -> float:
+        raise NotImplementedError
+
+    def coverage(self, groups: Sequence[frozenset[str]], texts: Sequence[str]) -> float:
+        """IDF-weighted share of the question's terms (``QuestionAnalysis.term_groups``)
+        that occur in ``texts``.
+
+        A term of an English question counts when any of its German glossary
+        alternatives occurs; its weight is that of its most common alternative.
+        """
+        if not groups:
+            return 0.0
+        seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
+        weights = [(g, min(self.idf(t) for t in g)) for g in groups]
+        total = sum(w for _g, w in weights)
+        return sum(w for g, w in weights if g & seen) / total if total else 0.0
+
+
+class LexicalView(Lexicon):
     """BM25 over several segments as if they were one index (shared IDF, union vocabulary).
 
     Scores use document frequencies summed over the segments; tombstoned rows
@@ -145,17 +168,3 @@ class LexicalView:
         """log(N / df) over all segments; an unknown term gets the highest weight."""
         df = sum(p.doc_freq(term) for p in self.parts)
         return float(np.log((max(self.n, 1) + 1) / (df + 0.5)))
-
-    def coverage(self, groups: Sequence[frozenset[str]], texts: Sequence[str]) -> float:
-        """IDF-weighted share of the question's terms (``QuestionAnalysis.term_groups``)
-        that occur in ``texts``.
-
-        A term of an English question counts when any of its German glossary
-        alternatives occurs; its weight is that of its most common alternative.
-        """
-        if not groups:
-            return 0.0
-        seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
-        weights = [(g, min(self.idf(t) for t in g)) for g in groups]
-        total = sum(w for _g, w in weights)
-        return sum(w for g, w in weights if g & seen) / total if total else 0.0

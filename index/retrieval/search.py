@@ -32,7 +32,7 @@ from index.query import QuestionAnalysis, as_analysis
 from index.retrieval.channels import retrieve
 from index.retrieval.filters import Filters, allowed_for
 from index.retrieval.fusion import Hit, evidence_of, fuse, weights_for
-from index.retrieval.lexical import LexicalView
+from index.retrieval.lexical import Lexicon
 from index.retrieval.snapshot import (
     Snapshot,
     build_snapshot,
@@ -40,7 +40,7 @@ from index.retrieval.snapshot import (
     save_snapshot,
     update_snapshot,
 )
-from index.retrieval.votes import VOTE_DEPTH, SpeakerLookup, cast_votes
+from index.retrieval.votes import VOTE_DEPTH, SpeakerLookup, cast_votes, dated_chunks
 from index.store import Store
 
 
@@ -52,7 +52,9 @@ class SearchResult:
     evidence: dict[str, float]  # features the abstention decision uses
     query_vector: np.ndarray | None = None
     query_sparse: tuple[np.ndarray, np.ndarray] | None = None
-    lexical: LexicalView | None = None  # the snapshot's, for coverage of question terms
+    lexical: Lexicon | None = (
+        None  # the snapshot's (or the search tables'), for coverage of question terms
+    )
     timings: dict[str, float] = field(default_factory=dict)  # seconds per retrieval step
 
     @property
@@ -190,7 +192,15 @@ class Searcher:
         # votes lift only hits among the first VOTE_DEPTH: deeper ones are never returned
         depth = max(VOTE_DEPTH, 4 * max(k, 1))
         hits = fuse(snap, allowed.masks, found.pool, found.scores, found.lists, w, depth)
-        cast_votes(hits, a, snap, self.store, self.speakers, found.tokens, w)
+        cast_votes(
+            hits,
+            a,
+            lambda n, c: dated_chunks(snap, n, c),
+            self.store,
+            self.speakers,
+            found.tokens,
+            w,
+        )
         evidence = evidence_of(found.lists, hits)
         timings["fusion"] = time.perf_counter() - t
         return SearchResult(

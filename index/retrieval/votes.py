@@ -24,7 +24,7 @@ candidates the retrievers already found.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -72,18 +72,22 @@ class SpeakerLookup:
 def cast_votes(
     hits: list[Hit],
     a: QuestionAnalysis,
-    snap: Snapshot,
+    dated: Callable[[list[NamedDate], list[int]], set[int]],
     store: Store,
     lookup: SpeakerLookup,
     tokens: Sequence[str],
     w: dict[str, float],
 ) -> None:
-    """The speaker, meeting and figure votes, each among the hits ranked so far."""
+    """The speaker, meeting and figure votes, each among the hits ranked so far.
+
+    ``dated(named, candidates)``: the candidates from a meeting the question names
+    (``dated_chunks`` over a snapshot, or the search tables' dates).
+    """
     voiced = lookup.chunks_for(a.named, _ids(hits[:VOTE_DEPTH]))
     vote(hits, voiced, "speaker", w)
     named = list(a.dates)
-    dated = dated_chunks(snap, named, _ids(hits[:VOTE_DEPTH])) if named else set()
-    vote(hits, dated, "meeting", w)
+    chosen = dated(named, _ids(hits[:VOTE_DEPTH])) if named else set()
+    vote(hits, chosen, "meeting", w)
     counted = figure_chunks(store, a, tokens, _ids(hits[:VOTE_DEPTH]))
     vote(hits, counted, "figure", w)
 

