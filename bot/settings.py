@@ -67,6 +67,21 @@ def _search(raw: str | None) -> str:
     return value
 
 
+def _matrix(env: Mapping[str, str]) -> dict[str, Any]:
+    """The Matrix front end's settings (bot/matrix): login, admins, members, who may ask."""
+    return {
+        "matrix_homeserver": env.get("MATRIX_HOMESERVER") or None,
+        "matrix_user_id": env.get("MATRIX_USER_ID") or None,
+        "matrix_access_token": env.get("MATRIX_ACCESS_TOKEN") or None,
+        "matrix_device_id": env.get("MATRIX_DEVICE_ID") or None,
+        "matrix_admin_ids": _names(env.get("RATSBOT_MATRIX_ADMIN_IDS")),
+        "matrix_member_ids": _names(env.get("RATSBOT_MATRIX_MEMBER_IDS")),
+        "matrix_member_room_ids": _names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
+        "matrix_allowed_user_ids": _names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
+        "matrix_allowed_room_ids": _names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; see the README's configuration table."""
@@ -218,15 +233,7 @@ class Settings:
             teams_admin_ids=_names(env.get("RATSBOT_TEAMS_ADMIN_IDS")),
             teams_member_ids=_names(env.get("RATSBOT_TEAMS_MEMBER_IDS")),
             teams_member_chat_ids=_names(env.get("RATSBOT_TEAMS_MEMBER_CHAT_IDS")),
-            matrix_homeserver=env.get("MATRIX_HOMESERVER") or None,
-            matrix_user_id=env.get("MATRIX_USER_ID") or None,
-            matrix_access_token=env.get("MATRIX_ACCESS_TOKEN") or None,
-            matrix_device_id=env.get("MATRIX_DEVICE_ID") or None,
-            matrix_admin_ids=_names(env.get("RATSBOT_MATRIX_ADMIN_IDS")),
-            matrix_member_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_IDS")),
-            matrix_member_room_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
-            matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
-            matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
+            **_matrix(env),
         )
 
 
