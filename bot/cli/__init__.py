@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import ask, documents, knowledge, operations, serving, syncing
+from bot.cli import ask, documents, knowledge, operations, queue, serving, syncing
 from bot.cli.common import PIPE_CLOSED, quiet_closed_pipe
 from bot.cli.texts import LANGS, set_lang
 from bot.settings import Settings
@@ -74,6 +74,7 @@ for command in (
     operations.upgrade,
     operations.backup,
     operations.restore,
+    queue.queue,
 ):
     cli.add_command(command)
 

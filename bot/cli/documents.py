@@ -58,19 +58,34 @@ def echo_failures(ctx: click.Context, report: IngestReport) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--no-wait", is_flag=True, help="Refuse instead of waiting for another ingest.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that parse and embed (default: the cores).",
+)
 @lang_option
 @click.pass_context
 @fail_cleanly
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_wait: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_wait: bool, workers: int | None
+) -> None:
     """Ingest files or folders incrementally (unchanged documents are skipped).
 
     From folders only document files are taken (README, SOURCES, LICENSE ... and
     JSON that is not OParl are left out); a file named here is always taken.
     Files under a folder named ``nichtoeffentlich`` are non-public. Exit code 1
-    when any file failed (the others are ingested).
+    when any file failed (the others are ingested). A killed run
+    resumes where it stopped: committed batches are skipped, cached vectors reused.
     """
+    from index.ingest import default_workers
+
     report = service_of(ctx).ingest(
-        list(paths), show_bar=None, wait=not no_wait, on_wait=say_waiting
+        list(paths),
+        show_bar=None,
+        wait=not no_wait,
+        on_wait=say_waiting,
+        workers=workers or default_workers(),
     )
     if as_json:
         echo_json(report.to_json())
@@ -86,6 +101,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_wait: 
                 seconds=report.seconds,
             )
         )
+        for note in report.notes:
+            click.echo(f"Hinweis: {note}", err=True)
     echo_failures(ctx, report)
 
 

@@ -10,6 +10,8 @@ sentence boundaries.
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Iterable, Iterator
 
 from index.parse import (
     Block,
@@ -26,6 +28,8 @@ TARGET_WORDS = 180
 MAX_WORDS = 250
 SPEAKER_MIN_WORDS = 40  # a speaker change closes a chunk that has this many words
 CONTEXT_WORDS = 40  # words of the previous chunk embedded with a chunk (not shown)
+MAX_CHARS = 4000  # a chunk of MAX_WORDS long words; beyond it a "sentence" is cut
+_WORD = re.compile(r"\S+")
 
 
 def _words(text: str) -> int:
@@ -33,17 +37,21 @@ def _words(text: str) -> int:
 
 
 def _pieces(doc: ParsedDocument, block: Block) -> list[Block]:
-    """A block, or its sentence-aligned parts when it exceeds MAX_WORDS."""
+    """A block, or its sentence-aligned parts when it exceeds MAX_WORDS (or MAX_CHARS).
+
+    A "sentence" longer than a chunk (a file of one word repeated, a table
+    without full stops) is cut at word boundaries, so no chunk grows unbounded.
+    """
     text = doc.text[block.start : block.end]
-    if _words(text) <= MAX_WORDS:
+    if _words(text) <= MAX_WORDS and len(text) <= MAX_CHARS:
         return [block]
     parts: list[Block] = []
     cur_s = None
     cur_words = 0
     last_e = 0
-    for s, e in split_sentences(text):
+    for s, e in _capped(text, split_sentences(text)):
         w = _words(text[s:e])
-        if cur_s is not None and cur_words + w > TARGET_WORDS:
+        if cur_s is not None and (cur_words + w > TARGET_WORDS or e - cur_s > MAX_CHARS):
             parts.append(_sub(block, cur_s, last_e))
             cur_s, cur_words = None, 0
         if cur_s is None:
@@ -53,6 +61,28 @@ def _pieces(doc: ParsedDocument, block: Block) -> list[Block]:
     if cur_s is not None:
         parts.append(_sub(block, cur_s, last_e))
     return parts
+
+
+def _capped(text: str, sentences: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """``sentences``, each longer than a chunk cut into TARGET_WORDS-word parts."""
+    for s, e in sentences:
+        if e - s <= MAX_CHARS and _words(text[s:e]) <= MAX_WORDS:
+            yield s, e
+            continue
+        start, n, last = s, 0, s
+        for m in _WORD.finditer(text, s, e):
+            if n and (n >= TARGET_WORDS or m.end() - start > MAX_CHARS):
+                yield start, last
+                start, n = m.start(), 0
+            if m.end() - m.start() > MAX_CHARS:  # one "word" of thousands of characters
+                for a in range(m.start(), m.end(), MAX_CHARS):
+                    yield a, min(a + MAX_CHARS, m.end())
+                start, n = m.end(), 0
+                continue
+            n += 1
+            last = m.end()
+        if n:
+            yield start, last
 
 
 def _sub(block: Block, s: int, e: int) -> Block:
@@ -70,7 +100,8 @@ def chunk_document(doc: ParsedDocument) -> list[ChunkDraft]:
     cur_words = 0
     for i, b in enumerate(pieces):
         w = _words(doc.text[b.start : b.end])
-        if cur and i not in trailing and _must_close(cur, cur_words, b, w):
+        too_long = cur and b.end - cur[0].start > MAX_CHARS  # pieces of one endless word
+        if cur and (too_long or (i not in trailing and _must_close(cur, cur_words, b, w))):
             groups.append(cur)
             cur, cur_words = [], 0
         cur.append(b)

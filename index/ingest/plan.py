@@ -183,7 +183,12 @@ def _plan_file(
             report.unchanged.append(key)
             continue
         replaces = old.id if old else None
-        drafts = chunk_document(d)
+        drafts, repeated = drop_repeats(chunk_document(d))
+        if repeated:
+            report.notes.append(
+                f"{f.name}: {repeated:,} wiederholte Abschnitte nur einmal aufgenommen "
+                f"(repeated passages stored once)".replace(",", ".")
+            )
         mine.append(PlannedDocument(d, key, fh, drafts, replaces, ctx.from_corpus, same))
     if any(len(p.drafts) > max_chunks for p in mine):
         reason = f"{f.name}: too many passages (more than {max_chunks:,} in one document)"
@@ -196,6 +201,72 @@ def _plan_file(
         if src is not None and version.source_path == src and key not in keys
     ]
     return _FilePlan(mine, stale)
+
+
+class FileScope(NamedTuple):
+    """What decides a file's documents beyond the file: its folders, an admin's removals."""
+
+    corpus: list[Path]  # the corpus folders
+    named: frozenset[Path]  # files named explicitly (resolved): they bring removed ones back
+    removed: frozenset[str]  # keys an admin removed
+
+
+def source_files(paths: list[Path], report: IngestReport) -> list[Path]:
+    """Every source file under ``paths``; a path that does not exist goes into ``report``."""
+    return _source_files(paths, report)
+
+
+def plan_files(
+    files: list[Path],
+    roots: list[Path],
+    stored: dict[str, StoredVersion],
+    report: IngestReport,
+    scope: FileScope,
+    *,
+    force: bool,
+    max_chunks: int,
+) -> Plan:
+    """Parse and chunk ``files`` (a batch of a run); as :func:`plan_ingest`, without a bar."""
+    plan = Plan(corpus_was_empty=not stored)
+    for f in files:
+        root = _root_for(f, roots)
+        if f.suffix.lower() == ".json":
+            plan.oparl.append(OParlInput(f, root))
+            continue
+        skip = set(scope.removed) if f.resolve() not in scope.named else set()
+        ctx = _FileContext(root, _root_for(f, scope.corpus) is not None, skip)
+        mine = _plan_file(f, ctx, stored, report, force=force, max_chunks=max_chunks)
+        if mine is not None:
+            plan.documents.extend(mine.documents)
+            plan.stale.extend(mine.stale)
+    return plan
+
+
+REPEAT_MIN_WORDS = 20
+
+
+def drop_repeats(drafts: list[ChunkDraft]) -> tuple[list[ChunkDraft], int]:
+    """A document's chunks with each repeated passage kept once; and how many went.
+
+    A passage of REPEAT_MIN_WORDS words or more that a document repeats word
+    for word (a file of one phrase over and over) says nothing the first copy
+    does not; shorter ones (a vote's outcome, a heading) stay where they stand.
+    """
+    seen: set[str] = set()
+    kept: list[ChunkDraft] = []
+    for d in drafts:
+        if len(d.text.split()) >= REPEAT_MIN_WORDS:
+            if d.text in seen:
+                continue
+            seen.add(d.text)
+        d.seq = len(kept)
+        kept.append(d)
+    return kept, len(drafts) - len(kept)
+
+
+def root_for(path: Path, roots: list[Path]) -> Path | None:
+    """The root a file's key is relative to: the first of ``roots`` that contains it."""
+    return _root_for(path, roots)
 
 
 def _file_hash(path: Path) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from index.errors import IndexStoreError
@@ -244,7 +244,23 @@ class Store:
         dense: np.ndarray,
         sparse: Sequence[tuple[np.ndarray, np.ndarray] | None] | None,
     ) -> None:
-        """Cache vectors by text hash; safe to repeat, harmless if a run dies later."""
+        """Cache vectors by text hash; safe to repeat, harmless if a run dies later.
+
+        Two ingest workers may embed the same text at once: the one that inserts
+        second meets the first's row and writes again over it (same vectors).
+        """
+        try:
+            self._put_embeddings(embedder, hashes, dense, sparse)
+        except IntegrityError:
+            self._put_embeddings(embedder, hashes, dense, sparse)
+
+    def _put_embeddings(
+        self,
+        embedder: str,
+        hashes: list[str],
+        dense: np.ndarray,
+        sparse: Sequence[tuple[np.ndarray, np.ndarray] | None] | None,
+    ) -> None:
         with self.session() as s:
             known = _embedding_rows(s, embedder, hashes)
             for i, h in enumerate(hashes):

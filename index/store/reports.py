@@ -52,6 +52,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     failed: list[FileFailure] = field(default_factory=list)
     kept_removed: list[str] = field(default_factory=list)  # removed by an admin: left out
+    notes: list[str] = field(default_factory=list)  # one line per file that was trimmed
     new_document_ids: list[int] = field(default_factory=list)
     chunks_added: int = 0
     chunks_embedded: int = 0

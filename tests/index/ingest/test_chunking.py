@@ -89,3 +89,19 @@ def test_a_chunk_is_embedded_with_the_agenda_item_it_belongs_to() -> None:
     assert last.embed_text.startswith("Memorandum zur Digitalisierung\n")
     assert last.embed_text.endswith("\n" + last.text)
     assert "Memorandum" not in last.text
+
+
+def test_a_sentence_longer_than_a_chunk_is_cut_at_words() -> None:
+    """One enormous "sentence" (no full stop in 6,000 words) gives chunks of bounded size."""
+    from index.ingest.chunking import MAX_CHARS
+
+    endless = " ".join(f"wort{i}" for i in range(6000))
+    huge_word = "x" * (3 * MAX_CHARS)
+    doc = _doc([(endless, None), (huge_word, None)])
+    chunks = chunk_document(doc)
+    assert len(chunks) >= 6000 // MAX_WORDS
+    for c in chunks:
+        assert doc.text[c.start : c.end] == c.text
+        assert len(c.text.split()) <= MAX_WORDS and len(c.text) <= MAX_CHARS
+    covered = "".join(c.text for c in chunks)
+    assert covered.replace(" ", "") == (endless + huge_word).replace(" ", "")  # nothing lost
