@@ -41,8 +41,11 @@ def configured(settings: Settings) -> list[str]:
 
 
 def check(settings: Settings, names: list[str]) -> None:
-    """Refuse, before the index is loaded, a front end whose settings are missing."""
-    if not names:
+    """Refuse, before the index is loaded, a front end whose settings are missing.
+
+    With ``RATSBOT_OPARL_URL`` alone, ``serve`` runs the scheduled sync and no chat.
+    """
+    if not names and not settings.oparl_url:
         raise ConfigError(
             "no chat front end is configured: set TELEGRAM_BOT_TOKEN, TEAMS_APP_ID or "
             "MATRIX_HOMESERVER/MATRIX_USER_ID/MATRIX_ACCESS_TOKEN (see the README)"
@@ -85,7 +88,22 @@ async def _teams(settings: Settings, service: RatsbotService, stop: asyncio.Even
     await run_teams(settings, Conversation(service, settings), stop=stop)
 
 
-RUNNERS: dict[str, Runner] = {"telegram": _telegram, "teams": _teams, "matrix": _matrix}
+async def _oparl(settings: Settings, service: RatsbotService, stop: asyncio.Event) -> None:
+    """The OParl sync every ``RATSBOT_OPARL_INTERVAL_MINUTES`` beside the front ends."""
+    from bot.service import Ratsbot
+    from bot.syncing import scheduled_sync
+
+    if not isinstance(service, Ratsbot) or not settings.oparl_url:
+        raise ConfigError("the OParl sync needs RATSBOT_OPARL_URL and the full service")
+    await scheduled_sync(service, settings.oparl_url, settings.oparl_interval_minutes * 60, stop)
+
+
+RUNNERS: dict[str, Runner] = {
+    "telegram": _telegram,
+    "teams": _teams,
+    "matrix": _matrix,
+    "oparl": _oparl,
+}
 
 
 async def run_frontends(
@@ -107,7 +125,9 @@ async def run_frontends(
 
 
 def serve(settings: Settings, service: RatsbotService, names: list[str]) -> None:
-    """Run ``names`` until Ctrl-C or SIGTERM."""
+    """Run ``names`` (and the OParl sync, if configured) until Ctrl-C or SIGTERM."""
+    if settings.oparl_url and "oparl" not in names:
+        names = [*names, "oparl"]
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from index.errors import ConfigError
 
@@ -41,6 +42,21 @@ def _ids(raw: str | None, name: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _oparl(env: Mapping[str, str]) -> dict[str, Any]:
+    """The OParl sync's settings (index/sync): the URL ``ratsbot serve`` follows, how often."""
+    try:
+        return {
+            "oparl_url": env.get("RATSBOT_OPARL_URL") or None,
+            "oparl_interval_minutes": max(
+                1.0, float(env.get("RATSBOT_OPARL_INTERVAL_MINUTES", "60"))
+            ),
+            "oparl_max_file_mb": max(1, int(env.get("RATSBOT_OPARL_MAX_FILE_MB", "50"))),
+            "oparl_delay_seconds": max(0.0, float(env.get("RATSBOT_OPARL_DELAY_SECONDS", "0.25"))),
+        }
+    except ValueError as e:
+        raise ConfigError(f"invalid number in configuration: {e}") from e
+
+
 SEARCH_BACKENDS = ("embedded", "postgres")
 
 
@@ -49,6 +65,21 @@ def _search(raw: str | None) -> str:
     if value not in SEARCH_BACKENDS:
         raise ConfigError(f"RATSBOT_SEARCH must be one of {', '.join(SEARCH_BACKENDS)}")
     return value
+
+
+def _matrix(env: Mapping[str, str]) -> dict[str, Any]:
+    """The Matrix front end's settings (bot/matrix): login, admins, members, who may ask."""
+    return {
+        "matrix_homeserver": env.get("MATRIX_HOMESERVER") or None,
+        "matrix_user_id": env.get("MATRIX_USER_ID") or None,
+        "matrix_access_token": env.get("MATRIX_ACCESS_TOKEN") or None,
+        "matrix_device_id": env.get("MATRIX_DEVICE_ID") or None,
+        "matrix_admin_ids": _names(env.get("RATSBOT_MATRIX_ADMIN_IDS")),
+        "matrix_member_ids": _names(env.get("RATSBOT_MATRIX_MEMBER_IDS")),
+        "matrix_member_room_ids": _names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
+        "matrix_allowed_user_ids": _names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
+        "matrix_allowed_room_ids": _names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
+    }
 
 
 @dataclass(frozen=True)
@@ -104,6 +135,11 @@ class Settings:
     matrix_member_room_ids: frozenset[str] = frozenset()
     matrix_allowed_user_ids: frozenset[str] = frozenset()
     matrix_allowed_room_ids: frozenset[str] = frozenset()
+    # OParl sync (index/sync): the System or Body URL ``ratsbot serve`` follows, and how often
+    oparl_url: str | None = None
+    oparl_interval_minutes: float = 60.0
+    oparl_max_file_mb: int = 50
+    oparl_delay_seconds: float = 0.25  # politeness: between two requests to the server
 
     @property
     def db_url(self) -> str:
@@ -123,12 +159,18 @@ class Settings:
 
     @property
     def source_roots(self) -> tuple[Path, ...]:
-        """What document keys are relative to: the corpus folders, and the upload folder's parent.
+        """What document keys are relative to: the corpus folders, the OParl sync's folder and
+        the upload folder's parent.
 
         An upload is keyed ``uploads/x.pdf``, so it never shares a key with a
         corpus file ``x.pdf``.
         """
-        return (*self.corpus_dirs, self.upload_folder.parent)
+        return (*self.corpus_dirs, self.oparl_folder, self.upload_folder.parent)
+
+    @property
+    def oparl_folder(self) -> Path:
+        """Where ``ratsbot sync oparl`` keeps the files it fetched (keys relative to it)."""
+        return self.data_dir / "oparl"
 
     @property
     def shared_chat_state(self) -> bool:
@@ -155,6 +197,7 @@ class Settings:
         except ValueError as e:
             raise ConfigError(f"invalid number in configuration: {e}") from e
         return cls(
+            **_oparl(env),
             data_dir=Path(env.get("RATSBOT_DATA_DIR", "data")),
             database_url=env.get("DATABASE_URL") or None,
             embedder=env.get("RATSBOT_EMBEDDER", DEFAULT_EMBEDDER),
@@ -191,15 +234,7 @@ class Settings:
             teams_admin_ids=_names(env.get("RATSBOT_TEAMS_ADMIN_IDS")),
             teams_member_ids=_names(env.get("RATSBOT_TEAMS_MEMBER_IDS")),
             teams_member_chat_ids=_names(env.get("RATSBOT_TEAMS_MEMBER_CHAT_IDS")),
-            matrix_homeserver=env.get("MATRIX_HOMESERVER") or None,
-            matrix_user_id=env.get("MATRIX_USER_ID") or None,
-            matrix_access_token=env.get("MATRIX_ACCESS_TOKEN") or None,
-            matrix_device_id=env.get("MATRIX_DEVICE_ID") or None,
-            matrix_admin_ids=_names(env.get("RATSBOT_MATRIX_ADMIN_IDS")),
-            matrix_member_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_IDS")),
-            matrix_member_room_ids=_names(env.get("RATSBOT_MATRIX_MEMBER_ROOM_IDS")),
-            matrix_allowed_user_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_USER_IDS")),
-            matrix_allowed_room_ids=_names(env.get("RATSBOT_MATRIX_ALLOWED_ROOM_IDS")),
+            **_matrix(env),
         )
 
 

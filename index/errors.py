@@ -12,6 +12,7 @@ the chat front ends) turn it into text, nothing below them prints.
     │   ├── EmbedderMismatch   the index was built by another embedder
     │   └── SchemaOutOfDate    the database needs `ratsbot upgrade` (a migration)
     ├── IngestRunning          another ingest holds the data directory
+    ├── SyncRunning            another OParl sync runs on the data directory
     ├── ConfigError            a setting is invalid
     └── NoAnswerFound          nothing in the documents answers a question
 """
@@ -61,3 +62,7 @@ class ConfigError(RatsbotError):
 
 class NoAnswerFound(RatsbotError):
     """The documents do not cover a question."""
+
+
+class SyncRunning(RatsbotError):
+    """Another OParl sync runs on this data directory."""

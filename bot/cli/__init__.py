@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import ask, documents, knowledge, operations, queue, serving
+from bot.cli import ask, documents, knowledge, operations, queue, serving, syncing
 from bot.cli.common import PIPE_CLOSED, quiet_closed_pipe
 from bot.cli.texts import LANGS, set_lang
 from bot.settings import Settings
@@ -70,6 +70,7 @@ for command in (
     knowledge.zahlen,
     serving.run,
     serving.serve,
+    syncing.sync,
     operations.upgrade,
     operations.backup,
     operations.restore,

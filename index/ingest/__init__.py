@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from index.ingest.deferred import fill_sentences
 from index.ingest.lock import data_dir_lock, index_writer, ingest_lock
+from index.ingest.oparl import read_oparl
 from index.ingest.phases import Phase, PhaseHook, Publisher
 from index.ingest.pipeline import check_embedder, ingest_paths
 from index.ingest.progress import IngestProgress
@@ -26,5 +27,6 @@ __all__ = [
     "ingest_paths",
     "open_store",
     "queue_counts",
+    "read_oparl",
     "upgrade_store",
 ]

@@ -137,13 +137,27 @@ def facts_from_oparl(data: Any) -> OParlFacts | None:
         (a for a in items.values() if a.get("consultation") == consultation.get("id")), {}
     )
     number = item.get("number")
+    public = item.get("public") if isinstance(item.get("public"), bool) else None
     return replace(
         facts,
         gremium=_gremium(consultation, meeting, orgs),
         meeting_date=_date(meeting.get("start")),
         top=str(number) if isinstance(number, str | int) and number != "" else None,
-        public=item.get("public") if isinstance(item.get("public"), bool) else None,
+        public=False if _only_non_public(paper, items) else public,
     )
+
+
+def _only_non_public(paper: dict, items: dict) -> bool:
+    """Every consultation of the paper is on a non-public agenda item."""
+    consultations = [c for c in paper.get("consultation") or [] if isinstance(c, dict)]
+    by_consultation = {a.get("consultation"): a for a in items.values()}
+    flags = [
+        (items.get(_first(c.get("agendaItem"))) or by_consultation.get(c.get("id")) or {}).get(
+            "public"
+        )
+        for c in consultations
+    ]
+    return bool(flags) and all(f is False for f in flags)
 
 
 def _first(value: Any) -> str | None:
