@@ -16,6 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    have = set(sa.inspect(op.get_bind()).get_table_names())  # a store made by the models
+    if "oparl_sync_cursors" not in have:
+        _create_cursors()
+    if "oparl_sync_files" not in have:
+        _create_files()
+
+
+def _create_cursors() -> None:
     op.create_table(
         "oparl_sync_cursors",
         sa.Column("key", sa.String(length=1024), nullable=False),
@@ -25,6 +33,9 @@ def upgrade() -> None:
         sa.Column("completed", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+
+
+def _create_files() -> None:
     op.create_table(
         "oparl_sync_files",
         sa.Column("id", sa.String(length=512), nullable=False),
