@@ -127,7 +127,7 @@ def test_a_button_pressed_on_another_replica_works(cluster: Cluster) -> None:
 
 
 def test_an_upload_on_one_replica_is_sent_by_another(cluster: Cluster) -> None:
-    """Uploads land in the shared corpus folder: every replica finds the original file."""
+    """Uploads land in the shared upload folder: every replica finds the original file."""
     a, b = cluster.start(2)
     doc = write_minutes(cluster.root / "outside", 77)
     sent = a.call({"op": "upload", "user": ADMIN, "path": str(doc)})
