@@ -40,7 +40,7 @@ class Replica:
             RATSBOT_DATA_DIR=str(data_dir),
             RATSBOT_CORPUS_DIRS=str(corpus_dir),
             # the shared folder every replica reaches (README: replicas on one PostgreSQL)
-            RATSBOT_UPLOAD_DIR=str(corpus_dir.parent / "uploads"),
+            RATSBOT_UPLOAD_DIR=str(corpus_dir.parent / "shared" / "uploads"),
             RATSBOT_EMBEDDER="fake",
             RATSBOT_CHAT_STATE="database",
             RATSBOT_ADMIN_IDS=ADMIN,
