@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert, text
 
+from bench.corpus_gen import GREMIEN
 from index.embed import _CACHE, FakeEmbedder
 from index.store import Store, bump_generation, text_hash
 from index.store.tables import Chunk, Document, Embedding
@@ -27,20 +28,6 @@ DIM = 384
 TOPICS = 2_000
 PER_DOC = 50
 QUESTIONS_FILE = "questions.json"
-GREMIEN = [
-    "Rat der Stadt",
-    "Hauptausschuss",
-    "Ausschuss für Personal, Organisation und Digitalisierung",
-    "Ausschuss für Finanzen, Beteiligungen und Liegenschaften",
-    "Ausschuss für Bürgerdienste",
-    "Ausschuss für Umwelt, Stadtgestaltung und Wohnen",
-    "Ausschuss für Kinder, Jugend und Familie",
-    "Bezirksvertretung Innenstadt-Nord",
-    "Bezirksvertretung Hombruch",
-    "Planungsausschuss",
-    "Gemeinderat",
-    "Schulausschuss",
-]
 
 
 def sentences() -> list[str]:

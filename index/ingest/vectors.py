@@ -133,6 +133,11 @@ def embed_planned(
     vector (the commit records it, index/ingest/deferred.py completes it) and
     returns how many texts were embedded.
     """
+    if embedder.one_pass and not defer:
+        passages = [
+            PassageText(c.embed_text, c.text, c.sentences) for p in documents for c in p.drafts
+        ]
+        return embed_passages(store, embedder, passages, Phase.EMBEDDING, progress, on_phase)
     key = embedder.info.key
     chunk_texts: dict[str, str] = {}
     per_doc: list[set[str]] = []  # its chunk and sentence hashes
@@ -144,11 +149,6 @@ def embed_planned(
             mine.add(h)
             mine.update(text_hash(c.text[rs:re_]) for rs, re_ in c.sentences)
         per_doc.append(mine)
-    if embedder.one_pass and not defer:
-        passages = [
-            PassageText(c.embed_text, c.text, c.sentences) for p in documents for c in p.drafts
-        ]
-        return embed_passages(store, embedder, passages, Phase.EMBEDDING, progress, on_phase)
     every = list(set().union(*per_doc)) if per_doc else []
     complete = store.cached_hashes(key, every, sparse=embedder.has_sparse)
     dense_known = store.cached_hashes(key, list(chunk_texts))
