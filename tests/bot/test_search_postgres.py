@@ -172,10 +172,11 @@ def test_filters_work_inside_the_sql(
     assert paper.hits and len(_docs(bot.store, [h.chunk_id for h in paper.hits])) == 1
 
 
-def test_search_postgres_needs_postgresql(settings: Settings) -> None:
+def test_search_postgres_needs_postgresql(settings: Settings, tmp_path: Path) -> None:
     from index.errors import IndexStoreError
 
-    bot = Ratsbot(settings.with_overrides(search="postgres"))
+    on_sqlite = f"sqlite:///{tmp_path / 'store.sqlite3'}"  # also in a PostgreSQL test run
+    bot = Ratsbot(settings.with_overrides(search="postgres", database_url=on_sqlite))
     try:
         with pytest.raises(IndexStoreError, match="PostgreSQL"):
             bot.searcher.prepare()  # type: ignore[union-attr]
