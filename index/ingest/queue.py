@@ -133,7 +133,8 @@ class QueueWorker:
         report.unchanged.extend(part.unchanged)
         report.failed.extend(part.failed)
         report.chunks_embedded = part.embedded
-        commit_plan(self.store, self.embedder.info.key, part.plan, report, self.on_phase)
+        with self.store.exclusive():  # commits one at a time across hosts; embedding is not
+            commit_plan(self.store, self.embedder.info.key, part.plan, report, self.on_phase)
         if part.plan.documents:
             self._queue_fill()
         for failure in report.failed:
@@ -158,7 +159,7 @@ class QueueWorker:
     def run(self, *, wait: bool = True, concurrency: int = 1) -> None:
         """Take jobs until stopped (``wait=False``: until the queue is empty)."""
         self._app = queue_app(self.store.url)
-        # a job that raised (two first commits into an empty store, a deadlock) rolled
+        # a job that raised (a lost connection, a deadlock) rolled
         # back whole: it is tried again; a file that cannot be read fails in its report
         self._app.task(name=INGEST_TASK, queue=QUEUE, retry=RETRIES)(self.ingest_file)
         self._app.task(name=FILL_TASK, queue=QUEUE, retry=RETRIES)(self.fill_pending)
