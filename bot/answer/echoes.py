@@ -56,18 +56,19 @@ def answer_positions(
 
 def is_heading(text: str, start: int, end: int, title: str | None) -> bool:
     """Whether the sentence at ``text[start:end]`` is a heading: the document's title
-    (or a line made of it, like "Dez. 6 Landesförderung für …"), or any short line of
-    its own without closing punctuation, list mark or figure."""
+    (or a line made of it, like "Dez. 6 Landesförderung für …"), or the passage's
+    short unpunctuated first line without list mark or figure. Further down, such a
+    line is as often content ("Christoph Schefers Vorsitzender" under a letter)."""
     sentence = text[start:end]
     if _ENDS_SENTENCE.search(sentence) or is_list_item(sentence):
         return False
     words = set(tokenize(sentence))
     if title and words and len(words & set(tokenize(title))) / len(words) >= TITLE_SHARE:
         return True
-    alone = text[:start].rstrip(" \t").endswith("\n") or not text[:start].strip()
-    alone = alone and (text[end:].lstrip(" \t").startswith("\n") or not text[end:].strip())
+    first = not text[:start].strip()
+    alone = text[end:].lstrip(" \t").startswith("\n") or not text[end:].strip()
     short = len(sentence.split()) <= HEADING_WORDS
-    return alone and short and not _FIGURE.search(sentence)
+    return first and alone and short and not _FIGURE.search(sentence)
 
 
 def answers_after_echo(

@@ -117,7 +117,7 @@ def test_a_heading_is_never_quoted() -> None:
 def test_what_counts_as_a_heading() -> None:
     text = (
         "Sachstand Digitalisierung\n\n38,5 Planstellen\n\n"
-        "Die Stadt stellt ein.\nMasterplan Digitale Verwaltung"
+        "Die Stadt stellt ein.\nMasterplan Digitale Verwaltung\n\nChristoph Schefers Vorsitzender"
     )
 
     def heading(part: str, title: str | None = None) -> bool:
@@ -126,6 +126,7 @@ def test_what_counts_as_a_heading() -> None:
 
     assert heading("Sachstand Digitalisierung")
     assert not heading("38,5 Planstellen")  # a figure line is content
+    assert not heading("Christoph Schefers Vorsitzender")  # below the first line: a signature
     assert not heading("Die Stadt stellt ein.")
     assert heading(
         "Masterplan Digitale Verwaltung", "Masterplan Digitale Verwaltung – Arbeiten 4.0"
