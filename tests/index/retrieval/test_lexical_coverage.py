@@ -14,6 +14,8 @@ def test_a_misspelled_word_counts_as_its_corpus_spelling_in_the_coverage() -> No
 
     lex = Words()
     groups = [frozenset({"stell"}), frozenset({"geplannt"}), frozenset({"wieviel"})]
-    # "geplannt" stands for "geplant"; "wieviel", unknown and with no close spelling, is left out
+    # "geplannt" stands for "geplant"; "wieviel" asks, it is no term
     assert lex.coverage(groups, ["Es sind Stellen geplant."]) == 1.0
     assert lex.coverage(groups, ["Es sind Stellen."]) == 0.5
+    # a word no passage holds, in no spelling, counts against the coverage
+    assert lex.coverage([frozenset({"stell"}), frozenset({"verstoss"})], ["Stellen."]) == 0.5
