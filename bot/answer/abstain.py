@@ -19,22 +19,24 @@ The weights are fitted by logistic regression on ``bench/calibration.jsonl``
 questions) with ``python -m bench.calibrate_abstention``, which prints the
 constants below. Embedders without a sparse head fall back to lexical coverage.
 
-Two word rules come before the model (index/query/subject.py says why): a
-question whose specific subject the corpus never mentions is refused, and one
-whose every content word stands in the top passage is answered, however low its
-similarity scores.
+Three word rules come before the model (index/query/subject.py says why): a
+question whose specific subject the corpus never mentions is refused, and so is
+one whose most specific word (``absent_rare_term``) stands in none of the top
+passages; one whose every content word stands in the top passage is answered,
+however low its similarity scores.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.answer.model import Source
 from index.query import missing_subject, subject_terms, tokenize, uncovered_terms
+from index.retrieval import Lexicon
 
 SparseVec = tuple[np.ndarray, np.ndarray]
 MIN_TERMS_FOR_SPARE = 3  # from this many content words, one non-specific may be absent
@@ -47,6 +49,7 @@ class Evidence:
     lexical_coverage: float
     missing_subject: tuple[str, ...] = ()  # specific question words the corpus never uses
     top_covers_all: bool = False  # every content word of the question is in the top passage
+    rare_absent: str | None = None  # the question's most specific word, in no top passage
 
     def as_dict(self) -> dict[str, float | str | bool | list[str] | None]:
         return {
@@ -55,6 +58,7 @@ class Evidence:
             "lexical_coverage": self.lexical_coverage,
             "missing_subject": list(self.missing_subject),
             "top_covers_all": self.top_covers_all,
+            "rare_absent": self.rare_absent,
         }
 
 
@@ -83,7 +87,7 @@ class AbstainModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def abstain(self, ev: Evidence) -> bool:
-        if ev.missing_subject:
+        if ev.missing_subject or ev.rare_absent:
             return True
         if ev.top_covers_all:
             return False
@@ -110,21 +114,7 @@ def subject_evidence(
     terms = subject_terms(question, language, vocabulary)
     if not terms or not sources:
         return tuple(missing_subject(terms, vocabulary)), False
-    top = sources[0]
-    c = top.citation
-    context = " ".join(
-        filter(
-            None,
-            [
-                top.text,
-                top.title,
-                top.speaker,
-                c.gremium,
-                c.date.strftime("%d.%m.%Y %Y") if c.date else None,
-                " ".join(c.drucksachen),
-            ],
-        )
-    )
+    context = _context(sources[0])
     stems = set(tokenize(context, vocabulary))
     missing = tuple(missing_subject(terms, vocabulary, stems))
     uncovered = set(uncovered_terms(terms, stems))
@@ -132,3 +122,48 @@ def subject_evidence(
     # one plain word may be phrased otherwise ("stand" → "Sachstand") in a longer question
     spare = 1 if len(terms) >= MIN_TERMS_FOR_SPARE else 0
     return missing, not specific_uncovered and len(uncovered) <= spare
+
+
+GENERAL_PIECES = 1  # a word the model's tokenizer keeps whole is general language
+RARE_SOURCES = 3  # the passages that must hold the question's most specific word
+
+
+def absent_rare_term(
+    question: str,
+    language: str,
+    lexicon: Lexicon,
+    sources: Sequence[Source],
+    pieces: Callable[[str], int | None],
+) -> str | None:
+    """The question's most specific word when none of the top passages holds it.
+
+    Corpus IDF alone cannot say which word is the subject: in a few papers
+    "Probleme" or "Dezember" are as rare as "Gewerbesteuer". The embedder's
+    subword vocabulary, learnt on general text, can (``Embedder.word_pieces``):
+    common words are one piece. Of the specific words the corpus uses as written
+    (a typo's fuzzy match is too unsure to refuse on), the rarest one cut into
+    pieces must stand in a top passage; "Wie ist der aktuelle Status der
+    Entwicklung des kommunalen Wärmeplans in Grötzingen?" over papers that never
+    name Grötzingen near a Wärmeplan is not answered from a Wärmeplan elsewhere.
+    """
+    vocabulary = lexicon.vocabulary
+    specific = []
+    for term in subject_terms(question, language, vocabulary):
+        own = set(tokenize(term.word)) & vocabulary
+        count = pieces(term.word[:1].upper() + term.word[1:]) if own and term.specific else None
+        if count is not None and count > GENERAL_PIECES:
+            specific.append((max(lexicon.idf(t) for t in own), term))
+    if not specific:
+        return None
+    _idf, rarest = max(specific, key=lambda pair: pair[0])
+    held = {t for src in sources[:RARE_SOURCES] for t in tokenize(_context(src), vocabulary)}
+    return None if rarest.stems & held else rarest.word
+
+
+def _context(src: Source) -> str:
+    """A passage's text with the metadata its citation shows (body, date, speaker)."""
+    c = src.citation
+    parts = [src.text, src.title, src.speaker, c.gremium, " ".join(c.drucksachen)]
+    if c.date:
+        parts.append(c.date.strftime("%d.%m.%Y %Y"))
+    return " ".join(p for p in parts if p)

@@ -21,6 +21,7 @@ from bot.answer.abstain import (
     AbstainModel,
     Evidence,
     SparseVec,
+    absent_rare_term,
     sparse_cosine,
     subject_evidence,
 )
@@ -219,7 +220,10 @@ def evidence_for(
     absent, covered = subject_evidence(
         result.question, result.language, result.lexical.vocabulary, sources
     )
-    return Evidence(result.language, sent_sparse, coverage, absent, covered)
+    rare = absent_rare_term(
+        result.question, result.language, result.lexical, sources, embedder.word_pieces
+    )
+    return Evidence(result.language, sent_sparse, coverage, absent, covered, rare)
 
 
 def choose_quotes(

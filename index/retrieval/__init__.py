@@ -11,6 +11,7 @@ from index.retrieval.integrity import (
     index_agrees,
     remove_stale_temp,
 )
+from index.retrieval.lexical import Lexicon
 from index.retrieval.pgsearch import PgSearcher, open_searcher
 from index.retrieval.search import Searcher, SearchResult
 from index.retrieval.threads import one_thread
@@ -20,6 +21,7 @@ __all__ = [
     "CheckReport",
     "Filters",
     "Hit",
+    "Lexicon",
     "PgSearcher",
     "SearchResult",
     "Searcher",
