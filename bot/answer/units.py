@@ -35,7 +35,10 @@ _ITEM = re.compile(r"^\s*[*_]*\s*([-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+")
 # ("1. In welcher Form … genutzt werden."), never its answer
 _ASKED_ITEM = re.compile(
     r"^\s*[*_]*\s*(?:[-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+(?:in\s+)?(?:wie|welche[mnrs]?|wann|warum"
-    r"|weshalb|wieso|wo|wohin|wozu|ob|inwiefern|inwieweit|was|wer|wem|wen|wieviele?)\b",
+    r"|weshalb|wieso|wo|wohin|wozu|ob|inwiefern|inwieweit|was|wer|wem|wen|wieviele?"
+    # a yes/no question opens with its verb ("2. Kann sich die Stadtverwaltung …")
+    r"|kann|können|ist|sind|wird|werden|wurde|wurden|gibt|gab|hat|haben|soll|sollen|plant"
+    r"|sieht|besteht|bestehen|liegt|liegen|trifft|teilt|hält|beabsichtigt)\b",
     re.I,
 )
 _FORWARD_ANAPHOR = re.compile(r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit)\b")
@@ -109,7 +112,7 @@ def echoes(asked: set[str], sentence: str) -> bool:
     Welche Rolle …?") made of its terms."""
     if not sentence.rstrip(' "“”»«)*').endswith("?"):
         return False
-    said = set(tokenize(sentence))
+    said = {t for t in tokenize(sentence) if not t.isdigit()}  # "2." numbers the item
     if not asked or not said:
         return False
     shared = len(asked & said)

@@ -75,6 +75,8 @@ def subject_terms(question: str, language: str, vocabulary: frozenset[str]) -> l
         key = word.lower()
         if key in STOPWORDS_DE or key in STOPWORDS_EN or key in _FILLERS or len(key) < 2:
             continue
+        if word.endswith("-"):
+            continue  # "Um- und Neubau": a compound's head whose tail the next word carries
         specific = len(key) >= LOWERCASE_MIN_LEN if lower_case else word[0].isupper()
         terms.append(SubjectTerm(word, _stems_for(key, vocabulary), specific))
     return terms

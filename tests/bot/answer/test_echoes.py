@@ -131,3 +131,14 @@ def test_what_counts_as_a_heading() -> None:
     assert heading(
         "Masterplan Digitale Verwaltung", "Masterplan Digitale Verwaltung – Arbeiten 4.0"
     )
+
+
+def test_a_numbered_restatement_and_a_yes_no_item_are_questions() -> None:
+    from bot.answer.units import echoes, restates
+
+    asked = set(
+        tokenize("Seit wann wird der Stammanstrich in Karlsruhe verwendet? Wie lange hält er?")
+    )
+    assert echoes(asked, "2. Seit wann wird der Stammanstrich in Karlsruhe verwendet?")
+    assert restates(set(), "2. Kann sich die Stadtverwaltung der Auffassung anschließen, dass")
+    assert not restates(set(), "2. Die Brücken sind marode.")

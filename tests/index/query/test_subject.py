@@ -72,3 +72,9 @@ def test_the_top_passage_covers_a_telegraphic_question() -> None:
     assert uncovered_terms(subject_terms("Homeoffice Stand", "de", VOCABULARY), passage) == [
         "Homeoffice"
     ]
+
+
+def test_a_compound_head_before_a_dash_is_no_subject_word() -> None:
+    question = "Wie hoch sind die Kosten (Sanierung, Um- und Neubau) der Stadthalle?"
+    words = [t.word for t in subject_terms(question, "de", frozenset())]
+    assert "Um-" not in words and "Neubau" in words
