@@ -26,6 +26,7 @@ from bot.answer.abstain import (
     subject_evidence,
 )
 from bot.answer.cues import answer_type, has_type
+from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
 from bot.answer.source_lines import follow_quotes, make_sources
@@ -50,6 +51,7 @@ QUOTE_WEIGHTS = {
     "diversity": 0.0,
     "speaker": 0.7,
     "asks": 1.5,  # a sentence that is itself a question ("1.6. Welche Hürden …?") answers nothing
+    "answers": 2.0,  # the sentence after the document's own restatement of the question
 }
 
 
@@ -205,9 +207,13 @@ def choose_quotes(
     if not scored.texts:
         return []
     cands = scored.cands
-    units = [_unit(views[sources[c.source].chunk_id], c) for c in cands]  # once per sentence
-    score = _quote_scores(result, views, sources, scored)
-    score[_unquotable(result.question, scored, units)] = -np.inf
+    answers = answers_after_echo(result.question, views, sources, cands)
+    units = [
+        _unit(views[sources[c.source].chunk_id], c, a) for c, a in zip(cands, answers, strict=True)
+    ]  # once per sentence
+    weights = np.array([a[0] if a else 0.0 for a in answers])
+    score = _quote_scores(result, views, sources, scored, weights)
+    score[_unquotable(result.question, views, sources, scored, units)] = -np.inf
     chosen = _pick(score, scored, units)
     return [
         _quote(views[sources[cands[i].source].chunk_id], cands[i], units[i] or [], sources)
@@ -215,8 +221,11 @@ def choose_quotes(
     ]
 
 
-def _unit(view: ChunkView, cand: Candidate) -> list[Span] | None:
-    return quote_unit(view.text, view.sentences, cand.start, cand.end)
+def _unit(view: ChunkView, cand: Candidate, answers: tuple[float, int] | None) -> list[Span] | None:
+    unit = quote_unit(view.text, view.sentences, cand.start, cand.end)
+    if answers is None or unit is None:
+        return unit
+    return complete_answer(view.text, view.sentences, unit, answers[1])
 
 
 def _quote_scores(
@@ -224,8 +233,10 @@ def _quote_scores(
     views: dict[int, ChunkView],
     sources: list[Source],
     scored: ScoredSentences,
+    answers: np.ndarray,
 ) -> np.ndarray:
-    """Each candidate sentence's quote score (weights in QUOTE_WEIGHTS)."""
+    """Each candidate sentence's quote score (weights in QUOTE_WEIGHTS); ``answers``
+    marks the sentences after the document's own restatement of the question."""
     cands, texts, dense = scored.cands, scored.texts, scored.dense
     w = QUOTE_WEIGHTS
     z = _standardise(dense)
@@ -259,7 +270,9 @@ def _quote_scores(
         ]
     )
     asks = np.array([w["asks"] if t.rstrip(' "“”»«)').endswith("?") else 0.0 for t in texts])
-    return np.asarray(z + lex_w * lex + w["prior"] * prior + typed + voiced - asks)
+    return np.asarray(
+        z + lex_w * lex + w["prior"] * prior + typed + voiced - asks + w["answers"] * answers
+    )
 
 
 def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | None]) -> list[int]:
@@ -287,17 +300,22 @@ def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | N
 
 
 def _unquotable(
-    question: str, scored: ScoredSentences, units: list[list[Span] | None]
+    question: str,
+    views: dict[int, ChunkView],
+    sources: list[Source],
+    scored: ScoredSentences,
+    units: list[list[Span] | None],
 ) -> list[int]:
     """Sentences that are never a quote: an announcement of something the passage
-    does not hold, and a restatement of the question (a Stellungnahme repeats the
-    numbered question before it answers)."""
+    does not hold, a restatement of the question (a Stellungnahme repeats the
+    numbered question before it answers), and a heading."""
     asked = set(tokenize(question))
-    return [
-        i
-        for i, (t, unit) in enumerate(zip(scored.texts, units, strict=True))
-        if unit is None or restates(asked, t)
-    ]
+    never = []
+    for i, (cand, t, unit) in enumerate(zip(scored.cands, scored.texts, units, strict=True)):
+        v = views[sources[cand.source].chunk_id]
+        if unit is None or restates(asked, t) or is_heading(v.text, cand.start, cand.end, v.title):
+            never.append(i)
+    return never
 
 
 def _overlaps(

@@ -26,6 +26,8 @@ from index.query import tokenize
 
 UNIT_CHARS = 420  # an announced passage is quoted up to about this length
 RESTATEMENT_SHARE = 0.6  # a question-like sentence holding this share of its terms restates it
+PART_SHARE = 0.8  # a question sentence whose own terms are this much the question's is part of it
+PART_MIN_TERMS = 3
 GAP = " … "
 _ANNOUNCES = re.compile(r"(:|\bwie folgt\s*[.:]?)\s*[*_\"“”]*\s*$", re.I)
 _ITEM = re.compile(r"^\s*[*_]*\s*([-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+")
@@ -37,7 +39,11 @@ _ASKED_ITEM = re.compile(
     re.I,
 )
 _FORWARD_ANAPHOR = re.compile(r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit)\b")
-_BACK_ANAPHOR = re.compile(r"^[*_\s]*(Dies|Diese[rsm]?|Das|Dazu|Hierzu|Daher|Deshalb)\b")
+# "Das" refers back only as a pronoun ("Das ist …"), not as an article ("Das Ministerium …")
+_BACK_ANAPHOR = re.compile(
+    r"^[*_\s]*(Dies|Diese[rsm]?|Dazu|Hierzu|Daher|Deshalb|Das\s+(?:ist|war|wird|wurde|hat|gilt"
+    r"|bedeutet|heißt)\b)\b"
+)
 
 Span = tuple[int, int]
 
@@ -68,7 +74,11 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
         lead = _lead_in(text, sentences, index)
         if lead is not None:
             spans.insert(0, sentences[lead])
-    elif index > 0 and _BACK_ANAPHOR.match(text[start:end]):
+    elif (
+        index > 0
+        and _BACK_ANAPHOR.match(text[start:end])
+        and not _is_question(text, sentences[index - 1])
+    ):
         spans.insert(0, sentences[index - 1])
     nxt = index + 1
     if nxt < len(sentences) and _FORWARD_ANAPHOR.match(text[slice(*sentences[nxt])]):
@@ -87,10 +97,29 @@ def restates(asked: set[str], sentence: str) -> bool:
     said = set(tokenize(sentence))
     if not asked or not said:
         return False
+    if echoes(asked, sentence):
+        return True
     covers = len(asked & said) / len(asked) >= RESTATEMENT_SHARE
-    if sentence.rstrip(' "“”»«)*').endswith("?"):
-        return covers
     return covers and is_list_item(sentence) and len(asked & said) / len(said) >= RESTATEMENT_SHARE
+
+
+def echoes(asked: set[str], sentence: str) -> bool:
+    """Whether the sentence is this very question: a question sentence holding most of
+    its terms, or one sentence of a question asked in two ("Nach welchen Kriterien …?
+    Welche Rolle …?") made of its terms."""
+    if not sentence.rstrip(' "“”»«)*').endswith("?"):
+        return False
+    said = set(tokenize(sentence))
+    if not asked or not said:
+        return False
+    shared = len(asked & said)
+    return shared / len(asked) >= RESTATEMENT_SHARE or (
+        len(said) >= PART_MIN_TERMS and shared / len(said) >= PART_SHARE
+    )
+
+
+def _is_question(text: str, span: Span) -> bool:
+    return text[span[0] : span[1]].rstrip(' "“”»«)*').endswith("?")
 
 
 def unit_text(text: str, spans: Sequence[Span]) -> str:

@@ -5,7 +5,13 @@ from index.query.dates import NamedDate, dates_in
 from index.query.glossary import german_words
 from index.query.language import detect_language
 from index.query.speakers import named_keys, speaker_keys
-from index.query.subject import SubjectTerm, missing_subject, subject_terms, uncovered_terms
+from index.query.subject import (
+    SubjectTerm,
+    closest_stem,
+    missing_subject,
+    subject_terms,
+    uncovered_terms,
+)
 from index.query.terms import memo_tokenizer, query_terms, tokenize
 
 __all__ = [
@@ -14,6 +20,7 @@ __all__ = [
     "SubjectTerm",
     "analyse",
     "as_analysis",
+    "closest_stem",
     "dates_in",
     "detect_language",
     "german_words",

@@ -20,7 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.query import memo_tokenizer, query_terms, tokenize
+from index.query import closest_stem, memo_tokenizer, query_terms, tokenize
 from index.retrieval.postings import TermPostings
 
 
@@ -108,6 +108,10 @@ def lucene_idf(df: int, n: int) -> float:
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
+# stems of question words a telegraphic question keeps ("wieviele stellen …")
+QUESTION_WORDS = frozenset(tokenize("wieviel wieviele wie viele welche welcher welches"))
+
+
 class Lexicon:
     """What the answer step asks of the corpus's words: the vocabulary, IDFs, coverage."""
 
@@ -121,14 +125,25 @@ class Lexicon:
         that occur in ``texts``.
 
         A term of an English question counts when any of its German glossary
-        alternatives occurs; its weight is that of its most common alternative.
+        alternatives occurs; its weight is that of its most common alternative. A
+        term the corpus never uses stands for its closest corpus spelling
+        ("geplannt" for "geplant"); a question word ("wieviel") is no term.
         """
-        if not groups:
+        known = [self.spelled(g) for g in groups if g - QUESTION_WORDS]
+        if not known:
             return 0.0
         seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
-        weights = [(g, min(self.idf(t) for t in g)) for g in groups]
+        weights = [(g, min(self.idf(t) for t in g)) for g in known]
         total = sum(w for _g, w in weights)
         return sum(w for g, w in weights if g & seen) / total if total else 0.0
+
+    def spelled(self, group: frozenset[str]) -> frozenset[str]:
+        """The group's alternatives the corpus uses, else its closest corpus spelling,
+        else the group as asked (a word no passage holds)."""
+        if group & self.vocabulary:
+            return group & self.vocabulary
+        near = {s for t in group if (s := closest_stem(t, self.vocabulary))}
+        return frozenset(near) or group
 
 
 class LexicalView(Lexicon):

@@ -1,0 +1,133 @@
+"""A document's own restatement of the question points at its answer; headings are no quotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from bot.answer.composition import Candidate, ScoredSentences, choose_quotes
+from bot.answer.echoes import answer_positions, complete_answer, is_heading
+from bot.answer.source_lines import make_sources
+from index.parse import VoiceSpan
+from index.query import analyse, tokenize
+from index.retrieval import Hit, SearchResult
+from index.store.passages import ChunkView
+
+# the shape of a Stellungnahme: title line, each question restated, its answer below
+STELLUNGNAHME = (
+    "Dez. 6 Förderung für barrierefreie Bushaltepunkte\n\n"
+    "1) Wie viele Bushaltepunkte gibt es im Stadtgebiet und wie viele sind barrierefrei?\n\n"
+    "In der Stadt befinden sich etwa 250 Bushaltestellen, davon 20 % barrierefrei ausgebaut.\n\n"
+    "2) In wessen Zuständigkeitsbereich liegt der Ausbau barrierefreier Bushaltepunkte?\n\n"
+    "Die Zuständigkeit liegt gemäß Straßengesetz beim Straßenbaulastträger. "
+    "Die Umgestaltung erfolgt in enger Abstimmung mit den Verkehrsbetrieben.\n\n"
+    "3) Welche Maßnahmen sind notwendig, um Bushaltepunkte barrierefrei auszubauen?\n\n"
+    "Es werden Blindenleitsysteme vorgesehen."
+)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans as the parser gives them: lines, and sentences within a line."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        for part in line.split(". "):
+            part = part.strip()
+            if part:
+                start = text.index(part, pos)
+                end = (
+                    start
+                    + len(part)
+                    + (1 if text[start + len(part) : start + len(part) + 1] == "." else 0)
+                )
+                spans.append((start, end))
+                pos = end
+    return spans
+
+
+def _view(text: str, title: str | None = None) -> ChunkView:
+    return ChunkView(
+        id=1, document_id=1, seq=0, text=text, page=1, kind="text", speaker=None, faction=None,
+        spans=[VoiceSpan(0, len(text), 1, None, None)],
+        sentences=[list(s) for s in _sentences(text)],
+        title=title, gremium="Gemeinderat", meeting_date=dt.date(2015, 6, 1), top="1",
+        doc_kind=None, own_numbers=("2015/0389",), source_path="x.txt", public=True,
+    )  # fmt: skip
+
+
+def _quotes(question: str, text: str = STELLUNGNAHME) -> list[str]:
+    view = _view(text)
+    result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
+    sources = make_sources(result, {1: view}, 5)
+    cands = [Candidate(0, a, b) for a, b in view.sentences]
+    texts = [text[a:b] for a, b in view.sentences]
+    scored = ScoredSentences(cands, texts, np.zeros(len(texts), np.float32), [None] * len(texts))
+    return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+
+
+def test_the_sentence_after_the_restated_question_is_the_answer() -> None:
+    quotes = _quotes(
+        "In wessen Zuständigkeitsbereich liegt der Ausbau barrierefreier Bushaltepunkte?"
+    )
+    assert quotes[0].startswith("Die Zuständigkeit liegt gemäß Straßengesetz")
+
+
+def test_the_answer_to_another_question_gets_no_credit() -> None:
+    asked = set(
+        tokenize("In wessen Zuständigkeitsbereich liegt der Ausbau barrierefreier Bushaltepunkte?")
+    )
+    spans = _sentences(STELLUNGNAHME)
+    found = answer_positions(asked, STELLUNGNAHME, spans)
+    starts = {STELLUNGNAHME[a:b][:20] for a, b in spans if a in found}
+    assert starts == {"Die Zuständigkeit li", "Die Umgestaltung erf"}
+    first = STELLUNGNAHME.index("Die Zuständigkeit")
+    second = STELLUNGNAHME.index("Die Umgestaltung")
+    assert found[first] == (1.0, first) and found[second][0] < 1.0 and found[second][1] == first
+
+
+def test_a_short_answer_is_quoted_with_the_sentence_that_explains_it() -> None:
+    text = (
+        "3) Liegen Bodenbelastungen vor?\n\nEs liegen Bodenbelastungen vor. "
+        "Eine Untersuchung folgt im Bebauungsplan.\n\n4) Wann?"
+    )
+    spans = _sentences(text)
+    opening = text.index("Es liegen")
+    unit = complete_answer(text, spans, [(opening, text.index(" Eine"))], opening)
+    assert text[unit[0][0] : unit[0][1]].endswith("im Bebauungsplan.")
+    last = text.index("Eine")
+    # the last answer sentence before a question stays as it is
+    assert complete_answer(text, spans, [(last, text.index("\n\n4)"))], last) == [
+        (last, text.index("\n\n4)"))
+    ]
+
+
+def test_the_second_answer_sentence_is_quoted_from_the_answers_opening() -> None:
+    quotes = _quotes(
+        "In wessen Zuständigkeitsbereich liegt der Ausbau barrierefreier Bushaltepunkte"
+        " und die Abstimmung mit den Verkehrsbetrieben?"
+    )
+    assert quotes[0].startswith("Die Zuständigkeit") and quotes[0].endswith("Verkehrsbetrieben.")
+
+
+def test_a_heading_is_never_quoted() -> None:
+    quotes = _quotes("Förderung für barrierefreie Bushaltepunkte")
+    assert quotes and not any(q.startswith("Dez. 6") for q in quotes)
+
+
+def test_what_counts_as_a_heading() -> None:
+    text = (
+        "Sachstand Digitalisierung\n\n38,5 Planstellen\n\n"
+        "Die Stadt stellt ein.\nMasterplan Digitale Verwaltung\n\nChristoph Schefers Vorsitzender"
+    )
+
+    def heading(part: str, title: str | None = None) -> bool:
+        start = text.index(part)
+        return is_heading(text, start, start + len(part), title)
+
+    assert heading("Sachstand Digitalisierung")
+    assert not heading("38,5 Planstellen")  # a figure line is content
+    assert not heading("Christoph Schefers Vorsitzender")  # below the first line: a signature
+    assert not heading("Die Stadt stellt ein.")
+    assert heading(
+        "Masterplan Digitale Verwaltung", "Masterplan Digitale Verwaltung – Arbeiten 4.0"
+    )

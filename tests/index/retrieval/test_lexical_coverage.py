@@ -1,0 +1,21 @@
+"""The lexical coverage the abstention reads: typos count as their corpus spelling."""
+
+from __future__ import annotations
+
+from index.retrieval.lexical import Lexicon
+
+
+def test_a_misspelled_word_counts_as_its_corpus_spelling_in_the_coverage() -> None:
+    class Words(Lexicon):
+        vocabulary = frozenset({"stell", "digitalisier", "geplant"})
+
+        def idf(self, term: str) -> float:
+            return 1.0
+
+    lex = Words()
+    groups = [frozenset({"stell"}), frozenset({"geplannt"}), frozenset({"wieviel"})]
+    # "geplannt" stands for "geplant"; "wieviel" asks, it is no term
+    assert lex.coverage(groups, ["Es sind Stellen geplant."]) == 1.0
+    assert lex.coverage(groups, ["Es sind Stellen."]) == 0.5
+    # a word no passage holds, in no spelling, counts against the coverage
+    assert lex.coverage([frozenset({"stell"}), frozenset({"verstoss"})], ["Stellen."]) == 0.5
