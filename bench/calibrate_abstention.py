@@ -35,7 +35,7 @@ def features(bot: Ratsbot, question: str) -> tuple[str, float, float]:
     result = bot.searcher.search(question, k=5)
     views = load_chunks(bot.store, [h.chunk_id for h in result.hits[:SENTENCE_POOL]])
     sources = make_sources(result, views, 5)
-    scored = score_sentences(bot.store, bot.embedder.info.key, result, views, sources)
+    scored = score_sentences(bot.store, bot.embedder, result, views, sources)
     ev = evidence_for(result, scored, sources, bot.embedder)
     return ev.language, ev.sentence_sparse or 0.0, ev.lexical_coverage
 

