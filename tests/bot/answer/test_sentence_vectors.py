@@ -78,8 +78,10 @@ def test_quotes_score_the_stand_alone_vectors(
     """The lazy recipe quotes as the one embedding every sentence at ingest does."""
     lazy = make_bot(embedder="fake:lazy").ask(QUESTION)
     assert made
-    eager = make_bot(embedder="fake", data_dir=tmp_path / "eager").ask(QUESTION)
-    assert [q.text for q in lazy.quotes] == [q.text for q in eager.quotes]
+    own_store = f"sqlite:///{tmp_path / 'eager.sqlite3'}"  # in a PostgreSQL run too
+    eager = make_bot(embedder="fake", data_dir=tmp_path / "eager", database_url=own_store)
+    eager_answer = eager.ask(QUESTION)
+    assert [q.text for q in lazy.quotes] == [q.text for q in eager_answer.quotes]
 
 
 def test_switching_to_the_lazy_recipe_reembeds_passages_and_keeps_sentence_vectors(
