@@ -91,10 +91,11 @@ def answers_after_echo(
 def complete_answer(
     text: str, sentences: Sequence[Span], unit: list[Span], opening: int
 ) -> list[Span]:
-    """An answer is quoted from its opening sentence (``opening``) on, and a short one
-    ("Es liegen Bodenbelastungen vor.") with the sentence after it, which says what
-    it means, unless a question follows."""
-    a, b = min(unit[0][0], opening), unit[-1][1]
+    """An answer is quoted from its opening sentence (``opening``) on, never from a
+    lead-in before the question, and a short one ("Es liegen Bodenbelastungen
+    vor.") with the sentence after it, which says what it means, unless a question
+    follows."""
+    a, b = opening, unit[-1][1]
     if b - a < SHORT_ANSWER_CHARS:
         following = [(c, d) for c, d in sentences if c >= b]
         if following and not _asks(text[following[0][0] : following[0][1]]):

@@ -142,3 +142,11 @@ def test_a_numbered_restatement_and_a_yes_no_item_are_questions() -> None:
     assert echoes(asked, "2. Seit wann wird der Stammanstrich in Karlsruhe verwendet?")
     assert restates(set(), "2. Kann sich die Stadtverwaltung der Auffassung anschließen, dass")
     assert not restates(set(), "2. Die Brücken sind marode.")
+
+
+def test_an_answer_never_reaches_back_before_its_question() -> None:
+    text = "Folgende Fragen:\n\n- 1) Gibt es Pläne?\n\n- Es gibt Pläne für zwei Standorte."
+    spans = _sentences(text)
+    opening = text.index("- Es gibt")
+    lead_in = [(0, text.index(":") + 1), (opening, len(text))]  # a list item's lead-in
+    assert complete_answer(text, spans, lead_in, opening) == [(opening, len(text))]
