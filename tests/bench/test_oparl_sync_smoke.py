@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.oparl_sync import markdown, run, write_results
-from tests.support.oparl_archive import FIXTURE_ARCHIVE
+from tests.support.oparl_archive import fixture_archive
 
 
 def test_first_and_incremental_sync_on_the_fixture_archive(tmp_path: Path) -> None:
-    r = run(8, "fake", FIXTURE_ARCHIVE, per_page=3)  # 7: the paper without files is left out
+    r = run(8, "fake", fixture_archive(), per_page=3)  # 7: the paper without files is left out
     first, inc = r["first"], r["incremental"]
     assert first["objects"] == 7 + 3 + 4 and first["files"] == 11 and first["failures"] == 0
     assert first["first_answerable_s"] > 0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.oparl_archive import FIXTURE_ARCHIVE, Archive
+from tests.support.oparl_archive import Archive, fixture_archive
 from tests.support.oparl_replay import Fault, ReplayServer
 from tests.support.paths import REPO
 
@@ -37,7 +37,7 @@ def test_a_killed_sync_resumes_at_the_page_it_died_on(tmp_path: Path) -> None:
         "RATSBOT_OPARL_DELAY_SECONDS": "0",
     }
     command = [sys.executable, "-m", "bot", "sync", "oparl"]
-    with ReplayServer(Archive.load(FIXTURE_ARCHIVE), per_page=3) as server:
+    with ReplayServer(Archive.load(fixture_archive()), per_page=3) as server:
         server.faults.append(Fault("/papers?page=3", "slow", arg=30))
         proc = subprocess.Popen([*command, server.body_url], env=env, cwd=REPO)
         deadline = time.monotonic() + 60

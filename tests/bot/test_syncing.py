@@ -22,7 +22,7 @@ from bot.syncing import remove_sources, run_sync, scheduled_sync
 from index.errors import ConfigError, SyncRunning
 from index.sync import ClientOptions, OParlClient, SyncReport, sync_lock, sync_oparl
 from tests.support.bots import MakeBot
-from tests.support.oparl_archive import FIXTURE_ARCHIVE, Archive
+from tests.support.oparl_archive import Archive, fixture_archive
 from tests.support.oparl_replay import Fault, ReplayServer
 
 OBJECTS = 8 + 3 + 4  # papers, meetings, organizations
@@ -31,7 +31,7 @@ FILES = 11
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    with ReplayServer(Archive.load(FIXTURE_ARCHIVE), per_page=3) as s:
+    with ReplayServer(Archive.load(fixture_archive()), per_page=3) as s:
         yield s
 
 

@@ -9,18 +9,37 @@ time, as a council system does when a clerk edits a paper.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import datetime as dt
+import functools
 import gzip
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 SCHEMA = "https://schema.oparl.org/1.1/"
-FIXTURE_ARCHIVE = Path(__file__).resolve().parents[1] / "fixtures" / "oparl_archive"
+SYNTHETIC = Path(__file__).resolve().parents[1] / "fixtures" / "oparl_synthetic.json"
 LISTS = {"papers": "paper", "meetings": "meeting", "organizations": "organization"}
+
+
+@functools.cache
+def fixture_archive() -> Path:
+    """The synthetic archive (tests/fixtures/oparl_synthetic.md) written out once per
+    run in the archive's layout, so the same loader reads it and the real archive."""
+    bundle = json.loads(SYNTHETIC.read_text(encoding="utf-8"))
+    folder = Path(tempfile.mkdtemp(prefix="ratsbot-oparl-fixture-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for name, key in (("papers", "papers"), ("meetings", "meetings"), ("file-texts", "file_texts")):
+        rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in bundle[key])
+        (folder / f"{name}.jsonl").write_text(rows, encoding="utf-8")
+    organizations = json.dumps(bundle["organizations"], ensure_ascii=False)
+    (folder / "organizations.json").write_text(organizations, encoding="utf-8")
+    return folder
 
 
 def _lines(path: Path) -> Iterator[str]:

@@ -4,7 +4,7 @@ The archive is a folder in the layout of ``../shared/realdocs/karlsruhe-archive/
 (see its SOURCES.md): ``papers.jsonl[.gz]`` (Paper objects, files embedded),
 ``meetings.jsonl[.gz]`` (agenda items embedded), ``organizations.json`` and
 ``file-texts.jsonl[.gz]`` (``{"file": File id, "text": …}``). The small synthetic
-archive in ``tests/fixtures/oparl_archive/`` has the same layout.
+archive ``tests/fixtures/oparl_synthetic.json`` is written out in the same layout.
 
 Every id is rewritten from the archive's host to this server's, so the System
 (``/oparl``), the body list, the Body, its paginated lists (``links.next``,

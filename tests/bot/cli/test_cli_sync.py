@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
-from tests.support.oparl_archive import FIXTURE_ARCHIVE, Archive
+from tests.support.oparl_archive import Archive, fixture_archive
 from tests.support.oparl_replay import ReplayServer
 from tests.support.paths import require_realdocs
 
@@ -29,7 +29,7 @@ def _run(args: list[str], tmp_path: Path) -> Result:
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    with ReplayServer(Archive.load(FIXTURE_ARCHIVE), per_page=4, files_as="text") as s:
+    with ReplayServer(Archive.load(fixture_archive()), per_page=4, files_as="text") as s:
         yield s
 
 

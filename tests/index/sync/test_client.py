@@ -7,13 +7,13 @@ from collections.abc import Iterator
 import pytest
 
 from index.sync import USER_AGENT, ClientOptions, FetchError, OParlClient
-from tests.support.oparl_archive import FIXTURE_ARCHIVE, Archive
+from tests.support.oparl_archive import Archive, fixture_archive
 from tests.support.oparl_replay import Fault, ReplayServer
 
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    with ReplayServer(Archive.load(FIXTURE_ARCHIVE), per_page=3) as s:
+    with ReplayServer(Archive.load(fixture_archive()), per_page=3) as s:
         yield s
 
 
