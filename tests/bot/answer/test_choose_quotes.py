@@ -14,6 +14,7 @@ from index.parse import VoiceSpan
 from index.query import analyse
 from index.retrieval import Hit, SearchResult
 from index.store.passages import ChunkView
+from tests.bot.answer.passages import quotes_for
 
 TEXT = (
     "1.6. Welche Hürden gibt es für den Rollout der E-Akte? "
@@ -41,13 +42,7 @@ def _view() -> ChunkView:
 
 
 def _quotes(question: str, language: str = "de") -> list[str]:
-    view = _view()
-    result = SearchResult(analyse(question, language), [Hit(1, 1.0)], [], {})
-    sources = make_sources(result, {1: view}, 5)
-    cands = [Candidate(0, a, b) for a, b in view.sentences]
-    texts = [TEXT[a:b] for a, b in view.sentences]
-    scored = ScoredSentences(cands, texts, np.zeros(len(texts), np.float32), [None] * len(texts))
-    return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+    return quotes_for(_view(), question, language)
 
 
 def test_a_sentence_that_asks_is_not_the_answer() -> None:

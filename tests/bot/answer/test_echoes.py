@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
-
-from bot.answer.composition import Candidate, ScoredSentences, choose_quotes
 from bot.answer.echoes import answer_positions, complete_answer, is_heading
-from bot.answer.source_lines import make_sources
 from index.parse import VoiceSpan
-from index.query import analyse, tokenize
-from index.retrieval import Hit, SearchResult
+from index.query import tokenize
 from index.store.passages import ChunkView
+from tests.bot.answer.passages import quotes_for, sentences
 
 # the shape of a Stellungnahme: title line, each question restated, its answer below
 STELLUNGNAHME = (
@@ -27,42 +23,18 @@ STELLUNGNAHME = (
 )
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans as the parser gives them: lines, and sentences within a line."""
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        for part in line.split(". "):
-            part = part.strip()
-            if part:
-                start = text.index(part, pos)
-                end = (
-                    start
-                    + len(part)
-                    + (1 if text[start + len(part) : start + len(part) + 1] == "." else 0)
-                )
-                spans.append((start, end))
-                pos = end
-    return spans
-
-
 def _view(text: str, title: str | None = None) -> ChunkView:
     return ChunkView(
         id=1, document_id=1, seq=0, text=text, page=1, kind="text", speaker=None, faction=None,
         spans=[VoiceSpan(0, len(text), 1, None, None)],
-        sentences=[list(s) for s in _sentences(text)],
+        sentences=[list(s) for s in sentences(text)],
         title=title, gremium="Gemeinderat", meeting_date=dt.date(2015, 6, 1), top="1",
         doc_kind=None, own_numbers=("2015/0389",), source_path="x.txt", public=True,
     )  # fmt: skip
 
 
 def _quotes(question: str, text: str = STELLUNGNAHME) -> list[str]:
-    view = _view(text)
-    result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
-    sources = make_sources(result, {1: view}, 5)
-    cands = [Candidate(0, a, b) for a, b in view.sentences]
-    texts = [text[a:b] for a, b in view.sentences]
-    scored = ScoredSentences(cands, texts, np.zeros(len(texts), np.float32), [None] * len(texts))
-    return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+    return quotes_for(_view(text), question)
 
 
 def test_the_sentence_after_the_restated_question_is_the_answer() -> None:
@@ -76,7 +48,7 @@ def test_the_answer_to_another_question_gets_no_credit() -> None:
     asked = set(
         tokenize("In wessen Zuständigkeitsbereich liegt der Ausbau barrierefreier Bushaltepunkte?")
     )
-    spans = _sentences(STELLUNGNAHME)
+    spans = sentences(STELLUNGNAHME)
     found = answer_positions(asked, STELLUNGNAHME, spans)
     starts = {STELLUNGNAHME[a:b][:20] for a, b in spans if a in found}
     assert starts == {"Die Zuständigkeit li", "Die Umgestaltung erf"}
@@ -90,7 +62,7 @@ def test_a_short_answer_is_quoted_with_the_sentence_that_explains_it() -> None:
         "3) Liegen Bodenbelastungen vor?\n\nEs liegen Bodenbelastungen vor. "
         "Eine Untersuchung folgt im Bebauungsplan.\n\n4) Wann?"
     )
-    spans = _sentences(text)
+    spans = sentences(text)
     opening = text.index("Es liegen")
     unit = complete_answer(text, spans, [(opening, text.index(" Eine"))], opening)
     assert text[unit[0][0] : unit[0][1]].endswith("im Bebauungsplan.")
@@ -146,7 +118,7 @@ def test_a_numbered_restatement_and_a_yes_no_item_are_questions() -> None:
 
 def test_an_answer_never_reaches_back_before_its_question() -> None:
     text = "Folgende Fragen:\n\n- 1) Gibt es Pläne?\n\n- Es gibt Pläne für zwei Standorte."
-    spans = _sentences(text)
+    spans = sentences(text)
     opening = text.index("- Es gibt")
     lead_in = [(0, text.index(":") + 1), (opening, len(text))]  # a list item's lead-in
     assert complete_answer(text, spans, lead_in, opening) == [(opening, len(text))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer.units import announces, is_list_item, quote_unit, unit_text
-from index.parse import split_sentences
+from tests.bot.answer.passages import sentences as split_lines
 
 STATEMENT = (
     "Hierzu liegt folgende Stellungnahme des Personalrates vor:\n\n"
@@ -19,17 +19,8 @@ LIST = (
 )
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentences split per line, as ingest splits them per block."""
-    spans, offset = [], 0
-    for line in text.split("\n"):
-        spans += [(offset + a, offset + b) for a, b in split_sentences(line)]
-        offset += len(line) + 1
-    return spans
-
-
 def _unit(text: str, needle: str) -> str | None:
-    sentences = _sentences(text)
+    sentences = split_lines(text)
     start, end = next((a, b) for a, b in sentences if needle in text[a:b])
     spans = quote_unit(text, sentences, start, end)
     return None if spans is None else unit_text(text, spans)
