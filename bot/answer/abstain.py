@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.model import Source
-from index.query import missing_subject, subject_terms, tokenize, uncovered_terms
+from index.query import SubjectTerm, missing_subject, tokenize, uncovered_terms
 from index.retrieval import Lexicon
 
 SparseVec = tuple[np.ndarray, np.ndarray]
@@ -107,11 +107,10 @@ def sparse_cosine(a: SparseVec, b: SparseVec) -> float:
 
 
 def subject_evidence(
-    question: str, language: str, vocabulary: frozenset[str], sources: Sequence[Source]
+    terms: Sequence[SubjectTerm], vocabulary: frozenset[str], sources: Sequence[Source]
 ) -> tuple[tuple[str, ...], bool]:
     """The word rules' evidence: specific words the corpus lacks, and whether the
     top passage (with its citation: body, date, speaker) holds every content word."""
-    terms = subject_terms(question, language, vocabulary)
     if not terms or not sources:
         return tuple(missing_subject(terms, vocabulary)), False
     context = _context(sources[0])
@@ -129,8 +128,7 @@ RARE_SOURCES = 3  # the passages that must hold the question's most specific wor
 
 
 def absent_rare_term(
-    question: str,
-    language: str,
+    terms: Sequence[SubjectTerm],
     lexicon: Lexicon,
     sources: Sequence[Source],
     pieces: Callable[[str], int | None],
@@ -148,7 +146,7 @@ def absent_rare_term(
     """
     vocabulary = lexicon.vocabulary
     specific = []
-    for term in subject_terms(question, language, vocabulary):
+    for term in terms:
         own = set(tokenize(term.word)) & vocabulary
         count = pieces(term.word[:1].upper() + term.word[1:]) if own and term.specific else None
         if count is not None and count > GENERAL_PIECES:

@@ -34,7 +34,7 @@ from bot.answer.source_lines import follow_quotes, make_sources
 from bot.answer.units import Span, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
-from index.query import speaker_keys, tokenize
+from index.query import speaker_keys, subject_terms, tokenize
 from index.retrieval import SearchResult
 from index.store import ChunkView, Store, load_chunks
 
@@ -192,12 +192,10 @@ def evidence_for(
     if result.lexical is None:
         return Evidence(result.language, sent_sparse, 0.0)
     coverage = result.lexical.coverage(result.term_groups, [s.text for s in sources[:3]])
-    absent, covered = subject_evidence(
-        result.question, result.language, result.lexical.vocabulary, sources
-    )
-    rare = absent_rare_term(
-        result.question, result.language, result.lexical, sources, embedder.word_pieces
-    )
+    vocabulary = result.lexical.vocabulary
+    terms = subject_terms(result.question, result.language, vocabulary)
+    absent, covered = subject_evidence(terms, vocabulary, sources)
+    rare = absent_rare_term(terms, result.lexical, sources, embedder.word_pieces)
     return Evidence(result.language, sent_sparse, coverage, absent, covered, rare)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.answer.abstain import AbstainModel, Evidence, absent_rare_term
 from bot.answer.model import Citation, Source
-from index.query import tokenize
+from index.query import SubjectTerm, subject_terms, tokenize
 from index.retrieval import Lexicon
 
 # pieces a general tokenizer cuts these words into: common words stay whole
@@ -37,8 +37,12 @@ CORPUS_TEXT = [
 CORPUS = Corpus(CORPUS_TEXT)
 
 
+def _terms(question: str) -> list[SubjectTerm]:
+    return subject_terms(question, "de", CORPUS.vocabulary)
+
+
 def _rare(question: str, top: list[str]) -> str | None:
-    return absent_rare_term(question, "de", CORPUS, [_source(t) for t in top], PIECES.get)
+    return absent_rare_term(_terms(question), CORPUS, [_source(t) for t in top], PIECES.get)
 
 
 def test_a_question_whose_most_specific_word_no_top_passage_holds_is_refused() -> None:
@@ -58,5 +62,6 @@ def test_general_words_are_never_the_subject_the_rule_asks_for() -> None:
 def test_without_a_tokenizer_the_rule_stays_silent() -> None:
     question = "Wie ist der Status des Wärmeplans in Grötzingen?"
     assert (
-        absent_rare_term(question, "de", CORPUS, [_source(CORPUS_TEXT[0])], lambda w: None) is None
+        absent_rare_term(_terms(question), CORPUS, [_source(CORPUS_TEXT[0])], lambda w: None)
+        is None
     )
