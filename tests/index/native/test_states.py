@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 import pytest
 
+from index.native import _library_path, load_states, states_available
 from index.native import _pieces as pieces
-from index.native import load_states, states_available
 
 PASSAGE = (
     "TOP 4.1.1 Masterplan Digitale Verwaltung\n"
@@ -39,6 +41,16 @@ def test_pieces_cover_the_text_cut_at_spans_without_edge_space() -> None:
 def test_pieces_skip_overlapping_and_empty_spans() -> None:
     got = pieces("abc def ghi", [(0, 3), (2, 5), (6, 6), (8, 11)])
     assert [sid for *_, sid in got] == [0, -1, 3]
+
+
+@pytest.mark.skipif(not states_available(), reason="index.native was not compiled here")
+def test_loading_the_engine_leaves_the_process_float_mode_alone() -> None:
+    """The engine is compiled with -ffast-math (setup.py); linked with it, GCC < 13 adds
+    a constructor that flushes denormals to zero in the whole Python process."""
+    path = _library_path()
+    assert path is not None
+    ctypes.CDLL(path)
+    assert np.float32(1e-40) * np.float32(1.0) > 0
 
 
 @pytest.mark.model
