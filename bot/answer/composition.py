@@ -31,6 +31,7 @@ from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
 from bot.answer.source_lines import follow_quotes, make_sources
+from bot.answer.topic import topic_question
 from bot.answer.units import Span, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
@@ -165,9 +166,27 @@ def score_sentences(
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     chunk_of = [sources[si].chunk_id for si, _a, _b in cands]
     vecs, sparse = sentence_vectors(store, embedder, texts, chunk_of)
-    qv = result.query_vector
+    topic = _topic_vector(embedder, result, views, sources)
+    qv = result.query_vector if topic is None else topic
     dense = [float(v @ qv) if v is not None and qv is not None else 0.0 for v in vecs]
     return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
+
+
+def _topic_vector(
+    embedder: Embedder, result: SearchResult, views: dict[int, ChunkView], sources: list[Source]
+) -> np.ndarray | None:
+    """The question's vector without the speaker it names (bot/answer/topic.py)."""
+    if result.lexical is None or result.query_vector is None:
+        return None
+    speakers = {
+        (span.speaker, span.faction or "")
+        for src in sources[:SENTENCE_POOL]
+        for span in views[src.chunk_id].spans
+        if span.speaker
+    }
+    vocabulary = result.lexical.vocabulary
+    topic = topic_question(result.question, result.language, speakers, vocabulary)
+    return None if topic is None else embedder.embed([topic], query=True)[0]
 
 
 def evidence_for(
