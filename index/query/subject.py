@@ -130,9 +130,10 @@ def missing_subject(
 
     A compound the corpus lacks but whose tail it knows ("Videokonferenzlösung"
     where the minutes say "Webex Lösung", "Anwohnerparkausweis" where they speak
-    of other passes) counts as present only when that tail stands in the top
-    passage (``top_stems``): then the passage is about its kind of thing, and
-    the semantic evidence decides; else the question's subject is not there.
+    of other passes) counts as present only when that tail, or its head, stands
+    in the top passage (``top_stems``): then the passage is about its kind of
+    thing, and the semantic evidence decides; else the question's subject is
+    not there.
     """
     missing = []
     for term in terms:
@@ -143,7 +144,7 @@ def missing_subject(
 
 def _present(term: SubjectTerm, vocabulary: frozenset[str], top_stems: set[str]) -> bool:
     """A hyphenated word ("Kita-Plätze") needs each of its parts: every part is a word
-    the question chose; another word a known stem, or a compound tail in the top passage."""
+    the question chose; another word a known stem, or a compound part in the top passage."""
     word = term.word.lower()
     parts = [p for p in word.split("-") if len(p) >= 3]
     if len(parts) > 1:
