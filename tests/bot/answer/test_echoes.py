@@ -116,6 +116,15 @@ def test_a_numbered_restatement_and_a_yes_no_item_are_questions() -> None:
     assert not restates(set(), "2. Die Brücken sind marode.")
 
 
+def test_a_restated_question_that_lost_its_mark_is_still_a_question() -> None:
+    from bot.answer.units import restates
+
+    asked = set(tokenize("Wie viele Stadtteilfeste gibt es in Karlsruhe (nach Stadtteilen)?"))
+    assert restates(asked, "Wie viele Stadtteilfeste gibt es in Karlsruhe (nach Stadtteilen)")
+    assert not restates(asked, "Wie bereits berichtet, gibt es 34 Stadtteilfeste in Karlsruhe.")
+    assert not restates(asked, "In Karlsruhe gibt es 34 Stadtteilfeste nach Stadtteilen.")
+
+
 def test_an_answer_never_reaches_back_before_its_question() -> None:
     text = "Folgende Fragen:\n\n- 1) Gibt es Pläne?\n\n- Es gibt Pläne für zwei Standorte."
     spans = sentences(text)
