@@ -31,7 +31,7 @@ from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
 from bot.answer.source_lines import follow_quotes, make_sources
-from bot.answer.topic import topic_question
+from bot.answer.topic import topic_vector
 from bot.answer.units import Span, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
@@ -146,6 +146,7 @@ class ScoredSentences:
     texts: list[str]
     dense: np.ndarray  # cosine with the question
     sparse: list[SparseVec | None]
+    topic: np.ndarray | None = None  # cosine with the question without the speaker it names
 
 
 def score_sentences(
@@ -166,27 +167,16 @@ def score_sentences(
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     chunk_of = [sources[si].chunk_id for si, _a, _b in cands]
     vecs, sparse = sentence_vectors(store, embedder, texts, chunk_of)
-    topic = _topic_vector(embedder, result, views, sources)
-    qv = result.query_vector if topic is None else topic
-    dense = [float(v @ qv) if v is not None and qv is not None else 0.0 for v in vecs]
-    return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
+    scored = ScoredSentences(cands, texts, _cosines(vecs, result.query_vector), sparse)
+    topic = topic_vector(embedder, result, views, sources[:SENTENCE_POOL])
+    if topic is not None:
+        scored.topic = _cosines(vecs, topic)
+    return scored
 
 
-def _topic_vector(
-    embedder: Embedder, result: SearchResult, views: dict[int, ChunkView], sources: list[Source]
-) -> np.ndarray | None:
-    """The question's vector without the speaker it names (bot/answer/topic.py)."""
-    if result.lexical is None or result.query_vector is None:
-        return None
-    speakers = {
-        (span.speaker, span.faction or "")
-        for src in sources[:SENTENCE_POOL]
-        for span in views[src.chunk_id].spans
-        if span.speaker
-    }
-    vocabulary = result.lexical.vocabulary
-    topic = topic_question(result.question, result.language, speakers, vocabulary)
-    return None if topic is None else embedder.embed([topic], query=True)[0]
+def _cosines(vecs: list[np.ndarray | None], query: np.ndarray | None) -> np.ndarray:
+    dense = [float(v @ query) if v is not None and query is not None else 0.0 for v in vecs]
+    return np.array(dense, dtype=np.float32)
 
 
 def evidence_for(
@@ -258,7 +248,8 @@ def _quote_scores(
 ) -> np.ndarray:
     """Each candidate sentence's quote score (weights in QUOTE_WEIGHTS); ``answers``
     marks the sentences after the document's own restatement of the question."""
-    cands, texts, dense = scored.cands, scored.texts, scored.dense
+    cands, texts = scored.cands, scored.texts
+    dense = scored.dense if scored.topic is None else scored.topic
     w = QUOTE_WEIGHTS
     z = _standardise(dense)
     if result.query_sparse is not None and w["sparse"]:  # latent terms cross languages

@@ -12,9 +12,15 @@ asks nothing beyond the speaker ("Was hat die CDU gesagt?") keeps its words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import numpy as np
+
+from bot.answer.model import Source
+from index.embed import Embedder
 from index.query import speaker_keys, subject_terms
+from index.retrieval import SearchResult
+from index.store import ChunkView
 
 # forms of address that stand before a name and mean nothing without it
 _ADDRESS = frozenset(
@@ -40,3 +46,20 @@ def topic_question(
     if not any(t.specific for t in subject_terms(rest, language, vocabulary)):
         return None
     return rest
+
+
+def topic_vector(
+    embedder: Embedder, result: SearchResult, views: dict[int, ChunkView], sources: Sequence[Source]
+) -> np.ndarray | None:
+    """The question's vector without the speaker of ``sources`` it names, if it names one."""
+    if result.lexical is None or result.query_vector is None:
+        return None
+    speakers = {
+        (span.speaker, span.faction or "")
+        for src in sources
+        for span in views[src.chunk_id].spans
+        if span.speaker
+    }
+    vocabulary = result.lexical.vocabulary
+    topic = topic_question(result.question, result.language, speakers, vocabulary)
+    return None if topic is None else embedder.embed([topic], query=True)[0]
