@@ -49,7 +49,12 @@ _ASKS = re.compile(
     + _ASKING_WORDS,
     re.I,
 )
-_FORWARD_ANAPHOR = re.compile(r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit)\b")
+# the next sentence carries on: what it costs, or an example of what was said
+_FORWARD_ANAPHOR = re.compile(
+    r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit|Beispielsweise|Zum Beispiel"
+    r"|Insbesondere|Konkret|Unter anderem|(?:Hierzu|Dazu) (?:gehören|zählen)"
+    r"|So (?:ist|sind|wird|werden|wurde|wurden|hat|haben|gibt|gab|bietet|konnte|konnten))\b"
+)
 # "Das" refers back only as a pronoun ("Das ist …"), not as an article ("Das Ministerium …")
 _BACK_ANAPHOR = re.compile(
     r"^[*_\s]*(Dies|Diese[rsm]?|Dazu|Hierzu|Daher|Deshalb|Das\s+(?:ist|war|wird|wurde|hat|gilt"
