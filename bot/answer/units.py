@@ -97,9 +97,17 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
     ):
         spans.insert(0, sentences[index - 1])
     nxt = index + 1
-    if nxt < len(sentences) and _FORWARD_ANAPHOR.match(text[slice(*sentences[nxt])]):
+    if nxt < len(sentences) and _continues(text[slice(*sentences[nxt])]):
         spans[-1] = (spans[-1][0], sentences[nxt][1])
     return _merge_adjacent(text, spans)
+
+
+def _continues(sentence: str) -> bool:
+    """Whether the sentence carries on the one before: its cost or example ("Die Kosten
+    hierfür …", "So ist …"), or what was said of it ("Dies erfolgt über …")."""
+    if _FORWARD_ANAPHOR.match(sentence):
+        return True
+    return bool(_BACK_ANAPHOR.match(sentence)) and not sentence.rstrip().endswith("?")
 
 
 def restates(asked: set[str], sentence: str) -> bool:
