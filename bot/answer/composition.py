@@ -26,7 +26,7 @@ from bot.answer.abstain import (
     sparse_cosine,
     subject_evidence,
 )
-from bot.answer.cues import answer_type, has_type
+from bot.answer.cues import SAYING, about_asking, answer_type, has_type, is_question
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
@@ -52,7 +52,6 @@ QUOTE_WEIGHTS = {
     "typed": 0.7,
     "diversity": 0.0,
     "speaker": 0.7,
-    "asks": 1.5,  # a sentence that is itself a question ("1.6. Welche Hürden …?") answers nothing
     "answers": 2.0,  # the sentence after the document's own restatement of the question
 }
 
@@ -257,7 +256,7 @@ def _quote_scores(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    groups = result.term_groups
+    groups = [g for g in result.term_groups if not g <= SAYING]
     # rare terms ("Planstellen") weigh more than the words every passage shares
     weights = [
         min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
@@ -281,10 +280,8 @@ def _quote_scores(
             for si, a, _b in cands
         ]
     )
-    asks = np.array([w["asks"] if t.rstrip(' "“”»«)').endswith("?") else 0.0 for t in texts])
-    return np.asarray(
-        z + lex_w * lex + w["prior"] * prior + typed + voiced - asks + w["answers"] * answers
-    )
+    score = z + lex_w * lex + w["prior"] * prior + typed + voiced
+    return np.asarray(score + w["answers"] * answers)
 
 
 def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | None]) -> list[int]:
@@ -320,12 +317,16 @@ def _unquotable(
 ) -> list[int]:
     """Sentences that are never a quote: an announcement of something the passage
     does not hold, a restatement of the question (a Stellungnahme repeats the
-    numbered question before it answers), and a heading."""
+    numbered question before it answers), a heading, and any question unless
+    the question is about what was asked."""
     asked = set(tokenize(question))
+    questions_answer = about_asking(question)
     never = []
     for i, (cand, t, unit) in enumerate(zip(scored.cands, scored.texts, units, strict=True)):
         v = views[sources[cand.source].chunk_id]
-        if unit is None or restates(asked, t) or is_heading(v.text, cand.start, cand.end, v.title):
+        heading = is_heading(v.text, cand.start, cand.end, v.title)
+        asking = is_question(t) and not questions_answer
+        if unit is None or restates(asked, t) or heading or asking:
             never.append(i)
     return never
 
