@@ -206,9 +206,11 @@ def closest_stem(stem: str, vocabulary: frozenset[str]) -> str | None:
 
 @lru_cache(maxsize=1)  # the current generation's vocabulary only
 def _buckets(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
-    """Vocabulary stems by first letter and length: the only ones a typo can be near."""
+    """Vocabulary stems by first letter and length: the only ones a typo can be near.
+    Sorted, so that of two equally near stems the same one wins in every process
+    (a set's order changes with the interpreter's hash seed)."""
     buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for w in vocabulary:
+    for w in sorted(vocabulary):
         if w and not w[0].isdigit():
             buckets[(w[0], len(w))].append(w)
     return buckets
