@@ -91,6 +91,7 @@ def prepare(cfg: RunConfig, questions: list[dict], anfragen: list[dict]) -> tupl
         "distractors": cfg.distractors,
         "seed": cfg.seed,
         "cap": cfg.distractor_chars if cfg.distractors else None,
+        "layout": "oparl-sidecars",
     }
     root = cfg.cache / data.set_key(parts)
     base = cfg.cache / data.set_key({**parts, "distractors": 0, "cap": None})
@@ -109,7 +110,8 @@ def prepare(cfg: RunConfig, questions: list[dict], anfragen: list[dict]) -> tupl
         written = data.write_archive_files(
             cfg.archive, pick, corpus, cfg.distractors, cfg.distractor_chars
         )
-    same_set = data.set_key({**parts, "code": None})
+    texts_only = {k: v for k, v in parts.items() if k != "layout"}  # the same texts' vectors
+    same_set = data.set_key({**texts_only, "code": None})
     earlier = _earlier_store(cfg.cache, same_set)
     if earlier is not None and not (root / "data").exists():
         (root / "data").mkdir(parents=True)  # its vector cache: re-parse, embed nothing known

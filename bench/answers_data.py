@@ -139,6 +139,12 @@ class ArchivePick:
     answer_files: set[str] = field(default_factory=set)
     papers: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> OParl Paper
     distractor_files: list[str] = field(default_factory=list)
+    paper_of: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> its Paper
+
+    def add_papers(self, papers: Iterable[dict[str, Any]]) -> None:
+        """Remember which paper each file belongs to, for its OParl sidecar."""
+        for paper in papers:
+            self.paper_of.update((fid, paper) for fid in paper_files(paper))
 
 
 def pick_archive(
@@ -157,6 +163,7 @@ def pick_archive(
             wanted_papers.add(q["paper"])
     papers = archive_papers(archive) if (wanted_papers or distractors) else []
     pick.papers = {p["id"]: p for p in papers if p["id"] in wanted_papers}
+    pick.add_papers(pick.papers.values())
     if distractors <= 0:
         return pick
     ka19 = {f.name[3:12].replace("-", "/") for f in REALDOCS.glob("ka_*.txt")}
@@ -172,6 +179,8 @@ def pick_archive(
     rng = random.Random(seed)
     rng.shuffle(pool)
     pick.distractor_files = pool[: distractors * 2]  # spares for empty texts, trimmed later
+    spare = set(pick.distractor_files)
+    pick.add_papers(p for p in papers if spare.intersection(paper_files(p)))
     return pick
 
 
@@ -182,7 +191,9 @@ def file_stem(file_id: str) -> str:
 def write_archive_files(
     archive: Path, pick: ArchivePick, corpus: Path, distractors: int, cap: int
 ) -> dict[str, int]:
-    """Write answer files in full and ``distractors`` non-empty distractor files cut to ``cap``."""
+    """Write answer files in full and ``distractors`` non-empty distractor files cut to
+    ``cap``, each with its paper as an OParl sidecar (``X.oparl.json``), as a city's
+    OParl sync lays them down: ingest reads number, body, date and title from it."""
     spare = set(pick.distractor_files)
     texts: dict[str, str] = {}
     for line in archive_lines(archive):
@@ -190,24 +201,32 @@ def write_archive_files(
         if fid in pick.answer_files or fid in spare:
             texts[fid] = line.get("text") or ""
     (corpus / "anfragen").mkdir(parents=True, exist_ok=True)
-    written = {"answer_files": 0, "distractors": 0, "oparl_papers": 0}
+    written = {"answer_files": 0, "distractors": 0}
+    described: set[str] = set()
     for fid in sorted(pick.answer_files):
         if texts.get(fid, "").strip():
-            (corpus / "anfragen" / f"{file_stem(fid)}.txt").write_text(texts[fid], "utf-8")
+            _write_file(corpus / "anfragen", fid, texts[fid], pick.paper_of.get(fid), described)
             written["answer_files"] += 1
-    for pid, paper in sorted(pick.papers.items()):
-        name = "ka-paper_" + pid.rstrip("/").rsplit("/", 1)[-1] + ".json"
-        (corpus / "anfragen" / name).write_text(json.dumps(paper, ensure_ascii=False), "utf-8")
-        written["oparl_papers"] += 1
     if distractors:
         (corpus / "distractors").mkdir(exist_ok=True)
     for fid in pick.distractor_files:
         text = texts.get(fid, "")
         if written["distractors"] >= distractors or len(text.strip()) < 200:
             continue
-        (corpus / "distractors" / f"{file_stem(fid)}.txt").write_text(text[:cap], "utf-8")
+        _write_file(corpus / "distractors", fid, text[:cap], pick.paper_of.get(fid), described)
         written["distractors"] += 1
+    written["oparl_papers"] = len(described)
     return written
+
+
+def _write_file(
+    folder: Path, fid: str, text: str, paper: dict[str, Any] | None, described: set[str]
+) -> None:
+    (folder / f"{file_stem(fid)}.txt").write_text(text, "utf-8")
+    if paper is not None:
+        sidecar = folder / f"{file_stem(fid)}.oparl.json"
+        sidecar.write_text(json.dumps(paper, ensure_ascii=False), "utf-8")
+        described.add(paper["id"])
 
 
 def copy_fixed_sets(corpora: set[str], corpus: Path) -> None:

@@ -54,6 +54,7 @@ def pick_papers(
     pick = data.ArchivePick()
     pick.papers = {pid: by_id[pid] for pid in chosen}
     pick.answer_files = {fid for pid in chosen for fid in data.paper_files(by_id[pid])}
+    pick.add_papers(pick.papers.values())
     loaded = set(chosen)
     questions = [dict(q, corpus=data.ANFRAGEN) for q in pairs if q.get("paper") in loaded]
     return pick, questions

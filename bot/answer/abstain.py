@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answer.model import Source
-from index.query import SubjectTerm, missing_subject, tokenize, uncovered_terms
+from index.query import SubjectTerm, missing_subject, tokenize, uncovered_terms, written_stems
 from index.retrieval import Lexicon
 
 SparseVec = tuple[np.ndarray, np.ndarray]
@@ -138,8 +138,9 @@ def absent_rare_term(
     Corpus IDF alone cannot say which word is the subject: in a few papers
     "Probleme" or "Dezember" are as rare as "Gewerbesteuer". The embedder's
     subword vocabulary, learnt on general text, can (``Embedder.word_pieces``):
-    common words are one piece. Of the specific words the corpus uses as written
-    (a typo's fuzzy match is too unsure to refuse on), the rarest one cut into
+    common words are one piece. Of the specific words the corpus uses as written,
+    or as the head of its compounds (a typo's fuzzy match is too unsure to
+    refuse on), the rarest one cut into
     pieces must stand in a top passage; "Wie ist der aktuelle Status der
     Entwicklung des kommunalen Wärmeplans in Grötzingen?" over papers that never
     name Grötzingen near a Wärmeplan is not answered from a Wärmeplan elsewhere.
@@ -147,15 +148,17 @@ def absent_rare_term(
     vocabulary = lexicon.vocabulary
     specific = []
     for term in terms:
-        own = set(tokenize(term.word)) & vocabulary
+        own = written_stems(term.word, vocabulary)
         count = pieces(term.word[:1].upper() + term.word[1:]) if own and term.specific else None
         if count is not None and count > GENERAL_PIECES:
-            specific.append((max(lexicon.idf(t) for t in own), term))
+            specific.append((max(lexicon.idf(t) for t in own), own, term))
     if not specific:
         return None
-    _idf, rarest = max(specific, key=lambda pair: pair[0])
+    _idf, own, rarest = max(specific, key=lambda found: found[0])
     held = {t for src in sources[:RARE_SOURCES] for t in tokenize(_context(src), vocabulary)}
-    return None if rarest.stems & held else rarest.word
+    if rarest.stems & held or any(t.startswith(s) for s in own for t in held):
+        return None
+    return rarest.word
 
 
 def _context(src: Source) -> str:

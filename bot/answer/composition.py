@@ -26,11 +26,12 @@ from bot.answer.abstain import (
     sparse_cosine,
     subject_evidence,
 )
-from bot.answer.cues import answer_type, has_type
+from bot.answer.cues import SAYING, about_asking, answer_type, has_type, is_question
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
 from bot.answer.source_lines import follow_quotes, make_sources
+from bot.answer.topic import topic_vector
 from bot.answer.units import Span, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
@@ -51,7 +52,6 @@ QUOTE_WEIGHTS = {
     "typed": 0.7,
     "diversity": 0.0,
     "speaker": 0.7,
-    "asks": 1.5,  # a sentence that is itself a question ("1.6. Welche Hürden …?") answers nothing
     "answers": 2.0,  # the sentence after the document's own restatement of the question
 }
 
@@ -145,6 +145,7 @@ class ScoredSentences:
     texts: list[str]
     dense: np.ndarray  # cosine with the question
     sparse: list[SparseVec | None]
+    topic: np.ndarray | None = None  # cosine with the question without the speaker it names
 
 
 def score_sentences(
@@ -165,9 +166,16 @@ def score_sentences(
     texts = [views[sources[si].chunk_id].text[a:b] for si, a, b in cands]
     chunk_of = [sources[si].chunk_id for si, _a, _b in cands]
     vecs, sparse = sentence_vectors(store, embedder, texts, chunk_of)
-    qv = result.query_vector
-    dense = [float(v @ qv) if v is not None and qv is not None else 0.0 for v in vecs]
-    return ScoredSentences(cands, texts, np.array(dense, dtype=np.float32), sparse)
+    scored = ScoredSentences(cands, texts, _cosines(vecs, result.query_vector), sparse)
+    topic = topic_vector(embedder, result, views, sources[:SENTENCE_POOL])
+    if topic is not None:
+        scored.topic = _cosines(vecs, topic)
+    return scored
+
+
+def _cosines(vecs: list[np.ndarray | None], query: np.ndarray | None) -> np.ndarray:
+    dense = [float(v @ query) if v is not None and query is not None else 0.0 for v in vecs]
+    return np.array(dense, dtype=np.float32)
 
 
 def evidence_for(
@@ -239,7 +247,8 @@ def _quote_scores(
 ) -> np.ndarray:
     """Each candidate sentence's quote score (weights in QUOTE_WEIGHTS); ``answers``
     marks the sentences after the document's own restatement of the question."""
-    cands, texts, dense = scored.cands, scored.texts, scored.dense
+    cands, texts = scored.cands, scored.texts
+    dense = scored.dense if scored.topic is None else scored.topic
     w = QUOTE_WEIGHTS
     z = _standardise(dense)
     if result.query_sparse is not None and w["sparse"]:  # latent terms cross languages
@@ -247,7 +256,7 @@ def _quote_scores(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    groups = result.term_groups
+    groups = [g for g in result.term_groups if not g <= SAYING]
     # rare terms ("Planstellen") weigh more than the words every passage shares
     weights = [
         min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
@@ -271,10 +280,8 @@ def _quote_scores(
             for si, a, _b in cands
         ]
     )
-    asks = np.array([w["asks"] if t.rstrip(' "“”»«)').endswith("?") else 0.0 for t in texts])
-    return np.asarray(
-        z + lex_w * lex + w["prior"] * prior + typed + voiced - asks + w["answers"] * answers
-    )
+    score = z + lex_w * lex + w["prior"] * prior + typed + voiced
+    return np.asarray(score + w["answers"] * answers)
 
 
 def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | None]) -> list[int]:
@@ -310,12 +317,16 @@ def _unquotable(
 ) -> list[int]:
     """Sentences that are never a quote: an announcement of something the passage
     does not hold, a restatement of the question (a Stellungnahme repeats the
-    numbered question before it answers), and a heading."""
+    numbered question before it answers), a heading, and any question unless
+    the question is about what was asked."""
     asked = set(tokenize(question))
+    questions_answer = about_asking(question)
     never = []
     for i, (cand, t, unit) in enumerate(zip(scored.cands, scored.texts, units, strict=True)):
         v = views[sources[cand.source].chunk_id]
-        if unit is None or restates(asked, t) or is_heading(v.text, cand.start, cand.end, v.title):
+        heading = is_heading(v.text, cand.start, cand.end, v.title)
+        asking = is_question(t) and not questions_answer
+        if unit is None or restates(asked, t) or heading or asking:
             never.append(i)
     return never
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from index.query import tokenize
+
 _TYPE_CUES = {
     "number": re.compile(
         r"\b(wie ?viele?|wieviele?|wie (hoch|groß|lange?)|how (many|much|high|large|big|long)"
@@ -48,3 +50,27 @@ def answer_type(question: str) -> str | None:
 
 def has_type(sentence: str, kind: str) -> bool:
     return bool(_HAS[kind].search(sentence))
+
+
+# a question about what was asked ("Wer wollte wissen, ob …?", "Was fragt die Anfrage?")
+# is answered by a question; any other never is ("1.6. Welche Hürden gibt es …?")
+_ABOUT_ASKING = re.compile(
+    r"\b(frag\w*|gefragt|wissen|anfrage\w*|erkundig\w*|ask\w*|question\w*|enquir\w*|inquir\w*)\b",
+    re.I,
+)
+# verbs of saying name the act, not what was said: "Eigentlich ist damit alles gesagt."
+# answers "Was hat die CDU gesagt?" by the word alone
+SAYING = frozenset(
+    tokenize(
+        "sagen sagt sagte sagten gesagt meint meinte meinten gemeint äußert äußerte geäußert "
+        "say says said tell told"
+    )
+)
+
+
+def about_asking(question: str) -> bool:
+    return bool(_ABOUT_ASKING.search(question))
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip(' "“”»«)*').endswith("?")

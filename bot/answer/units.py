@@ -31,17 +31,30 @@ PART_MIN_TERMS = 3
 GAP = " … "
 _ANNOUNCES = re.compile(r"(:|\bwie folgt\s*[.:]?)\s*[*_\"“”]*\s*$", re.I)
 _ITEM = re.compile(r"^\s*[*_]*\s*([-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+")
-# a numbered item that opens with an interrogative is a question of an Anfrage
-# ("1. In welcher Form … genutzt werden."), never its answer
-_ASKED_ITEM = re.compile(
-    r"^\s*[*_]*\s*(?:[-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+(?:in\s+)?(?:wie|welche[mnrs]?|wann|warum"
-    r"|weshalb|wieso|wo|wohin|wozu|ob|inwiefern|inwieweit|was|wer|wem|wen|wieviele?"
+_ASKING_WORDS = (
+    r"(?:in\s+)?(?:wie|welche[mnrs]?|wann|warum|weshalb|wieso|wo|wohin|wozu|ob|inwiefern"
+    r"|inwieweit|was|wer|wem|wen|wieviele?"
     # a yes/no question opens with its verb ("2. Kann sich die Stadtverwaltung …")
     r"|kann|können|ist|sind|wird|werden|wurde|wurden|gibt|gab|hat|haben|soll|sollen|plant"
-    r"|sieht|besteht|bestehen|liegt|liegen|trifft|teilt|hält|beabsichtigt)\b",
+    r"|sieht|besteht|bestehen|liegt|liegen|trifft|teilt|hält|beabsichtigt)\b"
+)
+# a numbered item that opens with an interrogative is a question of an Anfrage
+# ("1. In welcher Form … genutzt werden."), never its answer
+_ASKED_ITEM = re.compile(r"^\s*[*_]*\s*(?:[-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+" + _ASKING_WORDS, re.I)
+# any sentence opening so asks, whether or not its question mark survived the layout;
+# "Wie bereits berichtet, …" and "Wie folgt: …" open statements
+_ASKS = re.compile(
+    r"^\s*[*_]*\s*(?:\(?[0-9]{1,2}[.)]\s+)?(?!wie\s+(?:bereits|schon|oben|folgt|erwähnt"
+    r"|berichtet|dargestellt|beschrieben|ausgeführt|angekündigt|vereinbart|in|im|auch|bei)\b)"
+    + _ASKING_WORDS,
     re.I,
 )
-_FORWARD_ANAPHOR = re.compile(r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit)\b")
+# the next sentence carries on: what it costs, or an example of what was said
+_FORWARD_ANAPHOR = re.compile(
+    r"^[*_\s]*(Die Kosten hierfür|Hierfür|Dafür|Dabei|Damit|Beispielsweise|Zum Beispiel"
+    r"|Insbesondere|Konkret|Unter anderem|(?:Hierzu|Dazu) (?:gehören|zählen)"
+    r"|So (?:ist|sind|wird|werden|wurde|wurden|hat|haben|gibt|gab|bietet|konnte|konnten))\b"
+)
 # "Das" refers back only as a pronoun ("Das ist …"), not as an article ("Das Ministerium …")
 _BACK_ANAPHOR = re.compile(
     r"^[*_\s]*(Dies|Diese[rsm]?|Dazu|Hierzu|Daher|Deshalb|Das\s+(?:ist|war|wird|wurde|hat|gilt"
@@ -84,9 +97,17 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
     ):
         spans.insert(0, sentences[index - 1])
     nxt = index + 1
-    if nxt < len(sentences) and _FORWARD_ANAPHOR.match(text[slice(*sentences[nxt])]):
+    if nxt < len(sentences) and _continues(text[slice(*sentences[nxt])]):
         spans[-1] = (spans[-1][0], sentences[nxt][1])
     return _merge_adjacent(text, spans)
+
+
+def _continues(sentence: str) -> bool:
+    """Whether the sentence carries on the one before: its cost or example ("Die Kosten
+    hierfür …", "So ist …"), or what was said of it ("Dies erfolgt über …")."""
+    if _FORWARD_ANAPHOR.match(sentence):
+        return True
+    return bool(_BACK_ANAPHOR.match(sentence)) and not sentence.rstrip().endswith("?")
 
 
 def restates(asked: set[str], sentence: str) -> bool:
@@ -107,10 +128,10 @@ def restates(asked: set[str], sentence: str) -> bool:
 
 
 def echoes(asked: set[str], sentence: str) -> bool:
-    """Whether the sentence is this very question: a question sentence holding most of
-    its terms, or one sentence of a question asked in two ("Nach welchen Kriterien …?
-    Welche Rolle …?") made of its terms."""
-    if not sentence.rstrip(' "“”»«)*').endswith("?"):
+    """Whether the sentence is this very question: a question sentence (by its mark or
+    its opening word) holding most of its terms, or one sentence of a question asked
+    in two ("Nach welchen Kriterien …? Welche Rolle …?") made of its terms."""
+    if not sentence.rstrip(' "“”»«)*').endswith("?") and not _ASKS.match(sentence):
         return False
     said = {t for t in tokenize(sentence) if not t.isdigit()}  # "2." numbers the item
     if not asked or not said:

@@ -27,8 +27,9 @@ from index.store import (
 
 _DECISION_CUE = re.compile(
     r"\b(beschl(?:ossen|ießt|ießen|uss\w*)|entschied\w*|entschieden|überwies\w*|überwiesen"
-    r"|verwiesen|abgelehnt|zugestimmt|angenommen|vertagt|adopt\w*|decid\w*|decision\w*"
-    r"|approv\w*|reject\w*|refer\w*|resolv\w*|resolution)\b",
+    r"|verwiesen|abgelehnt|zugestimmt|angenommen|vertagt|abgestimmt|abstimmung\w*"
+    r"|empfohlen|empfiehlt|empfahl|adopt\w*|decid\w*|decision\w*|approv\w*|reject\w*"
+    r"|refer\w*|resolv\w*|resolution|vote[ds]?|voting|recommend\w*)\b",
     re.I,
 )
 _UNDECIDED = (Outcome.SUBMITTED, Outcome.SCHEDULED, Outcome.UNKNOWN)

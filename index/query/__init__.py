@@ -11,6 +11,7 @@ from index.query.subject import (
     missing_subject,
     subject_terms,
     uncovered_terms,
+    written_stems,
 )
 from index.query.terms import memo_tokenizer, query_terms, tokenize
 
@@ -32,4 +33,5 @@ __all__ = [
     "subject_terms",
     "tokenize",
     "uncovered_terms",
+    "written_stems",
 ]

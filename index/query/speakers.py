@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[a-zäöüß0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # any alphabet: "Høyem", "Habibović"
 _TITLES = frozenset(
     """herr frau rm dr prof ob bm stadtrat stadträtin stadtrats bürgermeister bürgermeisterin
     erste erster oberbürgermeister oberbürgermeisterin sb se vorsitzende vorsitzender der die

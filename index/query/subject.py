@@ -112,6 +112,17 @@ def _stems_for(word: str, vocabulary: frozenset[str]) -> frozenset[str]:
     return frozenset({*stems, near}) if near else frozenset(stems)
 
 
+def written_stems(word: str, vocabulary: frozenset[str]) -> set[str]:
+    """The word's stems as the corpus writes them: as asked, or as the head of a
+    corpus compound ("Gewerbesteuer" in "Gewerbesteueraufkommen"). Unlike
+    ``SubjectTerm.stems`` this never holds a typo's closest spelling."""
+    own = set(tokenize(word)) & vocabulary
+    if own:
+        return own
+    head = _compound_head(_stem(word.replace("-", "").lower()), vocabulary)
+    return {head} if head else set()
+
+
 def missing_subject(
     terms: Iterable[SubjectTerm], vocabulary: frozenset[str], top_stems: set[str] | None = None
 ) -> list[str]:
@@ -119,9 +130,10 @@ def missing_subject(
 
     A compound the corpus lacks but whose tail it knows ("Videokonferenzlösung"
     where the minutes say "Webex Lösung", "Anwohnerparkausweis" where they speak
-    of other passes) counts as present only when that tail stands in the top
-    passage (``top_stems``): then the passage is about its kind of thing, and
-    the semantic evidence decides; else the question's subject is not there.
+    of other passes) counts as present only when that tail, or its head, stands
+    in the top passage (``top_stems``): then the passage is about its kind of
+    thing, and the semantic evidence decides; else the question's subject is
+    not there.
     """
     missing = []
     for term in terms:
@@ -132,7 +144,7 @@ def missing_subject(
 
 def _present(term: SubjectTerm, vocabulary: frozenset[str], top_stems: set[str]) -> bool:
     """A hyphenated word ("Kita-Plätze") needs each of its parts: every part is a word
-    the question chose; another word a known stem, or a compound tail in the top passage."""
+    the question chose; another word a known stem, or a compound part in the top passage."""
     word = term.word.lower()
     parts = [p for p in word.split("-") if len(p) >= 3]
     if len(parts) > 1:
@@ -140,16 +152,18 @@ def _present(term: SubjectTerm, vocabulary: frozenset[str], top_stems: set[str])
     if term.stems & vocabulary:
         return True
     tail = _tail(word, vocabulary)
-    return bool(tail) and (tail[0] in top_stems or _head_known(word, tail[0], vocabulary))
+    return bool(tail) and (tail[0] in top_stems or _head_in(word, tail[0], top_stems))
 
 
-def _head_known(word: str, tail: str, vocabulary: frozenset[str]) -> bool:
-    """Whether the part before a compound's known tail is a corpus word too
-    ("Aktendigitalisierung": "Akte" and "Digitalisierung")."""
+def _head_in(word: str, tail: str, top_stems: set[str]) -> bool:
+    """Whether the part before a compound's known tail stands in the top passage
+    ("Aktendigitalisierung" where it speaks of "Akten"). Two corpus words alone do
+    not make the compound's subject: "Fahrrad" and "Straße" somewhere in the papers
+    say nothing of "Fahrradstraßen"."""
     for i in range(3, len(word) - 3):
         if _stem(word[i:]) == tail:
             head = _stem(word[:i].rstrip("s"))
-            return head in vocabulary or closest_stem(head, vocabulary) is not None
+            return any(t[:1] == head[:1] and Levenshtein.distance(head, t) <= 1 for t in top_stems)
     return False
 
 
@@ -192,9 +206,11 @@ def closest_stem(stem: str, vocabulary: frozenset[str]) -> str | None:
 
 @lru_cache(maxsize=1)  # the current generation's vocabulary only
 def _buckets(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
-    """Vocabulary stems by first letter and length: the only ones a typo can be near."""
+    """Vocabulary stems by first letter and length: the only ones a typo can be near.
+    Sorted, so that of two equally near stems the same one wins in every process
+    (a set's order changes with the interpreter's hash seed)."""
     buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for w in vocabulary:
+    for w in sorted(vocabulary):
         if w and not w[0].isdigit():
             buckets[(w[0], len(w))].append(w)
     return buckets

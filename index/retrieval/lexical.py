@@ -109,6 +109,7 @@ def lucene_idf(df: int, n: int) -> float:
 
 
 # stems of question words a telegraphic question keeps ("wieviele stellen …")
+COMPOUND_TAIL_MIN = 5  # stems shorter than this end too many unrelated words
 QUESTION_WORDS = frozenset(tokenize("wieviel wieviele wie viele welche welcher welches"))
 
 
@@ -135,7 +136,7 @@ class Lexicon:
         seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
         weights = [(g, min(self.idf(t) for t in g)) for g in known]
         total = sum(w for _g, w in weights)
-        return sum(w for g, w in weights if g & seen) / total if total else 0.0
+        return sum(w for g, w in weights if _held(g, seen)) / total if total else 0.0
 
     def spelled(self, group: frozenset[str]) -> frozenset[str]:
         """The group's alternatives the corpus uses, else its closest corpus spelling,
@@ -144,6 +145,15 @@ class Lexicon:
             return group & self.vocabulary
         near = {s for t in group if (s := closest_stem(t, self.vocabulary))}
         return frozenset(near) or group
+
+
+def _held(group: frozenset[str], seen: set[str]) -> bool:
+    """A term is held by a passage that uses it, or a compound ending in it: a German
+    compound names a kind of its last part ("Planstellen" are "Stellen")."""
+    if group & seen:
+        return True
+    tails = [t for t in group if len(t) >= COMPOUND_TAIL_MIN]
+    return any(w.endswith(t) and len(w) > len(t) for t in tails for w in seen)
 
 
 class LexicalView(Lexicon):

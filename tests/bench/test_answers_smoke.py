@@ -139,3 +139,17 @@ def test_results_block_is_replaced_not_appended(tmp_path: Path) -> None:
     text = path.read_text()
     assert text.count("<!-- answers:dev -->") == 2 and "body-two" in text and "body-one" not in text
     assert "<!-- ask -->\nold" in text and text.count("<!-- answers -->") == 2
+
+
+def test_archive_files_come_with_their_paper_as_an_oparl_sidecar(tmp_path: Path) -> None:
+    from bench import answers_data as data
+
+    archive = tmp_path / "archive"
+    pairs = _archive(archive)
+    pick = data.pick_archive(archive, [dict(q, corpus=data.ANFRAGEN) for q in pairs], pairs, 1, 0)
+    written = data.write_archive_files(archive, pick, tmp_path / "corpus", 1, 3000)
+    assert written["answer_files"] == 4 and written["distractors"] == 1
+    sidecars = sorted((tmp_path / "corpus").rglob("*.oparl.json"))
+    assert len(sidecars) == 5
+    papers = {json.loads(p.read_text("utf-8"))["reference"] for p in sidecars}
+    assert papers == {"2099/0001", "2099/0002", "2099/0003"}

@@ -65,3 +65,13 @@ def test_without_a_tokenizer_the_rule_stays_silent() -> None:
         absent_rare_term(_terms(question), CORPUS, [_source(CORPUS_TEXT[0])], lambda w: None)
         is None
     )
+
+
+def test_a_word_the_corpus_writes_only_inside_compounds_is_asked_for_too() -> None:
+    corpus = Corpus(["Das Gewerbesteueraufkommen stieg.", "Die Stadt Dortmund plant."])
+    terms = subject_terms("Wie hoch war die Gewerbesteuer in Dortmund?", "de", corpus.vocabulary)
+    pieces = {"Gewerbesteuer": 3, "Dortmund": 2}.get
+    elsewhere = [_source("Die Stadt Dortmund plant.")]
+    assert absent_rare_term(terms, corpus, elsewhere, pieces) == "Gewerbesteuer"
+    held = [_source("Das Gewerbesteueraufkommen stieg in Dortmund.")]
+    assert absent_rare_term(terms, corpus, held, pieces) is None

@@ -75,7 +75,7 @@ def _choose(question: str, sentences: list[str]) -> list[str]:
 
 
 def test_the_same_sentence_twice_is_quoted_once() -> None:
-    same = "In welcher Form werden digitale Akten in den Dienststellen genutzt."
+    same = "Digitale Akten werden in den Dienststellen in vielen Formen genutzt."
     quotes = _choose("Wie werden digitale Akten genutzt?", [same, same.lower()])
     assert len(quotes) == 1
 

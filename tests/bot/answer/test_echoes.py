@@ -116,9 +116,41 @@ def test_a_numbered_restatement_and_a_yes_no_item_are_questions() -> None:
     assert not restates(set(), "2. Die Brücken sind marode.")
 
 
+def test_a_restated_question_that_lost_its_mark_is_still_a_question() -> None:
+    from bot.answer.units import restates
+
+    asked = set(tokenize("Wie viele Stadtteilfeste gibt es in Karlsruhe (nach Stadtteilen)?"))
+    assert restates(asked, "Wie viele Stadtteilfeste gibt es in Karlsruhe (nach Stadtteilen)")
+    assert not restates(asked, "Wie bereits berichtet, gibt es 34 Stadtteilfeste in Karlsruhe.")
+    assert not restates(asked, "In Karlsruhe gibt es 34 Stadtteilfeste nach Stadtteilen.")
+
+
 def test_an_answer_never_reaches_back_before_its_question() -> None:
     text = "Folgende Fragen:\n\n- 1) Gibt es Pläne?\n\n- Es gibt Pläne für zwei Standorte."
     spans = sentences(text)
     opening = text.index("- Es gibt")
     lead_in = [(0, text.index(":") + 1), (opening, len(text))]  # a list item's lead-in
     assert complete_answer(text, spans, lead_in, opening) == [(opening, len(text))]
+
+
+ANFRAGE = (
+    "Vor diesem Hintergrund fragen wir die Verwaltung zur E-Akte.\n\n"
+    "1.1. Für welche Prozesse verwenden die Dienststellen die E-Akte?\n\n"
+    "Eigentlich ist damit alles zur E-Akte gesagt."
+)
+
+
+def test_a_question_in_a_document_answers_only_a_question_about_asking() -> None:
+    assert not any(q.endswith("?") for q in _quotes("e akte stand?", ANFRAGE))
+    asked = _quotes("Was fragt die Anfrage zur E-Akte?", ANFRAGE)
+    assert any(q.endswith("E-Akte?") for q in asked)
+
+
+def test_a_verb_of_saying_is_no_overlap() -> None:
+    from bot.answer.cues import SAYING
+
+    assert set(tokenize("gesagt sagte meinte said")) <= SAYING
+    text = "Eigentlich ist damit alles gesagt.\n\nDie E-Akte wird im Jahr 2021 eingeführt."
+    assert _quotes("Was wurde zur E-Akte gesagt?", text) == [
+        "Die E-Akte wird im Jahr 2021 eingeführt."
+    ]

@@ -58,6 +58,30 @@ def test_a_cost_sentence_joins_what_it_refers_to() -> None:
     assert quote == text
 
 
+def test_a_topic_sentence_is_quoted_with_the_example_that_follows() -> None:
+    text = (
+        "Ehrenamtliches Engagement ist ein wichtiges Element der Präventionsarbeit. "
+        "So ist der Freundeskreis für Suchtkrankenhilfe seit Jahren an Schulen aktiv. "
+        "Die Stadt fördert weitere Vereine."
+    )
+    quote = _unit(text, "Ehrenamtliches")
+    assert quote.endswith("an Schulen aktiv.")
+    assert (
+        _unit(text, "So ist")
+        == "So ist der Freundeskreis für Suchtkrankenhilfe seit Jahren an Schulen aktiv."
+    )
+
+
+def test_a_sentence_is_quoted_with_what_the_next_one_says_of_it() -> None:
+    text = (
+        "Fehlende Kolleginnen werden soweit wie möglich ersetzt. "
+        "Dies erfolgt zunächst über die vorhandenen Springerstellen. "
+        "Diese Frage stellt sich nicht?"
+    )
+    assert _unit(text, "Fehlende").endswith("Springerstellen.")
+    assert _unit(text, "Dies erfolgt").startswith("Fehlende")
+
+
 def test_what_counts_as_announcing_and_as_list_item() -> None:
     assert announces("Folgende Zielsetzungen sind zu verwirklichen:")
     assert announces("Die Verwaltung nimmt dazu wie folgt Stellung:")

@@ -41,6 +41,13 @@ def test_a_body_filter_narrows_to_that_body(bot: Ratsbot) -> None:
     assert all(q.citation.gremium and q.citation.gremium.startswith("Rat") for q in ans.quotes)
 
 
+def test_votes_and_recommendations_are_decisions() -> None:
+    assert is_decision_question("Wie wurde im APOD über den Masterplan abgestimmt?")
+    assert is_decision_question("Was hat der Ausschuss dem Rat empfohlen?")
+    assert is_decision_question("How did the committee vote on the master plan?")
+    assert is_decision_question("Welche Fraktion fehlte bei der Abstimmung im Ausschuss?")
+
+
 def test_other_questions_are_not_decision_questions() -> None:
     assert not is_decision_question("Wer ist Vorsitzender des Personalrats?")
     assert not is_decision_question("Wie viele Planstellen gibt es?")

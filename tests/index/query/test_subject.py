@@ -55,8 +55,14 @@ def test_generic_words_and_verbs_are_not_evidence_of_absence() -> None:
     assert _missing("Wann wird die E-Akte eingeführt?") == []
 
 
-def test_a_compound_of_known_words_is_not_missing() -> None:
-    assert _missing("Wie ist der Stand der Aktendigitalisierung?") == []
+def test_a_compound_of_known_words_needs_its_parts_in_the_top_passage() -> None:
+    terms = subject_terms("Wie ist der Stand der Aktendigitalisierung?", "de", VOCABULARY)
+    top = set(tokenize("Die Akten werden eingescannt.", VOCABULARY))
+    assert missing_subject(terms, VOCABULARY, top) == []
+    vocabulary = frozenset(tokenize("Das Fahrrad steht an der Straße. Die Digitalisierung."))
+    terms = subject_terms("Wie viele Fahrradstraßen gibt es?", "de", vocabulary)
+    elsewhere = set(tokenize("Die Digitalisierung schreitet voran.", vocabulary))
+    assert missing_subject(terms, vocabulary, elsewhere) == ["Fahrradstraßen"]
 
 
 def test_english_glossary_terms_count_and_other_english_words_do_not() -> None:

@@ -19,3 +19,16 @@ def test_a_misspelled_word_counts_as_its_corpus_spelling_in_the_coverage() -> No
     assert lex.coverage(groups, ["Es sind Stellen."]) == 0.5
     # a word no passage holds, in no spelling, counts against the coverage
     assert lex.coverage([frozenset({"stell"}), frozenset({"verstoss"})], ["Stellen."]) == 0.5
+
+
+def test_a_compound_ending_in_the_word_covers_it() -> None:
+    class Words(Lexicon):
+        vocabulary = frozenset({"stell", "planstell", "digitalisier"})
+
+        def idf(self, term: str) -> float:
+            return 1.0
+
+    groups = [frozenset({"stell"}), frozenset({"digitalisier"})]
+    # "Planstellen" are "Stellen"; a word merely starting with it is not
+    assert Words().coverage(groups, ["38,5 Planstellen für die Digitalisierung."]) == 1.0
+    assert Words().coverage(groups, ["Die Stellvertretung der Digitalisierung."]) == 0.5
