@@ -79,7 +79,7 @@ def run(
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         passages = stored_passages(bot.store)
         chars = sum(len(p) for p in passages)
-        model_s = time_bare_model(get_embedder(embedder), passages)
+        model_s, _model_cpu = time_bare_model(get_embedder(embedder), passages)
         bot.ensure_index()
         rows = ask_all(bot, questions, RunConfig(files=[]))
     finally:
