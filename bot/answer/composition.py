@@ -26,7 +26,14 @@ from bot.answer.abstain import (
     sparse_cosine,
     subject_evidence,
 )
-from bot.answer.cues import SAYING, about_asking, answer_type, has_type, is_question
+from bot.answer.cues import (
+    SAYING,
+    about_asking,
+    answer_type,
+    from_asker,
+    has_type,
+    is_question,
+)
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
@@ -53,6 +60,7 @@ QUOTE_WEIGHTS = {
     "diversity": 0.0,
     "speaker": 0.7,
     "answers": 2.0,  # the sentence after the document's own restatement of the question
+    "asker": 1.5,  # a sentence of the Anfrage itself, where its Stellungnahme answers
 }
 
 
@@ -280,7 +288,13 @@ def _quote_scores(
             for si, a, _b in cands
         ]
     )
-    score = z + lex_w * lex + w["prior"] * prior + typed + voiced
+    asker = np.array(
+        [
+            w["asker"] if from_asker(views[sources[si].chunk_id].doc_kind, result.question) else 0.0
+            for si, _a, _b in cands
+        ]
+    )
+    score = z + lex_w * lex + w["prior"] * prior + typed + voiced - asker
     return np.asarray(score + w["answers"] * answers)
 
 

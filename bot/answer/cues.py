@@ -74,3 +74,20 @@ def about_asking(question: str) -> bool:
 
 def is_question(sentence: str) -> bool:
     return sentence.rstrip(' "“”»«)*').endswith("?")
+
+
+# what a member asked or moved: then the Anfrage or Antrag itself is the answer
+_ABOUT_REQUESTS = re.compile(
+    r"\b(antr[aä]g\w*|beantrag\w*|forder\w*|gefordert|wollte\w*|will|wollen|vorgeschlagen"
+    r"|schl[aä]gt|motion\w*|request\w*|propos\w*|want\w*|demand\w*)\b",
+    re.I,
+)
+_ASKING_KINDS = re.compile(r"anfrage|antrag", re.I)
+
+
+def from_asker(doc_kind: str | None, question: str) -> bool:
+    """Whether a sentence of a document of ``doc_kind`` only asks, for this question: an
+    Anfrage states what a member wants to know, the Stellungnahme answers it."""
+    if not doc_kind or not _ASKING_KINDS.search(doc_kind):
+        return False
+    return not (about_asking(question) or _ABOUT_REQUESTS.search(question))

@@ -28,6 +28,7 @@ UNIT_CHARS = 420  # an announced passage is quoted up to about this length
 RESTATEMENT_SHARE = 0.6  # a question-like sentence holding this share of its terms restates it
 PART_SHARE = 0.8  # a question sentence whose own terms are this much the question's is part of it
 PART_MIN_TERMS = 3
+COPY_MIN_TERMS = 6  # a sentence this long made of the question's words copies it
 GAP = " … "
 _ANNOUNCES = re.compile(r"(:|\bwie folgt\s*[.:]?)\s*[*_\"“”]*\s*$", re.I)
 _ITEM = re.compile(r"^\s*[*_]*\s*([-–•·▪]|\(?[0-9a-z]{1,2}[.)])\s+")
@@ -123,8 +124,11 @@ def restates(asked: set[str], sentence: str) -> bool:
         return False
     if echoes(asked, sentence):
         return True
-    covers = len(asked & said) / len(asked) >= RESTATEMENT_SHARE
-    return covers and is_list_item(sentence) and len(asked & said) / len(said) >= RESTATEMENT_SHARE
+    shared = len(asked & said)
+    if len(said) >= COPY_MIN_TERMS and min(shared / len(asked), shared / len(said)) >= PART_SHARE:
+        return True  # the question copied ("Wir bitten um Mitteilung der Ergebnisse …")
+    covers = shared / len(asked) >= RESTATEMENT_SHARE
+    return covers and is_list_item(sentence) and shared / len(said) >= RESTATEMENT_SHARE
 
 
 def echoes(asked: set[str], sentence: str) -> bool:
