@@ -154,3 +154,29 @@ def test_a_verb_of_saying_is_no_overlap() -> None:
     assert _quotes("Was wurde zur E-Akte gesagt?", text) == [
         "Die E-Akte wird im Jahr 2021 eingeführt."
     ]
+
+
+def test_the_anfrage_itself_answers_only_what_was_asked_or_moved() -> None:
+    from bot.answer.cues import from_asker
+
+    assert from_asker("Anfrage", "Wie viele Bäume wurden gepflanzt?")
+    assert not from_asker("Stellungnahme", "Wie viele Bäume wurden gepflanzt?")
+    assert not from_asker("Anfrage", "Was wollte die CDU-Fraktion wissen?")
+    assert not from_asker("Antrag", "Was beantragt die SPD?")
+    assert not from_asker(None, "Wie viele Bäume wurden gepflanzt?")
+
+
+def test_a_long_sentence_made_of_the_questions_words_copies_it() -> None:
+    from bot.answer.units import restates
+
+    question = (
+        "Wir bitten um Mitteilung der Ergebnisse der Verkehrszählung zur Durchfahrt an "
+        "Fahrzeugen in den zu sanierenden Straßen."
+    )
+    asked = set(tokenize(question))
+    copied = "Wir bitten daher um Mitteilung der Ergebnisse der Verkehrszählung zur Durchfahrt "
+    assert restates(asked, copied + "an Fahrzeugen in den zu sanierenden Straßen.")
+    assert not restates(asked, "Die Verkehrszählung ergab 4.000 Fahrzeuge am Tag.")
+    # a short answer in the question's words still answers it
+    decided = set(tokenize("Wurde das Memorandum zur Digitalisierung im Rat beschlossen?"))
+    assert not restates(decided, "Der Rat hat das Memorandum zur Digitalisierung beschlossen.")
