@@ -32,14 +32,13 @@ from bot.answer.cues import (
     answer_type,
     from_asker,
     has_type,
-    is_question,
 )
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
 from bot.answer.sentence_vectors import sentence_vectors
 from bot.answer.source_lines import follow_quotes, make_sources
 from bot.answer.topic import topic_vector
-from bot.answer.units import Span, quote_unit, restates, unit_text
+from bot.answer.units import Span, is_question, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import speaker_keys, subject_terms, tokenize

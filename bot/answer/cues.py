@@ -72,10 +72,6 @@ def about_asking(question: str) -> bool:
     return bool(_ABOUT_ASKING.search(question))
 
 
-def is_question(sentence: str) -> bool:
-    return sentence.rstrip(' "“”»«)*').endswith("?")
-
-
 # what a member asked or moved: then the Anfrage or Antrag itself is the answer
 _ABOUT_REQUESTS = re.compile(
     r"\b(antr[aä]g\w*|beantrag\w*|forder\w*|gefordert|wollte\w*|will|wollen|vorgeschlagen"

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from bot.answer.model import Source
-from bot.answer.units import Span, echoes, is_list_item
+from bot.answer.units import Span, echoes, is_list_item, is_question
 from index.query import tokenize
 from index.store import ChunkView
 
@@ -46,7 +46,7 @@ def answer_positions(
             continue
         weight, opening = 1.0, sentences[i + 1][0]
         for c, d in sentences[i + 1 : i + 1 + ANSWER_SENTENCES]:
-            if _asks(text[c:d]):
+            if is_question(text[c:d]):
                 break  # the next question begins: this one had no answer here
             if weight > found.get(c, (0.0, 0))[0]:
                 found[c] = (weight, opening)
@@ -98,10 +98,6 @@ def complete_answer(
     a, b = opening, unit[-1][1]
     if b - a < SHORT_ANSWER_CHARS:
         following = [(c, d) for c, d in sentences if c >= b]
-        if following and not _asks(text[following[0][0] : following[0][1]]):
+        if following and not is_question(text[following[0][0] : following[0][1]]):
             b = following[0][1]
     return [(a, b)]
-
-
-def _asks(sentence: str) -> bool:
-    return sentence.rstrip(' "“”»«)*').endswith("?")

@@ -94,7 +94,7 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
     elif (
         index > 0
         and _BACK_ANAPHOR.match(text[start:end])
-        and not _is_question(text, sentences[index - 1])
+        and not is_question(text[slice(*sentences[index - 1])])
     ):
         spans.insert(0, sentences[index - 1])
     nxt = index + 1
@@ -108,7 +108,7 @@ def _continues(sentence: str) -> bool:
     hierfür …", "So ist …"), or what was said of it ("Dies erfolgt über …")."""
     if _FORWARD_ANAPHOR.match(sentence):
         return True
-    return bool(_BACK_ANAPHOR.match(sentence)) and not sentence.rstrip().endswith("?")
+    return bool(_BACK_ANAPHOR.match(sentence)) and not is_question(sentence)
 
 
 def restates(asked: set[str], sentence: str) -> bool:
@@ -135,7 +135,7 @@ def echoes(asked: set[str], sentence: str) -> bool:
     """Whether the sentence is this very question: a question sentence (by its mark or
     its opening word) holding most of its terms, or one sentence of a question asked
     in two ("Nach welchen Kriterien …? Welche Rolle …?") made of its terms."""
-    if not sentence.rstrip(' "“”»«)*').endswith("?") and not _ASKS.match(sentence):
+    if not is_question(sentence) and not _ASKS.match(sentence):
         return False
     said = {t for t in tokenize(sentence) if not t.isdigit()}  # "2." numbers the item
     if not asked or not said:
@@ -146,8 +146,9 @@ def echoes(asked: set[str], sentence: str) -> bool:
     )
 
 
-def _is_question(text: str, span: Span) -> bool:
-    return text[span[0] : span[1]].rstrip(' "“”»«)*').endswith("?")
+def is_question(sentence: str) -> bool:
+    """Whether the sentence ends in a question mark (behind closing quotes or marks)."""
+    return sentence.rstrip(' "“”»«)*').endswith("?")
 
 
 def unit_text(text: str, spans: Sequence[Span]) -> str:

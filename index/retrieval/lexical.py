@@ -108,8 +108,8 @@ def lucene_idf(df: int, n: int) -> float:
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
-# stems of question words a telegraphic question keeps ("wieviele stellen …")
 COMPOUND_TAIL_MIN = 5  # stems shorter than this end too many unrelated words
+# stems of question words a telegraphic question keeps ("wieviele stellen …")
 QUESTION_WORDS = frozenset(tokenize("wieviel wieviele wie viele welche welcher welches"))
 
 
