@@ -211,6 +211,7 @@ energy/solar/solar panels/photovoltaics = Energie Solar Photovoltaik Solaranlage
 football/soccer = Fußball
 weather = Wetter
 election/elections/local election = Wahl Wahlen Kommunalwahl
+mayoral election/mayoral elections/mayor election/election of the mayor = Oberbürgermeisterwahl Oberbürgermeisterwahlen OB-Wahl Bürgermeisterwahl
 police = Polizei
 fire brigade/fire service/fire department = Feuerwehr
 hospital/hospitals = Krankenhaus Klinik

@@ -84,3 +84,12 @@ def test_a_compound_head_before_a_dash_is_no_subject_word() -> None:
     question = "Wie hoch sind die Kosten (Sanierung, Um- und Neubau) der Stadthalle?"
     words = [t.word for t in subject_terms(question, "de", frozenset())]
     assert "Um-" not in words and "Neubau" in words
+
+
+def test_an_election_the_corpus_never_mentions_is_missing_in_english_too() -> None:
+    vocabulary = frozenset(
+        tokenize("Oberbürgermeister Westphal eröffnet die Sitzung. In dieser Wahlperiode 2020.")
+    )
+    question = "Who won the 2020 mayoral election in Dortmund?"
+    terms = subject_terms(question, "en", vocabulary)
+    assert missing_subject(terms, vocabulary) == ["mayoral election"]
