@@ -341,6 +341,179 @@ static int rb_tokenise(e5_model *m, const char *text, int p0, int p1,
     return n;
 }
 
+/* Everything rb_embed_states carries from step to step: the tokenised texts,
+ * their windows, the running sums each window adds to, and the outputs. */
+typedef struct {
+    e5_model *m;
+    int n, S, top_k, sparse;
+    const int *text_piece0, *piece_span;
+    int **ids, **spn;        /* per text: token ids, each token's span (-1: none) */
+    int *clen, *npre;        /* per text: tokens, of which the "passage:" prefix */
+    rb_window *win; int W;   /* every text's windows, in text order */
+    double *wsum;            /* per text: the window weights summed into dense */
+    float *pooled;           /* the open text's max-pooled sparse codes */
+    float **span_pool;       /* per span: its max-pooled codes while its text is open */
+    float *dense, *span_dense;
+    int32_t *text_nnz, *text_idx; float *text_val;
+    int32_t *span_nnz, *span_idx; float *span_val;
+} rb_job;
+
+/* Windows [w0, w1) packed into one forward pass of T tokens, bos and eos each. */
+typedef struct {
+    int w0, w1; long T;
+    int *tid, *pos, *segoff, *ss, *se;
+    float *hid;
+} rb_batch;
+
+/* Tokenises every text and cuts its tokens into windows of at most wmax (the
+ * model's positions less bos and eos). A text without tokens still gets one
+ * empty window, so it has a vector (the pooled bos and eos). */
+static void rb_build_windows(rb_job *j, const char **texts, const int *piece_start,
+                             const int *piece_end, int wmax) {
+    int n = j->n, W = 0;
+    j->ids = (int **)malloc(sizeof(int *) * (size_t)n);
+    j->spn = (int **)malloc(sizeof(int *) * (size_t)n);
+    j->clen = (int *)malloc(sizeof(int) * (size_t)n);
+    j->npre = (int *)malloc(sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        j->clen[i] = rb_tokenise(j->m, texts[i], j->text_piece0[i], j->text_piece0[i + 1],
+                                 piece_start, piece_end, j->piece_span,
+                                 &j->ids[i], &j->spn[i], &j->npre[i]);
+        W += j->clen[i] / wmax + (j->clen[i] % wmax ? 1 : 0) + (j->clen[i] == 0);
+    }
+    j->win = (rb_window *)malloc(sizeof(rb_window) * (size_t)W);
+    W = 0;
+    for (int i = 0; i < n; i++) {
+        int cl = j->clen[i];
+        int nw = cl / wmax + (cl % wmax ? 1 : 0); if (nw < 1) nw = 1;
+        for (int w = 0; w < nw; w++) {
+            int a = w * wmax, b = a + wmax; if (b > cl) b = cl;
+            j->win[W].text = i; j->win[W].a = a; j->win[W].b = b; W++;
+        }
+    }
+    j->W = W;
+}
+
+/* Takes windows from w0 on while their tokens fit the budget (always at least
+ * one) and lays them out as segments of one forward pass, each token attending
+ * to its own segment only. */
+static void rb_pack_batch(const rb_job *j, int w0, int budget, rb_batch *bt) {
+    const rb_window *win = j->win;
+    int w1 = w0; long Tc = 0;
+    while (w1 < j->W) {
+        int len = (win[w1].b - win[w1].a) + 2;
+        if (w1 > w0 && Tc + len > budget) break;
+        Tc += len; w1++;
+    }
+    int segc = w1 - w0;
+    bt->w0 = w0; bt->w1 = w1; bt->T = Tc;
+    bt->tid = (int *)malloc(sizeof(int) * (size_t)Tc);
+    bt->pos = (int *)malloc(sizeof(int) * (size_t)Tc);
+    bt->segoff = (int *)malloc(sizeof(int) * (size_t)(segc + 1));
+    bt->ss = (int *)malloc(sizeof(int) * (size_t)Tc);
+    bt->se = (int *)malloc(sizeof(int) * (size_t)Tc);
+    int T2 = 0; bt->segoff[0] = 0;
+    for (int s = 0; s < segc; s++) {
+        const rb_window *wn = &win[w0 + s]; int p = 0;
+        bt->tid[T2] = j->m->tok.bos; bt->pos[T2] = p++; T2++;
+        for (int t = wn->a; t < wn->b; t++) {
+            bt->tid[T2] = j->ids[wn->text][t]; bt->pos[T2] = p++; T2++;
+        }
+        bt->tid[T2] = j->m->tok.eos; bt->pos[T2] = p++; T2++;
+        bt->segoff[s + 1] = T2;
+    }
+    for (int s = 0; s < segc; s++)
+        for (int t = bt->segoff[s]; t < bt->segoff[s + 1]; t++) {
+            bt->ss[t] = bt->segoff[s]; bt->se[t] = bt->segoff[s + 1];
+        }
+    bt->hid = (float *)malloc(sizeof(float) * (size_t)Tc * j->m->H);
+}
+
+static void rb_batch_free(rb_batch *bt) {
+    free(bt->tid); free(bt->pos); free(bt->segoff); free(bt->ss); free(bt->se); free(bt->hid);
+}
+
+/* Text i's last window is pooled: its sparse top-k and those of its spans are
+ * final, and the pools are emptied for the next text. */
+static void rb_finish_text_sparse(rb_job *j, int i) {
+    int N = j->m->sae_N, k = j->top_k;
+    j->text_nnz[i] = rb_top_k(j->pooled, N, k, j->text_idx + (size_t)i * k,
+                              j->text_val + (size_t)i * k);
+    memset(j->pooled, 0, sizeof(float) * (size_t)N);
+    for (int p = j->text_piece0[i]; p < j->text_piece0[i + 1]; p++) {
+        int sp = j->piece_span[p];
+        if (sp < 0 || !j->span_pool[sp]) continue;
+        j->span_nnz[sp] = rb_top_k(j->span_pool[sp], N, k, j->span_idx + (size_t)sp * k,
+                                   j->span_val + (size_t)sp * k);
+        free(j->span_pool[sp]); j->span_pool[sp] = NULL;
+    }
+}
+
+/* Adds window s of the batch to its text: the window's mean state (bos and eos
+ * included, weighted by its content tokens) to the dense sum, each content
+ * token's state to its span's sum, and its sparse codes to the max-pools. */
+static void rb_pool_window(rb_job *j, const rb_batch *bt, int s) {
+    int H = j->m->H, N = j->m->sae_N;
+    const rb_window *wn = &j->win[bt->w0 + s]; int i = wn->text;
+    int a = bt->segoff[s], b = bt->segoff[s + 1], cl = wn->b - wn->a;
+    float wgt = (float)(cl > 0 ? cl : 1), invL = 1.f / (float)(b - a);
+    float *d = j->dense + (size_t)i * H, mean[1024];
+    for (int kk = 0; kk < H; kk++) mean[kk] = 0.f;
+    for (int t = a; t < b; t++) {
+        const float *r = bt->hid + (size_t)t * H;
+        for (int kk = 0; kk < H; kk++) mean[kk] += r[kk];
+    }
+    for (int kk = 0; kk < H; kk++) d[kk] += wgt * (mean[kk] * invL);
+    j->wsum[i] += wgt;
+    for (int t = wn->a; t < wn->b; t++) {   /* hidden row a is bos: content starts at a+1 */
+        int sp = j->spn[i][t];
+        if (sp < 0) continue;
+        const float *r = bt->hid + (size_t)(a + 1 + t - wn->a) * H;
+        float *o = j->span_dense + (size_t)sp * H;
+        for (int kk = 0; kk < H; kk++) o[kk] += r[kk];
+        if (j->sparse && !j->span_pool[sp])
+            j->span_pool[sp] = (float *)calloc((size_t)N, sizeof(float));
+    }
+    if (!j->sparse) return;
+    int c0 = wn->a > j->npre[i] ? wn->a : j->npre[i];   /* the prefix has no sparse codes */
+    if (c0 < wn->b)
+        rb_sparse_codes(j->m, bt->hid + (size_t)(a + 1 + c0 - wn->a) * H, wn->b - c0,
+                        j->spn[i] + c0, j->pooled, j->span_pool);
+    int next = bt->w0 + s + 1;
+    if (next == j->W || j->win[next].text != i) rb_finish_text_sparse(j, i);
+}
+
+/* Each text's vector: the weighted mean of its windows, L2-normalised. */
+static void rb_normalise_dense(rb_job *j) {
+    int H = j->m->H;
+    for (int i = 0; i < j->n; i++) {
+        float *d = j->dense + (size_t)i * H, nrm = 0.f;
+        float inv = j->wsum[i] > 0 ? (float)(1.0 / j->wsum[i]) : 1.f;
+        for (int kk = 0; kk < H; kk++) { d[kk] *= inv; nrm += d[kk] * d[kk]; }
+        nrm = 1.f / sqrtf(nrm > 1e-12f ? nrm : 1e-12f);
+        for (int kk = 0; kk < H; kk++) d[kk] *= nrm;
+    }
+}
+
+/* Each span's sum of token states, L2-normalised (the mean's direction); a span
+ * without tokens keeps its zero row. */
+static void rb_normalise_spans(rb_job *j) {
+    int H = j->m->H;
+    for (int sp = 0; sp < j->S; sp++) {
+        float *o = j->span_dense + (size_t)sp * H, nrm = 0.f;
+        for (int kk = 0; kk < H; kk++) nrm += o[kk] * o[kk];
+        if (nrm <= 1e-24f) continue;
+        nrm = 1.f / sqrtf(nrm);
+        for (int kk = 0; kk < H; kk++) o[kk] *= nrm;
+    }
+}
+
+static void rb_job_free(rb_job *j) {
+    for (int i = 0; i < j->n; i++) { free(j->ids[i]); free(j->spn[i]); }
+    free(j->ids); free(j->spn); free(j->clen); free(j->npre); free(j->win); free(j->wsum);
+    free(j->pooled); free(j->span_pool);
+}
+
 /* Outputs (rows L2-normalised): dense[n*H]; span_dense[S*H]; with top_k > 0 and a
  * sparse head, text_nnz[n] + text_idx/val[n*top_k] and span_nnz[S] +
  * span_idx/val[S*top_k]. A span with no token gets a zero row and nnz 0. */
@@ -351,124 +524,33 @@ RB_EXPORT int rb_embed_states(e5_model *m, const char **texts, int n,
                               float *dense, float *span_dense,
                               int32_t *text_nnz, int32_t *text_idx, float *text_val,
                               int32_t *span_nnz, int32_t *span_idx, float *span_val) {
-    int H = m->H, WMAX = m->MAXP - 2, N = m->sae_N;
-    int sparse = top_k > 0 && m->has_sae;
-    int **ids = (int **)malloc(sizeof(int *) * (size_t)n);
-    int **spn = (int **)malloc(sizeof(int *) * (size_t)n);
-    int *clen = (int *)malloc(sizeof(int) * (size_t)n);
-    int *npre = (int *)malloc(sizeof(int) * (size_t)n);
-    int W = 0;
-    for (int i = 0; i < n; i++) {
-        clen[i] = rb_tokenise(m, texts[i], text_piece0[i], text_piece0[i + 1],
-                              piece_start, piece_end, piece_span, &ids[i], &spn[i], &npre[i]);
-        W += clen[i] / WMAX + (clen[i] % WMAX ? 1 : 0) + (clen[i] == 0);
-    }
-    rb_window *win = (rb_window *)malloc(sizeof(rb_window) * (size_t)W);
-    W = 0;
-    for (int i = 0; i < n; i++) {
-        int nw = clen[i] / WMAX + (clen[i] % WMAX ? 1 : 0); if (nw < 1) nw = 1;
-        for (int w = 0; w < nw; w++) {
-            int a = w * WMAX, b = a + WMAX; if (b > clen[i]) b = clen[i];
-            win[W].text = i; win[W].a = a; win[W].b = b; W++;
-        }
-    }
-    double *wsum = (double *)calloc((size_t)n, sizeof(double));
-    int *span_count = (int *)calloc((size_t)(S > 0 ? S : 1), sizeof(int));
+    int H = m->H, N = m->sae_N;
+    rb_job j = { .m = m, .n = n, .S = S, .top_k = top_k, .sparse = top_k > 0 && m->has_sae,
+                 .text_piece0 = text_piece0, .piece_span = piece_span,
+                 .dense = dense, .span_dense = span_dense,
+                 .text_nnz = text_nnz, .text_idx = text_idx, .text_val = text_val,
+                 .span_nnz = span_nnz, .span_idx = span_idx, .span_val = span_val };
+    rb_build_windows(&j, texts, piece_start, piece_end, m->MAXP - 2);
+    j.wsum = (double *)calloc((size_t)n, sizeof(double));
     memset(dense, 0, sizeof(float) * (size_t)n * H);
     memset(span_dense, 0, sizeof(float) * (size_t)S * H);
-    float *pooled = sparse ? (float *)calloc((size_t)N, sizeof(float)) : NULL;
-    float **span_pool = sparse ? (float **)calloc((size_t)(S > 0 ? S : 1), sizeof(float *)) : NULL;
+    j.pooled = j.sparse ? (float *)calloc((size_t)N, sizeof(float)) : NULL;
+    j.span_pool = j.sparse ? (float **)calloc((size_t)(S > 0 ? S : 1), sizeof(float *)) : NULL;
 
     int budget = E5_CHUNK_TOKENS < m->MAXP ? m->MAXP : E5_CHUNK_TOKENS;
     int rc = 0;
-    for (int w0 = 0; w0 < W; ) {
-        int w1 = w0; long Tc = 0;
-        while (w1 < W) {
-            int len = (win[w1].b - win[w1].a) + 2;
-            if (w1 > w0 && Tc + len > budget) break;
-            Tc += len; w1++;
-        }
-        int segc = w1 - w0;
-        int *tid = (int *)malloc(sizeof(int) * (size_t)Tc);
-        int *pos = (int *)malloc(sizeof(int) * (size_t)Tc);
-        int *segoff = (int *)malloc(sizeof(int) * (size_t)(segc + 1));
-        int *ss = (int *)malloc(sizeof(int) * (size_t)Tc);
-        int *se = (int *)malloc(sizeof(int) * (size_t)Tc);
-        int T2 = 0; segoff[0] = 0;
-        for (int s = 0; s < segc; s++) {
-            rb_window *wn = &win[w0 + s]; int p = 0;
-            tid[T2] = m->tok.bos; pos[T2] = p++; T2++;
-            for (int j = wn->a; j < wn->b; j++) { tid[T2] = ids[wn->text][j]; pos[T2] = p++; T2++; }
-            tid[T2] = m->tok.eos; pos[T2] = p++; T2++;
-            segoff[s + 1] = T2;
-        }
-        for (int s = 0; s < segc; s++)
-            for (int t = segoff[s]; t < segoff[s + 1]; t++) { ss[t] = segoff[s]; se[t] = segoff[s + 1]; }
-        float *hid = (float *)malloc(sizeof(float) * (size_t)Tc * H);
-        rc |= rb_forward(m, tid, pos, ss, se, segoff, segc, (int)Tc, hid);
-
-        for (int s = 0; s < segc; s++) {
-            rb_window *wn = &win[w0 + s]; int i = wn->text;
-            int a = segoff[s], b = segoff[s + 1], cl = wn->b - wn->a;
-            float wgt = (float)(cl > 0 ? cl : 1), invL = 1.f / (float)(b - a);
-            float *d = dense + (size_t)i * H, mean[1024];
-            for (int kk = 0; kk < H; kk++) mean[kk] = 0.f;
-            for (int t = a; t < b; t++) {      /* window mean, bos and eos included */
-                const float *r = hid + (size_t)t * H;
-                for (int kk = 0; kk < H; kk++) mean[kk] += r[kk];
-            }
-            for (int kk = 0; kk < H; kk++) d[kk] += wgt * (mean[kk] * invL);
-            wsum[i] += wgt;
-            for (int j = wn->a; j < wn->b; j++) {   /* span sums over content tokens */
-                int sp = spn[i][j];
-                if (sp < 0) continue;
-                const float *r = hid + (size_t)(a + 1 + j - wn->a) * H;
-                float *o = span_dense + (size_t)sp * H;
-                for (int kk = 0; kk < H; kk++) o[kk] += r[kk];
-                span_count[sp]++;
-                if (sparse && !span_pool[sp]) span_pool[sp] = (float *)calloc((size_t)N, sizeof(float));
-            }
-            if (sparse) {   /* the sparse head over content tokens after the prefix */
-                int c0 = wn->a > npre[i] ? wn->a : npre[i];
-                if (c0 < wn->b)
-                    rb_sparse_codes(m, hid + (size_t)(a + 1 + c0 - wn->a) * H, wn->b - c0,
-                                    spn[i] + c0, pooled, span_pool);
-                int last = (w0 + s + 1 == W) || win[w0 + s + 1].text != i;
-                if (last) {
-                    text_nnz[i] = rb_top_k(pooled, N, top_k, text_idx + (size_t)i * top_k,
-                                           text_val + (size_t)i * top_k);
-                    memset(pooled, 0, sizeof(float) * (size_t)N);
-                    for (int p = text_piece0[i]; p < text_piece0[i + 1]; p++) {
-                        int sp = piece_span[p];
-                        if (sp < 0 || !span_pool[sp]) continue;
-                        span_nnz[sp] = rb_top_k(span_pool[sp], N, top_k,
-                                                span_idx + (size_t)sp * top_k,
-                                                span_val + (size_t)sp * top_k);
-                        free(span_pool[sp]); span_pool[sp] = NULL;
-                    }
-                }
-            }
-        }
-        free(tid); free(pos); free(segoff); free(ss); free(se); free(hid);
-        w0 = w1;
+    for (int w0 = 0; w0 < j.W; ) {
+        rb_batch bt;
+        rb_pack_batch(&j, w0, budget, &bt);
+        rc |= rb_forward(m, bt.tid, bt.pos, bt.ss, bt.se, bt.segoff, bt.w1 - bt.w0,
+                         (int)bt.T, bt.hid);
+        for (int s = 0; s < bt.w1 - bt.w0; s++) rb_pool_window(&j, &bt, s);
+        rb_batch_free(&bt);
+        w0 = bt.w1;
     }
-    for (int i = 0; i < n; i++) {
-        float *d = dense + (size_t)i * H, nrm = 0.f;
-        float inv = wsum[i] > 0 ? (float)(1.0 / wsum[i]) : 1.f;
-        for (int kk = 0; kk < H; kk++) { d[kk] *= inv; nrm += d[kk] * d[kk]; }
-        nrm = 1.f / sqrtf(nrm > 1e-12f ? nrm : 1e-12f);
-        for (int kk = 0; kk < H; kk++) d[kk] *= nrm;
-    }
-    for (int sp = 0; sp < S; sp++) {
-        float *o = span_dense + (size_t)sp * H, nrm = 0.f;
-        for (int kk = 0; kk < H; kk++) nrm += o[kk] * o[kk];
-        if (nrm <= 1e-24f) continue;
-        nrm = 1.f / sqrtf(nrm);
-        for (int kk = 0; kk < H; kk++) o[kk] *= nrm;
-    }
-    for (int i = 0; i < n; i++) { free(ids[i]); free(spn[i]); }
-    free(ids); free(spn); free(clen); free(npre); free(win); free(wsum); free(span_count);
-    free(pooled); free(span_pool);
+    rb_normalise_dense(&j);
+    rb_normalise_spans(&j);
+    rb_job_free(&j);
     return rc;
 }
 
