@@ -169,3 +169,18 @@ def test_two_worker_processes_store_what_one_does(tmp_path: Path) -> None:
         finally:
             store.close()
     assert results[0] == results[1]
+
+
+def test_the_time_left_counts_the_texts_not_their_oparl_sidecars(tmp_path: Path) -> None:
+    files = write_minutes(tmp_path / "m", 2)
+    sidecars = [f.with_name(f.stem + ".oparl.json") for f in files]
+    for f, s in zip(files, sidecars, strict=True):
+        s.write_text("{" + " " * 20 * f.stat().st_size + "}", encoding="utf-8")
+    now = [0.0]
+    p = IngestProgress(sidecars + files, bar=False, sink=lambda _l: None, clock=lambda: now[0])
+    now[0] = 1.0
+    p.files_done(sidecars, 0, 0)  # the facts are in: the embedding is still all to do
+    now[0] = 10.0
+    p.files_done(files[:1], 1, 1000)
+    eta = p.eta()
+    assert eta is not None and 5.0 < eta < 15.0  # one text of two in ten seconds
