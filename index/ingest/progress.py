@@ -114,6 +114,11 @@ class IngestProgress:
 
         return moved
 
+    def tick(self) -> None:
+        """Nothing finished yet, but the work goes on: a pipe still gets its line
+        (the rate falls and the time left grows while a long file is embedded)."""
+        self._maybe_report()
+
     def after_commit(self) -> Callable[[int, int], None]:
         """A ``(done, total)`` callback for the vectors that follow the commits.
 
