@@ -11,23 +11,15 @@ asks nothing beyond the speaker ("Was hat die CDU gesagt?") keeps its words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from bot.answer.model import Source
 from index.embed import Embedder
-from index.query import speaker_keys, subject_terms
+from index.query import speaker_keys, subject_terms, without_speakers
 from index.retrieval import SearchResult
 from index.store import ChunkView
-
-# forms of address that stand before a name and mean nothing without it
-_ADDRESS = frozenset(
-    """herr herrn frau rm dr prof stadtrat stadträtin stadtrats bürgermeister bürgermeisterin
-    oberbürgermeister oberbürgermeisterin councillor councilor mr mrs ms""".split()
-)
-_WORD = re.compile(r"[^\W_]+")
 
 
 def topic_question(
@@ -36,14 +28,8 @@ def topic_question(
     """``question`` without the names of ``speakers`` (name, faction) and their forms
     of address, when it names one of them and still asks about a subject; else None."""
     keys = set().union(*(speaker_keys(name, faction) for name, faction in speakers))
-    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(question)]
-    named = [(a, b) for a, b, w in words if w in keys]
-    if not named:
-        return None
-    drop = named + [(a, b) for a, b, w in words if w in _ADDRESS]
-    kept = "".join(ch for i, ch in enumerate(question) if not any(a <= i < b for a, b in drop))
-    rest = " ".join(kept.split())
-    if not any(t.specific for t in subject_terms(rest, language, vocabulary)):
+    rest = without_speakers(question, keys)
+    if rest is None or not any(t.specific for t in subject_terms(rest, language, vocabulary)):
         return None
     return rest
 

@@ -131,7 +131,7 @@ def _prepared(
             "force": opts.force,
             "max_chunks": opts.max_chunks,
         }
-        yield from prepare_in_workers(setup, embedder, files, opts.workers)
+        yield from prepare_in_workers(setup, embedder, files, opts.workers, progress.tick)
         return
     single = len(files) <= opts.commit_every
     for i in range(0, len(files), opts.commit_every):

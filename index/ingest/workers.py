@@ -17,8 +17,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from index.store import FileFailure, IngestReport, Store, StoredVersion
 
 FILES_PER_TASK = 1  # a file per task: the workers stay evenly busy to the end
 MIN_FILES_PER_WORKER = 2  # fewer files are not worth starting a process for
+TICK_EVERY = 2.0  # seconds: how often a caller waiting on a long file hears ``tick``
 
 
 def default_workers() -> int:
@@ -142,12 +144,18 @@ def _task(files: list[Path]) -> Prepared:
 
 
 def prepare_in_workers(
-    setup_args: dict[str, Any], embedder: Embedder, files: list[Path], workers: int
+    setup_args: dict[str, Any],
+    embedder: Embedder,
+    files: list[Path],
+    workers: int,
+    tick: Callable[[], None] | None = None,
 ) -> Iterator[Prepared]:
     """Prepared groups of ``files``, in order, from ``workers`` processes.
 
     Every group is submitted at once, so the workers go on while the caller
-    commits what came back.
+    commits what came back. While the next group in order is still being
+    embedded (one long file can take minutes), ``tick`` is called every few
+    seconds, so a progress report keeps its pace.
     """
     cores = default_workers()
     setup = WorkerSetup(
@@ -156,4 +164,19 @@ def prepare_in_workers(
     groups = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(setup,)) as ex:
-        yield from ex.map(_task, groups)
+        futures = [ex.submit(_task, group) for group in groups]
+        try:
+            for future in futures:
+                yield _waited(future, tick)
+        finally:  # a caller that stops early leaves nothing queued
+            for future in futures:
+                future.cancel()
+
+
+def _waited(future: Future[Prepared], tick: Callable[[], None] | None) -> Prepared:
+    while True:
+        try:
+            return future.result(timeout=TICK_EVERY)
+        except FutureTimeout:
+            if tick is not None:
+                tick()

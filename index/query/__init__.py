@@ -4,7 +4,7 @@ from index.query.analysis import QuestionAnalysis, analyse, as_analysis
 from index.query.dates import NamedDate, dates_in
 from index.query.glossary import german_words
 from index.query.language import detect_language
-from index.query.speakers import named_keys, speaker_keys
+from index.query.speakers import named_keys, speaker_keys, without_speakers
 from index.query.subject import (
     SubjectTerm,
     closest_stem,
@@ -33,5 +33,6 @@ __all__ = [
     "subject_terms",
     "tokenize",
     "uncovered_terms",
+    "without_speakers",
     "written_stems",
 ]

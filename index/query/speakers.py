@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"[^\W_]+")  # any alphabet: "Høyem", "Habibović"
-_TITLES = frozenset(
-    """herr frau rm dr prof ob bm stadtrat stadträtin stadtrats bürgermeister bürgermeisterin
-    erste erster oberbürgermeister oberbürgermeisterin sb se vorsitzende vorsitzender der die
-    des von""".split()
+# forms of address that stand before a name and mean nothing without it
+_ADDRESS = frozenset(
+    """herr herrn frau rm dr prof ob bm stadtrat stadträtin stadtrats bürgermeister
+    bürgermeisterin oberbürgermeister oberbürgermeisterin councillor councilor mr mrs ms""".split()
+)
+# and the words of a minutes' name line that are no surname either
+_TITLES = _ADDRESS | frozenset(
+    "erste erster sb se vorsitzende vorsitzender der die des von".split()
 )
 _GENERIC = frozenset("fraktion fraktionen die der und gruppe partei ratsgruppe".split())
 # English names of German parties, as questions in English use them
@@ -44,3 +48,16 @@ def speaker_keys(name: str, faction: str) -> set[str]:
 def named_keys(question: str) -> set[str]:
     """The question's words as speaker keys (English party names mapped to German)."""
     return {ALIASES.get(w, w) for w in _tokens(question)}
+
+
+def without_speakers(question: str, keys: set[str]) -> str | None:
+    """``question`` without the words that name one of ``keys`` and their forms of
+    address ("Was sagte Stadtrat Høyem zum Schulkonzept?" → "Was sagte zum
+    Schulkonzept?"); None when it names none of them."""
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(question)]
+    named = [(a, b) for a, b, w in words if w in keys]
+    if not named:
+        return None
+    drop = named + [(a, b) for a, b, w in words if w in _ADDRESS]
+    kept = "".join(ch for i, ch in enumerate(question) if not any(a <= i < b for a, b in drop))
+    return " ".join(kept.split())

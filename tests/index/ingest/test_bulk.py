@@ -169,3 +169,51 @@ def test_two_worker_processes_store_what_one_does(tmp_path: Path) -> None:
         finally:
             store.close()
     assert results[0] == results[1]
+
+
+def test_the_time_left_counts_the_texts_not_their_oparl_sidecars(tmp_path: Path) -> None:
+    files = write_minutes(tmp_path / "m", 2)
+    sidecars = [f.with_name(f.stem + ".oparl.json") for f in files]
+    for f, s in zip(files, sidecars, strict=True):
+        s.write_text("{" + " " * 20 * f.stat().st_size + "}", encoding="utf-8")
+    now = [0.0]
+    p = IngestProgress(sidecars + files, bar=False, sink=lambda _l: None, clock=lambda: now[0])
+    now[0] = 1.0
+    p.files_done(sidecars, 0, 0)  # the facts are in: the embedding is still all to do
+    now[0] = 10.0
+    p.files_done(files[:1], 1, 1000)
+    eta = p.eta()
+    assert eta is not None and 5.0 < eta < 15.0  # one text of two in ten seconds
+
+
+def test_a_pipe_hears_the_ingest_while_nothing_finishes(tmp_path: Path) -> None:
+    files = write_minutes(tmp_path / "m", 2)
+    now = [0.0]
+    lines: list[str] = []
+    p = IngestProgress(files, bar=False, sink=lines.append, every=5.0, clock=lambda: now[0])
+    now[0] = 4.0
+    p.tick()
+    assert lines == []
+    now[0] = 6.0
+    p.tick()  # a long file in a worker: no file done, the line comes all the same
+    assert lines and "0/2 Dateien" in lines[0]
+
+
+@pytest.mark.slow
+def test_workers_tick_while_the_next_file_is_embedded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.ingest import workers as worker_module
+
+    write_minutes(tmp_path / "m", 6)
+    ticks: list[int] = []
+    monkeypatch.setattr(worker_module, "TICK_EVERY", 0.01)
+    monkeypatch.setattr(IngestProgress, "tick", lambda self: ticks.append(1))
+    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        report = ingest_paths(
+            store, FakeEmbedder(), [tmp_path / "m"], workers=2, report_line=lambda _l: None
+        )
+    finally:
+        store.close()
+    assert len(report.added) == 6 and ticks  # starting a worker alone takes longer than a tick
