@@ -63,6 +63,24 @@ def pick_papers(
     return pick, questions
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the ingest workers)."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def peak_rss_mib() -> dict[str, int]:
+    """Peak resident memory of this process, and of its largest finished child."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return {"main": round(own.ru_maxrss / 1024), "largest_worker": round(kids.ru_maxrss / 1024)}
+
+
 def folder_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -92,9 +110,9 @@ def run(
     settings = Settings(data_dir=work / "data", embedder=embedder, corpus_dirs=(corpus,))
     bot = Ratsbot(settings)
     try:
-        cpu0, t0 = time.process_time(), time.perf_counter()
+        cpu0, t0 = cpu_seconds(), time.perf_counter()
         rep = bot.ingest([corpus], workers=workers)
-        seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         passages = stored_passages(bot.store)
         chars = sum(len(p) for p in passages)
         timed = evenly_spaced(passages, model_share)
@@ -119,7 +137,7 @@ def run(
         "model_seconds": round(model_s, 1),
         "model_chars_per_s": round(timed_chars / model_s, 1) if model_s else None,
         "ratio": round((chars / seconds) / (timed_chars / model_s), 3) if model_s else None,
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mib": peak_rss_mib(),
         "disk_store_mib": round(folder_bytes(work / "data") / 2**20, 1),
         "questions": len(rows),
         "quality": {k: quality.get(k) for k in ("hit@5", "answer_hit", "false_abstention")},
