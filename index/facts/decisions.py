@@ -234,6 +234,8 @@ def _motion_top(text: str, own_top: str | None) -> str | None:
 # -- Karlsruhe minutes: "Beschluss:" / "Abstimmungsergebnis:" -------------------------
 _RESULT_RE = re.compile(r"Abstimmungsergebnis:\s*\n*\s*([^\n]+)")
 _BESCHLUSS_RE = re.compile(r"Beschluss:\s*\n*\s*(.+?)(?:\n\n|$)", re.S)
+# the decision quoted with its vote, up to this length; a longer one is quoted as its vote
+DECISION_QUOTE_CHARS = 900
 
 
 def result_steps(
@@ -253,7 +255,11 @@ def result_steps(
             result = Result(alt.outcome, alt.target, {**alt.vote, **result.vote})
     kind = "Kenntnisnahme" if result.outcome is Outcome.NOTED else "Entscheidung"
     detail = stated + (f" – {_first_sentence(decided)}" if decided else "")
-    return [FoundStep(date, gremium, top, kind, result, detail, "result", m.start(), m.end())]
+    # "Abstimmungsergebnis: Einstimmige Zustimmung" alone does not say what was decided
+    start = beschluss.start() if beschluss else m.start()
+    if m.end() - start > DECISION_QUOTE_CHARS:
+        start = m.start()
+    return [FoundStep(date, gremium, top, kind, result, detail, "result", start, m.end())]
 
 
 def _first_sentence(text: str) -> str:
