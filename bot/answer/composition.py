@@ -289,8 +289,10 @@ def _quote_scores(
     )
     asker = np.array(
         [
-            w["asker"] if from_asker(views[sources[si].chunk_id].doc_kind, result.question) else 0.0
-            for si, _a, _b in cands
+            w["asker"]
+            if from_asker(views[sources[si].chunk_id].doc_kind, result.question, t)
+            else 0.0
+            for (si, _a, _b), t in zip(cands, texts, strict=True)
         ]
     )
     score = z + lex_w * lex + w["prior"] * prior + typed + voiced - asker

@@ -21,6 +21,7 @@ _TYPE_CUES = {
         r"\b(wann|seit wann|bis wann|when|since when|which year|welche[mn]? jahr)\b", re.I
     ),
     "person": re.compile(r"\b(wer|wem|wen|who|whom)\b", re.I),
+    "status": re.compile(r"\b(stand|sachstand|status|progress|wie weit|how far)\b", re.I),
 }
 _HAS = {
     "number": re.compile(
@@ -36,6 +37,13 @@ _HAS = {
     "person": re.compile(
         r"\b(Herr|Frau|Rm|OB|Stadtr[aä]t\w*|Bürgermeister\w*|Dr\.)\s+[A-ZÄÖÜ]"
         r"|\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß]+\s+(Vorsitzende\w*|Leiter\w*)"
+    ),
+    # where a thing stands now: already, not yet, currently, begun, done
+    "status": re.compile(
+        r"\b(aktuell\w*|derzeit\w*|zurzeit|momentan\w*|gegenwärtig\w*|bereits|inzwischen"
+        r"|mittlerweile|bislang|bisher\w*|noch nicht|abgeschlossen|begonnen|gestartet"
+        r"|umgesetzt|eingeführt|im Einsatz|in Betrieb|currently|already|so far)\b",
+        re.I,
     ),
 }
 
@@ -74,16 +82,36 @@ def about_asking(question: str) -> bool:
 
 # what a member asked or moved: then the Anfrage or Antrag itself is the answer
 _ABOUT_REQUESTS = re.compile(
-    r"\b(antr[aä]g\w*|beantrag\w*|forder\w*|gefordert|wollte\w*|will|wollen|vorgeschlagen"
+    r"\b(antr[aä]g\w*|beantrag\w*|forder\w*|gefordert|wollte\w*|will|wollen|vorgeschlagen|wünsch\w*"
     r"|schl[aä]gt|motion\w*|request\w*|propos\w*|want\w*|demand\w*)\b",
     re.I,
 )
 _ASKING_KINDS = re.compile(r"anfrage|antrag", re.I)
 
 
-def from_asker(doc_kind: str | None, question: str) -> bool:
-    """Whether a sentence of a document of ``doc_kind`` only asks, for this question: an
-    Anfrage states what a member wants to know, the Stellungnahme answers it."""
-    if not doc_kind or not _ASKING_KINDS.search(doc_kind):
-        return False
-    return not (about_asking(question) or _ABOUT_REQUESTS.search(question))
+# minutes report a member's question in indirect speech ("Er möchte wissen, ob …",
+# "Er wünsche sich Erläuterungen zur Databox"); the answer comes after it
+_REPORTED_ASKING = re.compile(
+    r"\b(möchte\w*|will|wollte\w*|würde\w*)\s+(?:\w+\s+){0,4}(?:gerne?\s+)?wissen\b"
+    r"|\bfragt\w*\s+(?:\w+\s+){0,3}(?:nach|an)\b|\bfragt\w*,\s+ob\b|\berkundigt\w*"
+    r"|\b(?:bitte\w*|wünsch\w*)\s+(?:\w+\s+){0,5}(?:um\s+)?(?:\w+\s+){0,2}"
+    r"(?:Auskunft|Erläuterung\w*|Erklärung\w*|Information\w*|Darstellung|Stellungnahme)\b"
+    r"|\b(?:Auskunft|Erläuterung\w*|Erklärung\w*|Stellungnahme|Überblick)\s+(?:\S+\s+){0,12}"
+    r"zu\s+erhalten\b|\bwürde\w*\s+(?:\S+\s+){0,8}erhalten\b"
+    r"|\b(?:asked|asks|wanted to know|wants to know)\b",
+    re.I,
+)
+
+
+def reports_asking(sentence: str) -> bool:
+    """Whether the sentence reports that someone asks, in indirect speech."""
+    return bool(_REPORTED_ASKING.search(sentence))
+
+
+def from_asker(doc_kind: str | None, question: str, sentence: str = "") -> bool:
+    """Whether the sentence only asks, for this question: an Anfrage states what a
+    member wants to know, the Stellungnahme answers it; in minutes, a member's
+    question reported in indirect speech is followed by its answer. Unless the
+    question is itself about what was asked or moved."""
+    asks = bool(doc_kind and _ASKING_KINDS.search(doc_kind)) or reports_asking(sentence)
+    return asks and not (about_asking(question) or _ABOUT_REQUESTS.search(question))

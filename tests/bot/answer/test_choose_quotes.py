@@ -92,3 +92,38 @@ def test_the_same_sentence_twice_is_quoted_once() -> None:
 )
 def test_questions_for_an_amount_want_a_number(question: str) -> None:
     assert answer_type(question) == "number"
+
+
+def test_a_question_reported_in_the_minutes_gives_way_to_its_answer() -> None:
+    asked = "Weiterhin wünsche er sich Erläuterungen zur erwähnten Databox."
+    answer = "Bei der Databox handelt es sich um einen Clouddienst eines deutschen Anbieters."
+    assert _choose("Databox", [asked, answer])[0] == answer
+    assert _choose("Wozu wünschte er Erläuterungen?", [asked, answer])[0] == asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asks"),
+    [
+        ("Er möchte wissen, ob es sich um einen US-amerikanischen Anbieter handle.", True),
+        ("Frau Dr. Tautorat fragt nach, ob der Antrag mit behandelt werden solle.", True),
+        ("Er würde hierzu gerne eine Stellungnahme des RPA erhalten.", True),
+        ("Es ist wesentlich, einen Überblick über den aktuellen Stand zu erhalten.", True),
+        ("Die Stadt hat eine Stellungnahme des Landes erhalten.", False),
+        ("Die Verwaltung erläutert den Stand der Ausschreibung.", False),
+    ],
+)
+def test_reported_asking(sentence: str, asks: bool) -> None:
+    from bot.answer.cues import reports_asking
+
+    assert reports_asking(sentence) is asks
+
+
+def test_a_status_question_wants_where_things_stand_now() -> None:
+    from bot.answer.cues import has_type
+
+    assert answer_type("Wie ist der Stand der Urbanen Datenplattform?") == "status"
+    assert answer_type("Stand Digitale Zwillinge") == "status"
+    assert answer_type("Wie viele Stellen sind schon besetzt?") == "number"
+    defined = "Die Urbane Datenplattform ist der zentrale Sammelort für Daten der Stadt."
+    current = "Für die Urbane Datenplattform wird aktuell ein technisches Konzept erarbeitet."
+    assert has_type(current, "status") and not has_type(defined, "status")
