@@ -59,9 +59,7 @@ class QuestionAnalysis:
 
         German questions: one stem per term. English questions: each English term's
         German alternatives from the council glossary plus the word itself (names and
-        shared words like "Databox" or "SPD" match as they are); an English word with
-        neither a glossary entry nor a place in the corpus is no term: a German corpus
-        cannot hold it, so its absence says nothing (the subject rule reads it so too).
+        shared words like "Databox" or "SPD" match as they are).
         """
         if self.language != "en":
             return [frozenset([t]) for t in query_terms(self.text, vocabulary)]
@@ -96,10 +94,7 @@ def _glossary_groups(
     groups: list[frozenset[str]] = []
     for english, german in expansion:
         alternatives = {st for word in german for st in tokenize(word)}  # no compound tails
-        own = set(query_terms(english, vocabulary))
-        if not alternatives and vocabulary and not own & vocabulary:
-            continue  # "staffing", "launched": no German word to look for, no evidence either way
-        alternatives.update(own)
+        alternatives.update(query_terms(english, vocabulary))
         group = frozenset(alternatives)
         if group and group not in groups:
             groups.append(group)
