@@ -42,7 +42,7 @@ from bot.answer.units import Span, is_question, quote_unit, restates, unit_text
 from index.embed import Embedder
 from index.facts import find_references
 from index.query import speaker_keys, subject_terms, tokenize
-from index.retrieval import SearchResult
+from index.retrieval import SearchResult, held
 from index.store import ChunkView, Store, load_chunks
 
 MAX_QUOTES = 3
@@ -363,9 +363,9 @@ def _words(sentence: str) -> tuple[str, ...]:
 
 
 def _overlap(groups: list[frozenset[str]], weights: list[float], tokens: set[str]) -> float:
-    """IDF-weighted share of the question's terms (any alternative of each) in ``tokens``."""
+    """IDF-weighted share of the question's terms in ``tokens`` (as coverage counts them)."""
     total = sum(weights)
-    found = sum(w for g, w in zip(groups, weights, strict=True) if g & tokens)
+    found = sum(w for g, w in zip(groups, weights, strict=True) if held(g, tokens))
     return found / total if total > 0 else 0.0
 
 

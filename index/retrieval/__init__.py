@@ -11,7 +11,7 @@ from index.retrieval.integrity import (
     index_agrees,
     remove_stale_temp,
 )
-from index.retrieval.lexical import Lexicon
+from index.retrieval.lexical import Lexicon, held
 from index.retrieval.pgsearch import PgSearcher, open_searcher
 from index.retrieval.search import Searcher, SearchResult
 from index.retrieval.threads import one_thread
@@ -28,6 +28,7 @@ __all__ = [
     "Severity",
     "check_data_dir",
     "drop_index_files",
+    "held",
     "index_agrees",
     "one_thread",
     "open_searcher",

@@ -136,7 +136,7 @@ class Lexicon:
         seen = {t for text in texts for t in tokenize(text, self.vocabulary)}
         weights = [(g, min(self.idf(t) for t in g)) for g in known]
         total = sum(w for _g, w in weights)
-        return sum(w for g, w in weights if _held(g, seen)) / total if total else 0.0
+        return sum(w for g, w in weights if held(g, seen)) / total if total else 0.0
 
     def spelled(self, group: frozenset[str]) -> frozenset[str]:
         """The group's alternatives the corpus uses, else its closest corpus spelling,
@@ -147,7 +147,7 @@ class Lexicon:
         return frozenset(near) or group
 
 
-def _held(group: frozenset[str], seen: set[str]) -> bool:
+def held(group: frozenset[str], seen: set[str]) -> bool:
     """A term is held by a passage that uses it, or a compound ending in it: a German
     compound names a kind of its last part ("Planstellen" are "Stellen")."""
     if group & seen:

@@ -127,3 +127,9 @@ def test_a_status_question_wants_where_things_stand_now() -> None:
     defined = "Die Urbane Datenplattform ist der zentrale Sammelort für Daten der Stadt."
     current = "Für die Urbane Datenplattform wird aktuell ein technisches Konzept erarbeitet."
     assert has_type(current, "status") and not has_type(defined, "status")
+
+
+def test_a_compound_holds_its_last_part_in_quote_choice_too() -> None:
+    general = "Digitale Modelle der Stadt sind ein etabliertes Werkzeug der Privatwirtschaft."
+    current = "Realisiert sind Planungszwillinge für größere Bauvorhaben in der Nordstadt."
+    assert _choose("Welche Zwillinge gibt es?", [general, current]) == [current]
