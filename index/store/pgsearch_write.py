@@ -3,9 +3,9 @@ pgvector, their terms for BM25, kept in step with the documents in the same tran
 
 ``pg_passages`` holds one row per chunk: the dense vector (``vector``, HNSW), the
 model's sparse latent terms (``sparsevec``), the chunk's own terms as Ratsbot's
-German analysis makes them (index/query/terms.py) twice — a ``tsvector`` with a
-GIN index that lists the passages containing a question's terms, and a
-``sparsevec`` of BM25 term weights that scores them exactly — and the columns
+German analysis makes them (index/query/terms.py) — a ``tsvector`` (GIN) and a
+``sparsevec`` of BM25 term weights, copied row by row into ``pg_postings``
+(index/store/pgsearch_postings.py), which the BM25 channel reads — and the columns
 retrieval filters on (public, Gremium, meeting date, document). ``pg_sentences``
 holds every sentence vector (HNSW) for the max-sim channel. Document frequencies
 and the corpus length that BM25 needs are kept by statement triggers, so a
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from index.errors import IndexStoreError
 from index.query import memo_tokenizer
+from index.store import pgsearch_postings as postings
 from index.store.hashing import text_hash
 
 PG_SEARCH_STATE = "pg_search"  # state row: {"dim": .., "sparse_dim": ..}
@@ -77,14 +78,8 @@ def _ddl(dim: int) -> list[str]:
             length = length + (SELECT coalesce(sum(length), 0) FROM added);
           RETURN NULL;
         END $$""",
-        """CREATE OR REPLACE FUNCTION pg_search_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          UPDATE pg_terms t SET df = t.df - n.c FROM (SELECT unnest(term_ids) AS id,
-            count(*) AS c FROM removed GROUP BY 1 ORDER BY 1) n WHERE t.id = n.id;
-          UPDATE pg_search_totals SET passages = passages - (SELECT count(*) FROM removed),
-            length = length - (SELECT coalesce(sum(length), 0) FROM removed);
-          RETURN NULL;
-        END $$""",
+        postings.POSTINGS_TABLE,
+        postings.REMOVED_FUNCTION,
         """CREATE OR REPLACE TRIGGER pg_passages_added AFTER INSERT ON pg_passages
             REFERENCING NEW TABLE AS added FOR EACH STATEMENT
             EXECUTE FUNCTION pg_search_added()""",
@@ -122,7 +117,8 @@ def _hnsw() -> list[str]:
     ]
 
 
-DROP = "DROP TABLE IF EXISTS pg_sentences, pg_passages, pg_terms, pg_search_totals CASCADE"
+TABLES = "pg_sentences, pg_postings, pg_passages, pg_terms, pg_search_totals"
+DROP = f"DROP TABLE IF EXISTS {TABLES} CASCADE"
 
 
 def search_tables_exist(s: Session) -> bool:
@@ -145,6 +141,7 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
     want = {"dim": dim, "sparse_dim": sparse_dim}
     if search_tables_exist(s) and _config(s) == want:
         _filter_indexes(s)
+        postings.ensure_postings(s)
         return False
     try:
         s.execute(text(DROP))
@@ -154,9 +151,9 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
         # is many times faster than inserting row by row into the graph
         sync_search(s, full=True)
         s.execute(text("SELECT set_config('maintenance_work_mem', '1GB', true)"))
-        for stmt in [*_hnsw(), *FILTER_INDEXES.values()]:
+        for stmt in [*_hnsw(), *FILTER_INDEXES.values(), postings.POSTINGS_INDEX]:
             s.execute(text(stmt))
-        s.execute(text("ANALYZE pg_passages, pg_sentences"))  # estimates of filtered rows
+        s.execute(text(f"ANALYZE {TABLES}"))  # estimates of filtered rows
     except Exception as e:
         raise IndexStoreError(
             f"cannot create the pgvector search tables ({e.__class__.__name__}): "
@@ -265,6 +262,7 @@ def _add_passages(s: Session, chunk_ids: list[int]) -> int:
         cols["lex"].append(" ".join(sorted(set(toks))))
         cols["tids"].append(",".join(map(str, sorted(tf))))
     s.execute(_INSERT, cols)
+    postings.write_postings(s, cols["id"])
     return len(rows)
 
 
