@@ -205,8 +205,7 @@ class PgSearcher:
         groups = a.term_groups(vocabulary)
         known = r.terms(sorted(set(tokens) | {x for g in groups for x in g}))
         weights = _bm25_weights(tokens, known, n)
-        stems = sorted({t for t in tokens if t in known})
-        lists["bm25"] = Ranked(*r.bm25_top(stems, weights, POOL))
+        lists["bm25"] = Ranked(*r.bm25_top(weights, POOL))
         timings["bm25"] = time.perf_counter() - t
         pool = _pool(lists)
         scores, dup = self._score_pool(r, pool, lists, qv, q_sparse, weights, timings)

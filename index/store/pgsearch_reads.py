@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from index.store.database import Store
+from index.store.pgsearch_postings import bm25_sql
 from index.store.pgsearch_write import BM25_DIMS, sparse_literal, vector_literal
 
 EF_SEARCH = 400  # candidates the HNSW walk keeps: at least the longest list asked for
@@ -177,20 +178,16 @@ class PgReads:
         finally:
             self.s.execute(_PLANS, {"on": "on"})
 
-    def bm25_top(self, stems: Sequence[str], term_weights: dict[int, float], k: int) -> Ranked:
-        """The ``k`` best passages by BM25 among those holding one of ``stems`` (GIN on
-        the terms' tsvector); scored exactly from the BM25 sparse rows by ``term_weights``
-        (term id -> the question's IDF weight)."""
+    def bm25_top(self, term_weights: dict[int, float], k: int) -> Ranked:
+        """The ``k`` best passages by BM25 the filter allows, scored by ``term_weights``
+        (term id -> the question's IDF weight) from the postings (pgsearch_postings.py):
+        the same ranking as the BM25 sparse rows, read from narrow index entries."""
         if not term_weights:
             return np.zeros(0, np.int64), np.zeros(0)
-        w, p = self._where("p")
-        sql = (
-            "SELECT p.chunk_id, -(p.bm25 <#> CAST(:qv AS sparsevec)) AS score FROM pg_passages p"
-            f" WHERE {w} AND p.lexemes @@ CAST(:tsq AS tsquery) ORDER BY score DESC LIMIT :k"
-        )
-        params = {**p, "qv": sparse_literal(term_weights, BM25_DIMS), "k": k}
-        params["tsq"] = " | ".join("'" + t.replace("'", "''") + "'" for t in sorted(stems))
-        return _ranked(self.s.execute(text(sql), params).all())
+        w, p = self._where("o")
+        ids = sorted(term_weights)
+        params = {**p, "tids": ids, "ws": [term_weights[i] for i in ids], "k": k}
+        return _ranked(self.s.execute(text(bm25_sql(w)), params).all())
 
     def pool_scores(
         self, pool: np.ndarray, q: np.ndarray, bm25: dict[int, float], sparse: str | None
