@@ -114,7 +114,7 @@ def write_results(res: dict) -> None:
         "|---|---|---|---|---|---|---|---|",
         *_recall_rows(res),
         "",
-        "BM25 in PostgreSQL, three ways (top 10 against the embedded bm25s ranking):",
+        "BM25 in PostgreSQL, four ways (top 10 against the embedded bm25s ranking):",
         "",
         "| variant | p50 / p95 (ms) | recall@10 vs bm25s |",
         "|---|---|---|",
