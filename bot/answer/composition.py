@@ -30,8 +30,9 @@ from bot.answer.cues import (
     SAYING,
     about_asking,
     answer_type,
-    from_asker,
     has_type,
+    only_asks,
+    wants_the_asking,
 )
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Answer, Citation, Quote, Source
@@ -287,11 +288,10 @@ def _quote_scores(
             for si, a, _b in cands
         ]
     )
+    asking = w["asker"] * (not wants_the_asking(result.question))
     asker = np.array(
         [
-            w["asker"]
-            if from_asker(views[sources[si].chunk_id].doc_kind, result.question, t)
-            else 0.0
+            asking if only_asks(views[sources[si].chunk_id].doc_kind, t) else 0.0
             for (si, _a, _b), t in zip(cands, texts, strict=True)
         ]
     )

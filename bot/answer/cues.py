@@ -108,10 +108,13 @@ def reports_asking(sentence: str) -> bool:
     return bool(_REPORTED_ASKING.search(sentence))
 
 
-def from_asker(doc_kind: str | None, question: str, sentence: str = "") -> bool:
-    """Whether the sentence only asks, for this question: an Anfrage states what a
-    member wants to know, the Stellungnahme answers it; in minutes, a member's
-    question reported in indirect speech is followed by its answer. Unless the
-    question is itself about what was asked or moved."""
-    asks = bool(doc_kind and _ASKING_KINDS.search(doc_kind)) or reports_asking(sentence)
-    return asks and not (about_asking(question) or _ABOUT_REQUESTS.search(question))
+def wants_the_asking(question: str) -> bool:
+    """Whether the question is about what was asked or moved: then the asking answers it."""
+    return about_asking(question) or bool(_ABOUT_REQUESTS.search(question))
+
+
+def only_asks(doc_kind: str | None, sentence: str) -> bool:
+    """Whether the sentence asks rather than answers: an Anfrage states what a member
+    wants to know (its Stellungnahme answers it); minutes report a member's question
+    in indirect speech, and its answer follows."""
+    return bool(doc_kind and _ASKING_KINDS.search(doc_kind)) or reports_asking(sentence)

@@ -157,13 +157,14 @@ def test_a_verb_of_saying_is_no_overlap() -> None:
 
 
 def test_the_anfrage_itself_answers_only_what_was_asked_or_moved() -> None:
-    from bot.answer.cues import from_asker
+    from bot.answer.cues import only_asks, wants_the_asking
 
-    assert from_asker("Anfrage", "Wie viele Bäume wurden gepflanzt?")
-    assert not from_asker("Stellungnahme", "Wie viele Bäume wurden gepflanzt?")
-    assert not from_asker("Anfrage", "Was wollte die CDU-Fraktion wissen?")
-    assert not from_asker("Antrag", "Was beantragt die SPD?")
-    assert not from_asker(None, "Wie viele Bäume wurden gepflanzt?")
+    planted = "Es wurden 120 Bäume gepflanzt."
+    assert only_asks("Anfrage", planted)
+    assert not wants_the_asking("Wie viele Bäume wurden gepflanzt?")
+    assert not only_asks("Stellungnahme", planted) and not only_asks(None, planted)
+    assert wants_the_asking("Was wollte die CDU-Fraktion wissen?")
+    assert wants_the_asking("Was beantragt die SPD?")
 
 
 def test_a_long_sentence_made_of_the_questions_words_copies_it() -> None:
