@@ -97,7 +97,7 @@ _REPORTED_ASKING = re.compile(
     r"|\b(?:bitte\w*|wünsch\w*)\s+(?:\w+\s+){0,5}(?:um\s+)?(?:\w+\s+){0,2}"
     r"(?:Auskunft|Erläuterung\w*|Erklärung\w*|Information\w*|Darstellung|Stellungnahme)\b"
     r"|\b(?:Auskunft|Erläuterung\w*|Erklärung\w*|Stellungnahme|Überblick)\s+(?:\S+\s+){0,12}"
-    r"zu\s+erhalten\b|\bwürde\w*\s+(?:\S+\s+){0,8}erhalten\b"
+    r"zu\s+erhalten\b|\bwürde\w*\s+(?:\S+\s+){0,3}gerne?\s+(?:\S+\s+){0,6}erhalten\b"
     r"|\b(?:asked|asks|wanted to know|wants to know)\b",
     re.I,
 )

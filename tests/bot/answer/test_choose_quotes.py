@@ -109,6 +109,7 @@ def test_a_question_reported_in_the_minutes_gives_way_to_its_answer() -> None:
         ("Er würde hierzu gerne eine Stellungnahme des RPA erhalten.", True),
         ("Es ist wesentlich, einen Überblick über den aktuellen Stand zu erhalten.", True),
         ("Die Stadt hat eine Stellungnahme des Landes erhalten.", False),
+        ("Mit dem Antrag würde die Stadt Fördermittel des Landes erhalten.", False),
         ("Die Verwaltung erläutert den Stand der Ausschreibung.", False),
     ],
 )
