@@ -63,21 +63,19 @@ def pick_papers(
     return pick, questions
 
 
+def _usage() -> tuple[resource.struct_rusage, resource.struct_rusage]:
+    """This process's resource use and that of its finished children (the ingest workers)."""
+    return resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+
+
 def cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished children (the ingest workers)."""
-    own, kids = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
+    own, kids = _usage()
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def peak_rss_mib() -> dict[str, int]:
     """Peak resident memory of this process, and of its largest finished child."""
-    own, kids = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
+    own, kids = _usage()
     return {"main": round(own.ru_maxrss / 1024), "largest_worker": round(kids.ru_maxrss / 1024)}
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from bench.pgvector_corpus import EMBEDDER, FILTER_KINDS, QUESTIONS_FILE
 from bench.pgvector_probe import _pct, old_bm25_top
 from index.retrieval.channels import POOL
-from index.retrieval.lexical import lucene_idf
+from index.retrieval.pgsearch import bm25_weights
 from index.store import PassageFilter, Store, pg_reads
 
 QUESTIONS = 60
@@ -77,12 +77,7 @@ def _filter_run(
     for i, tokens in enumerate(toks):
         with pg_reads(store, flt) as r:
             known = r.terms(sorted(set(tokens)))
-            n = r.totals()[0]
-            weights: dict[int, float] = {}
-            for t in tokens:
-                if t in known and known[t][1] > 0:
-                    tid = known[t][0]
-                    weights[tid] = weights.get(tid, 0.0) + lucene_idf(known[t][1], n)
+            weights = bm25_weights(tokens, known, r.totals()[0])
             stems = sorted({t for t in tokens if t in known})
             if not weights:
                 continue

@@ -137,14 +137,10 @@ _TS_RANK = (
 
 def _bm25_runs(r: PgReads, tokens: list[str]) -> dict:
     """The variants for one question, each a call returning its top 10 chunk ids."""
-    from index.retrieval.lexical import lucene_idf
+    from index.retrieval.pgsearch import bm25_weights
 
     known = r.terms(sorted(set(tokens)))
-    n = r.totals()[0]
-    weights: dict[int, float] = {}
-    for t in tokens:
-        if t in known and known[t][1] > 0:
-            weights[known[t][0]] = weights.get(known[t][0], 0.0) + lucene_idf(known[t][1], n)
+    weights = bm25_weights(tokens, known, r.totals()[0])
     stems = sorted({t for t in tokens if t in known})
     tsq = " | ".join(f"'{t}'" for t in stems) or "''"
     qv = sparse_literal(weights, BM25_DIMS)

@@ -291,7 +291,7 @@ def _quote_scores(
     asking = w["asker"] * (not wants_the_asking(result.question))
     asker = np.array(
         [
-            asking if only_asks(views[sources[si].chunk_id].doc_kind, t) else 0.0
+            asking if asking and only_asks(views[sources[si].chunk_id].doc_kind, t) else 0.0
             for (si, _a, _b), t in zip(cands, texts, strict=True)
         ]
     )

@@ -10,8 +10,7 @@ The estimate of the time left counts bytes of the source files that are
 embedded (known before anything is parsed): OParl JSON is imported as facts in
 moments, and a paper's sidecar can weigh twice its text, so counting it would
 make the first minutes look like most of the work. Characters are those of the
-parsed text. The lines carry
-counts and timings only, never document text.
+parsed text. The lines carry counts and timings only, never document text.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ class PgSearcher:
         tokens = tokenize(a.search_text, vocabulary)
         groups = a.term_groups(vocabulary)
         known = r.terms(sorted(set(tokens) | {x for g in groups for x in g}))
-        weights = _bm25_weights(tokens, known, n)
+        weights = bm25_weights(tokens, known, n)
         lists["bm25"] = Ranked(*r.bm25_top(weights, POOL))
         timings["bm25"] = time.perf_counter() - t
         pool = _pool(lists)
@@ -280,7 +280,7 @@ def _restrict(r: PgReads, f: Filters, refs: list[str]) -> list[str]:
     return []
 
 
-def _bm25_weights(
+def bm25_weights(
     tokens: Sequence[str], known: dict[str, tuple[int, int]], n: int
 ) -> dict[int, float]:
     """Term id -> the question's weight of it: IDF times how often the question says it."""

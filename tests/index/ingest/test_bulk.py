@@ -120,11 +120,17 @@ def test_the_64_mb_repeat_file_of_the_issue(tmp_path: Path, sqlite_store: Store)
     assert report.added and report.chunks_added <= 3 and len(report.notes) == 1
 
 
-def test_progress_reports_a_line_every_few_seconds(tmp_path: Path) -> None:
-    files = write_minutes(tmp_path / "m", 4)
+def _clocked(files: list[Path]) -> tuple[IngestProgress, list[str], list[float]]:
+    """A progress display on a clock the test moves by hand, its lines collected."""
     now = [0.0]
     lines: list[str] = []
     p = IngestProgress(files, bar=False, sink=lines.append, every=5.0, clock=lambda: now[0])
+    return p, lines, now
+
+
+def test_progress_reports_a_line_every_few_seconds(tmp_path: Path) -> None:
+    files = write_minutes(tmp_path / "m", 4)
+    p, lines, now = _clocked(files)
     now[0] = 1.0
     p.files_done(files[:1], 1, 1000)
     assert lines == []  # not yet five seconds
@@ -176,8 +182,7 @@ def test_the_time_left_counts_the_texts_not_their_oparl_sidecars(tmp_path: Path)
     sidecars = [f.with_name(f.stem + ".oparl.json") for f in files]
     for f, s in zip(files, sidecars, strict=True):
         s.write_text("{" + " " * 20 * f.stat().st_size + "}", encoding="utf-8")
-    now = [0.0]
-    p = IngestProgress(sidecars + files, bar=False, sink=lambda _l: None, clock=lambda: now[0])
+    p, _lines, now = _clocked(sidecars + files)
     now[0] = 1.0
     p.files_done(sidecars, 0, 0)  # the facts are in: the embedding is still all to do
     now[0] = 10.0
@@ -188,9 +193,7 @@ def test_the_time_left_counts_the_texts_not_their_oparl_sidecars(tmp_path: Path)
 
 def test_a_pipe_hears_the_ingest_while_nothing_finishes(tmp_path: Path) -> None:
     files = write_minutes(tmp_path / "m", 2)
-    now = [0.0]
-    lines: list[str] = []
-    p = IngestProgress(files, bar=False, sink=lines.append, every=5.0, clock=lambda: now[0])
+    p, lines, now = _clocked(files)
     now[0] = 4.0
     p.tick()
     assert lines == []
