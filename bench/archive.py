@@ -1,6 +1,6 @@
 """A city's archive on its first day: ``python -m bench.archive --papers N``.
 
-    OMP_NUM_THREADS=2 python -m bench.archive --papers 500 --write-results
+    OMP_NUM_THREADS=2 python -m bench.archive --papers 500 --workers 2 --model-share .2 --out a.json
 
 Takes N papers of the Karlsruhe council archive (../shared/realdocs/karlsruhe-archive)
 with all their files, deterministically: up to a fifth of them the papers of the
@@ -11,9 +11,10 @@ per passage, peak RSS and disk. In the same run it times the bare model on the
 passages the ingest stored, with the same threads, and gives the ratio (on every
 stored passage, or with ``--model-share`` on an evenly spaced share of them, whose
 characters per second stand for all: at N = 500 the full bare-model pass would take
-as long as the ingest). Then it
-asks the Anfragen questions whose papers were loaded, with everything else as
-real distractors, and reports hit@5, answer-hit and abstention.
+as long as the ingest). Then it asks the Anfragen questions whose papers were loaded,
+with everything else as real distractors, and reports hit@5, answer-hit and abstention
+(``--max-questions``: a seeded sample of them). ``--out FILE`` writes the report after
+each phase, so a long run's ingest figures survive a stop during the questions.
 """
 
 from __future__ import annotations
@@ -91,39 +92,25 @@ def evenly_spaced(items: list[str], share: float) -> list[str]:
     return items[::step]
 
 
-def run(
-    papers: int,
-    seed: int,
-    embedder: str,
-    archive: Path,
-    pairs: Path,
-    work: Path,
-    model_share: float = 1.0,
-    workers: int = 1,
-) -> dict[str, Any]:
-    """Ingest, the bare model on the same passages, then the questions; one report."""
-    pick, questions = pick_papers(archive, pairs, papers, seed)
-    corpus = work / "corpus"
-    written = data.write_archive_files(archive, pick, corpus, 0, 0)
-    settings = Settings(data_dir=work / "data", embedder=embedder, corpus_dirs=(corpus,))
-    bot = Ratsbot(settings)
-    try:
-        cpu0, t0 = cpu_seconds(), time.perf_counter()
-        rep = bot.ingest([corpus], workers=workers)
-        seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
-        passages = stored_passages(bot.store)
-        chars = sum(len(p) for p in passages)
-        timed = evenly_spaced(passages, model_share)
-        timed_chars = sum(len(p) for p in timed)
-        model_s, _model_cpu = time_bare_model(get_embedder(embedder), timed)
-        bot.ensure_index()
-        rows = ask_all(bot, questions, RunConfig(files=[]))
-    finally:
-        bot.close()
-    quality = report(rows)["all"] if rows else {}
+def sample_questions(questions: list[dict], limit: int | None, seed: int) -> list[dict]:
+    """At most ``limit`` of them, a seeded sample in their original order."""
+    if limit is None or len(questions) <= limit:
+        return questions
+    keep = set(random.Random(seed).sample(range(len(questions)), limit))
+    return [q for i, q in enumerate(questions) if i in keep]
+
+
+def measure_ingest(bot: Ratsbot, corpus: Path, workers: int, model_share: float) -> dict:
+    """Ingest timed for real, then the bare model on (a share of) the passages it stored."""
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    rep = bot.ingest([corpus], workers=workers)
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    passages = stored_passages(bot.store)
+    chars = sum(len(p) for p in passages)
+    timed = evenly_spaced(passages, model_share)
+    timed_chars = sum(len(p) for p in timed)
+    model_s, _model_cpu = time_bare_model(get_embedder(bot.settings.embedder), timed)
     return {
-        "papers": papers,
-        "files": written["answer_files"],
         "failed_files": len(rep.failed),
         "passages": len(passages),
         "characters": chars,
@@ -136,13 +123,49 @@ def run(
         "model_chars_per_s": round(timed_chars / model_s, 1) if model_s else None,
         "ratio": round((chars / seconds) / (timed_chars / model_s), 3) if model_s else None,
         "peak_rss_mib": peak_rss_mib(),
-        "disk_store_mib": round(folder_bytes(work / "data") / 2**20, 1),
-        "questions": len(rows),
-        "quality": {k: quality.get(k) for k in ("hit@5", "answer_hit", "false_abstention")},
-        "threads": os.environ.get("OMP_NUM_THREADS", "all"),
-        "workers": workers,
-        "embedder": embedder,
     }
+
+
+def _save(out: dict[str, Any], out_file: Path | None) -> None:
+    """Each phase's figures on disk as soon as they exist: a long run's ingest survives a stop."""
+    if out_file is not None:
+        out_file.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
+def run(
+    papers: int,
+    seed: int,
+    embedder: str,
+    archive: Path,
+    pairs: Path,
+    work: Path,
+    model_share: float = 1.0,
+    workers: int = 1,
+    max_questions: int | None = None,
+    out_file: Path | None = None,
+) -> dict[str, Any]:
+    """Ingest, the bare model on the same passages, then the questions; one report."""
+    pick, questions = pick_papers(archive, pairs, papers, seed)
+    corpus = work / "corpus"
+    written = data.write_archive_files(archive, pick, corpus, 0, 0)
+    settings = Settings(data_dir=work / "data", embedder=embedder, corpus_dirs=(corpus,))
+    out: dict[str, Any] = {"papers": papers, "files": written["answer_files"]}
+    out |= {"threads": os.environ.get("OMP_NUM_THREADS", "all"), "workers": workers}
+    out |= {"embedder": embedder, "questions_of_loaded_papers": len(questions)}
+    bot = Ratsbot(settings)
+    try:
+        out |= measure_ingest(bot, corpus, workers, model_share)
+        out["disk_store_mib"] = round(folder_bytes(work / "data") / 2**20, 1)
+        _save(out, out_file)
+        bot.ensure_index()
+        rows = ask_all(bot, sample_questions(questions, max_questions, seed), RunConfig(files=[]))
+    finally:
+        bot.close()
+    quality = report(rows)["all"] if rows else {}
+    out["questions"] = len(rows)
+    out["quality"] = {k: quality.get(k) for k in ("hit@5", "answer_hit", "false_abstention")}
+    _save(out, out_file)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         help="time the bare model on this evenly spaced share of the stored passages",
     )
     ap.add_argument("--workers", type=int, default=1, help="ingest worker processes")
+    ap.add_argument(
+        "--max-questions", type=int, default=None, help="ask a seeded sample of at most this many"
+    )
+    ap.add_argument("--out", type=Path, default=None, help="also write the report here, by phase")
     args = ap.parse_args(argv)
     if not (args.archive / "papers.jsonl.gz").exists():
         print(f"the archive is absent: {args.archive}", file=sys.stderr)
@@ -173,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             Path(tmp),
             args.model_share,
             args.workers,
+            args.max_questions,
+            args.out,
         )
     print(json.dumps(out, indent=2))
     return 0
