@@ -86,6 +86,25 @@ def wait_until_done(env: dict[str, str], jobs: int, timeout: float = 120) -> dic
     return counts
 
 
+def wait_for_succeeded(url: str, jobs: int, worker: subprocess.Popen, timeout: float = 120) -> bool:
+    """Whether ``jobs`` ingest jobs succeeded before ``worker`` exited or time ran out."""
+    eng = sa.create_engine(url)
+    done = sa.text(
+        "SELECT count(*) FROM procrastinate_jobs "
+        "WHERE task_name = 'ratsbot.ingest_file' AND status = 'succeeded'"
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and worker.poll() is None:
+            with eng.connect() as c:
+                if c.execute(done).scalar_one() >= jobs:
+                    return True
+            time.sleep(0.05)
+        return False
+    finally:
+        eng.dispose()
+
+
 def test_two_workers_one_killed_nothing_lost_nothing_twice(tmp_path: Path, pg_url: str) -> None:
     corpus = tmp_path / "minutes"
     files = write_minutes(corpus, FILES)
@@ -94,13 +113,21 @@ def test_two_workers_one_killed_nothing_lost_nothing_twice(tmp_path: Path, pg_ur
     assert f"{FILES} Dateien" in ratsbot(env, "queue", "add", str(corpus))
     assert "0 Dateien" in ratsbot(env, "queue", "add", str(corpus))  # waiting: not again
     dying = subprocess.Popen([*DRIVER, "--die-in-job", "2"], env=env, cwd=REPO)
-    steady = subprocess.Popen(DRIVER, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    steady = None
     try:
+        # the steady worker joins once the dying one holds its second job: ingest jobs take
+        # turns on the store's lock, so two workers started together may leave it none
+        assert wait_for_succeeded(pg_url, 1, dying), "the dying worker finished no job"
+        steady = subprocess.Popen(DRIVER, env=env, cwd=REPO, stderr=subprocess.PIPE, text=True)
         assert dying.wait(timeout=120) == -signal.SIGKILL  # it died inside its second job
         counts = wait_until_done(env, FILES)
     finally:
-        steady.send_signal(signal.SIGTERM)  # procrastinate stops gracefully
-        _out, err = steady.communicate(timeout=60)
+        if dying.poll() is None:
+            dying.kill()
+        err = ""
+        if steady is not None:
+            steady.send_signal(signal.SIGTERM)  # procrastinate stops gracefully
+            _out, err = steady.communicate(timeout=60)
     assert counts.get("failed", 0) == 0, counts
     assert "requeued a job of a worker that stopped" in err
     eng = sa.create_engine(pg_url)
