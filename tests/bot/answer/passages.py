@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answer.composition import Candidate, ScoredSentences, choose_quotes
+from bot.answer.quote_choice import Candidate, ScoredSentences, choose_quotes
 from bot.answer.source_lines import make_sources
 from index.parse import split_sentences
 from index.query import analyse

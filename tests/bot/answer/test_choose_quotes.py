@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answer.composition import Candidate, ScoredSentences, answer_type, choose_quotes
+from bot.answer.quote_choice import Candidate, ScoredSentences, answer_type, choose_quotes
 from bot.answer.source_lines import make_sources
 from index.parse import VoiceSpan
 from index.query import analyse
