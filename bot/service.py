@@ -24,6 +24,7 @@ from bot.knowledge import (
     figure_line,
     is_decision_question,
     is_status_question,
+    paper_named,
     status_answer,
     status_for,
 )
@@ -186,10 +187,12 @@ class Ratsbot:
         narrowed = filters is not None and any(
             (filters.gremium, filters.date_from, filters.date_to, filters.drucksache)
         )
-        if not narrowed and analysis.references and is_status_question(question):
+        named = self._paper_named(question, narrowed, analysis)
+        if named is not None:
             # "Was ist der Stand der Drucksache 18828-20?": the paper's path, each step cited
             # (built from public documents only, whoever asks)
-            status = status_answer(analysis, self.knowledge_reads(audience, filters))
+            reads = self.knowledge_reads(audience, filters)
+            status = status_answer(analysis, reads, named=named)
             if status is not None:
                 status.notice = "\n".join(n for n in (notice, status.notice) if n) or None
                 return status
@@ -207,6 +210,17 @@ class Ratsbot:
         if audience.public_only:
             self._drop_non_public(answer)
         return answer
+
+    def _paper_named(
+        self, question: str, narrowed: bool, analysis: QuestionAnalysis
+    ) -> list[str] | None:
+        """The papers a status question names, by number or by title; None for other questions."""
+        if narrowed or not is_status_question(question):
+            return None
+        if analysis.references:
+            return []
+        by_title = paper_named(question, self.store)
+        return [by_title] if by_title else None
 
     def _figure_first(self, answer: Answer, question: QuestionAnalysis) -> None:
         """ "Wie viele Stellen …?": the figure of the quoted sentence, named first.

@@ -12,6 +12,7 @@ from bot.knowledge.answers import (
     SearchPassages,
     figures_answer,
     is_status_question,
+    paper_named,
     status_answer,
     status_for,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "is_decision_question",
     "is_status_question",
     "outcome_text",
+    "paper_named",
     "render_figures",
     "render_status",
     "status_answer",

@@ -15,7 +15,7 @@ passages the caller may see, never by a search of its own making.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.answer import Answer, Quote, Source, source_from_view
@@ -32,6 +32,7 @@ from index.store import (
     load_chunks,
     oparl_numbers,
     paper_status,
+    paper_titles,
     papers_by_title,
     papers_for_documents,
     publicly_known_numbers,
@@ -51,7 +52,8 @@ class KnowledgeReads:
 
 
 _STATUS_CUE = re.compile(
-    r"\b(?:stand\s+(?:der|des|von|beim?|zur?)|status|sachstand|wo\s+steht|wie\s+steht|"
+    r"^\W*stand\b|\b(?:stand\s+(?:der|des|von|beim?|zur?)|status|sachstand|wo\s+steht|wie\s+steht|"
+    r"wo\s+liegt\b.*\b(?:jetzt|derzeit|aktuell|gerade|inzwischen)|was\s+ist\s+aus\b.*\bgeworden|what\s+happened\s+to|"
     r"where\s+does|what\s+(?:is|was)\s+the\s+(?:state|status)|beratungsfolge|"
     r"was\s+(?:wurde|hat\s+(?:der|die|das)\s+\w+)\s+.*beschlossen|wie\s+wurde\s+.*entschieden|"
     r"what\s+did\s+the\s+\w+\s+decide|what\s+was\s+decided)\b",
@@ -83,9 +85,13 @@ def status_for(store: Store, number: str, audience: Audience) -> PaperStatus:
 
 
 def status_answer(
-    question: str | QuestionAnalysis, reads: KnowledgeReads, language: str | None = None
+    question: str | QuestionAnalysis,
+    reads: KnowledgeReads,
+    language: str | None = None,
+    named: Sequence[str] = (),
 ) -> Answer | None:
-    """The paths of the paper the question names, or of the papers its topic finds.
+    """The paths of the papers the question names (by number, or ``named`` by title), or
+    of the papers its topic finds.
 
     ``question``: its text (analysed here with ``language``) or its analysis.
     """
@@ -93,7 +99,7 @@ def status_answer(
     if not is_status_question(analysis.text):
         return None
     lang = analysis.language
-    numbers = list(dict.fromkeys(analysis.references))
+    numbers = list(dict.fromkeys([*analysis.references, *named]))
     if numbers:
         statuses = [st for n in numbers if (st := status_for(reads.store, n, reads.audience)).found]
     else:
@@ -118,13 +124,21 @@ def _statuses_by_topic(question: str, reads: KnowledgeReads, lang: str) -> list[
 def papers_found(
     reads: KnowledgeReads, chunk_ids: list[int], topic: list[str], limit: int = MAX_PAPERS
 ) -> list[PaperStatus]:
-    """Papers whose title names the topic, then the papers of the passages found for it,
-    each with its known steps (as the reader may learn them)."""
+    """Papers whose title names the whole topic, then the papers of the passages found
+    for it, then papers whose title names a part of it, each with its known steps (as
+    the reader may learn them).
+
+    A title sharing one word with the question ("Digitalisierung") is weak evidence
+    in an archive of many papers; the passages retrieval found weigh more."""
     views = load_chunks(reads.store, chunk_ids)
     doc_ids = [views[c].document_id for c in chunk_ids if c in views]
     titled = papers_by_title(reads.store, topic)
+    whole = len(set(topic))
+    named = [n for n, k in titled if k == whole]
+    partly = [n for n, k in titled if k < whole]
+    found = papers_for_documents(reads.store, doc_ids)
     statuses: list[PaperStatus] = []
-    for n in dict.fromkeys([*titled, *papers_for_documents(reads.store, doc_ids)]):
+    for n in dict.fromkeys([*named, *found, *partly]):
         st = status_for(reads.store, n, reads.audience)
         if st.found and st.steps:
             statuses.append(st)
@@ -135,13 +149,37 @@ def papers_found(
 
 _QUESTION_WORDS = re.compile(
     r"\b(?:was|wie|wo|ist|sind|der|die|das|des|stand|status|sachstand|steht|what|is|the|of|"
-    r"where|does|stand|state|wurde|beschlossen|zum|zur|von|vom)\b",
+    r"where|does|stand|state|wurde|beschlossen|zum|zur|von|vom|beim|bei|im|in|am|liegt|jetzt|"
+    r"derzeit|aktuell|aktuelle|gerade|inzwischen|geworden|aus|happened|to|current)\b",
     re.I,
 )
 
 
 def _topic_words(question: str) -> list[str]:
     return tokenize(_QUESTION_WORDS.sub(" ", question))
+
+
+NAMED_TITLE_SHARE = 0.5  # a question naming a paper holds at least this share of its title
+
+
+def paper_named(question: str, store: Store) -> str | None:
+    """The one paper a status question names by its title: "Stand Masterplan Digitale
+    Verwaltung?" names "Masterplan Digitale Verwaltung – Arbeiten 4.0".
+
+    Every topic word (two at least) stands in the title, and they make at least half
+    of it: "Stand der E-Akte in Karlsruhe?" names a project, not the paper "Sachstand
+    zur Einführung der E-Akte in der Stadtverwaltung Karlsruhe", and is answered
+    from what the passages say about it."""
+    topic = set(_topic_words(question))
+    if len(topic) < 2:
+        return None
+    named = []
+    for number, title in paper_titles(store).items():
+        words = set(tokenize(title))
+        wordy = sum(1 for w in words if not w.isdigit())  # "Arbeiten 4.0": one word, not three
+        if topic <= words and len(topic) >= NAMED_TITLE_SHARE * wordy:
+            named.append(number)
+    return named[0] if len(named) == 1 else None
 
 
 def figures_answer(

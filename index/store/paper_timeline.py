@@ -295,11 +295,8 @@ def papers_for_documents(store: Store, doc_ids: list[int]) -> list[str]:
     return out
 
 
-def papers_by_title(store: Store, words: list[str]) -> list[str]:
-    """Papers whose title holds one of these (stemmed) words, best overlap first."""
-    if not words:
-        return []
-    wanted = set(words)
+def paper_titles(store: Store) -> dict[str, str]:
+    """Every known paper number with its title (from its own document, else OParl)."""
     titles: dict[str, str] = {}
     with store.session() as s:
         for number, title in s.execute(
@@ -311,5 +308,14 @@ def papers_by_title(store: Store, words: list[str]) -> list[str]:
         for reference, name in s.execute(select(OParlPaper.reference, OParlPaper.name)):
             if reference and name:
                 titles.setdefault(reference, name)
-    scored = [(len(wanted & set(tokenize(t))), n) for n, t in titles.items()]
-    return [n for score, n in sorted(scored, key=lambda x: (-x[0], x[1])) if score > 0]
+    return titles
+
+
+def papers_by_title(store: Store, words: list[str]) -> list[tuple[str, int]]:
+    """Papers whose title holds one of these (stemmed) words, with how many of them it
+    holds, best overlap first."""
+    if not words:
+        return []
+    wanted = set(words)
+    scored = [(len(wanted & set(tokenize(t))), n) for n, t in paper_titles(store).items()]
+    return [(n, score) for score, n in sorted(scored, key=lambda x: (-x[0], x[1])) if score > 0]

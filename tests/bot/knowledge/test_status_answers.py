@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import figures_answer, is_status_question, status_answer
+from bot.knowledge import figures_answer, is_status_question, paper_named, status_answer
 from bot.service import Ratsbot
 from index.facts.figures import wanted_kind
 
@@ -17,6 +17,10 @@ from index.facts.figures import wanted_kind
         "Wie ist der Stand der E-Akte?",
         "Where does paper 18828-20 stand?",
         "Was wurde zum Masterplan beschlossen?",
+        "Stand Masterplan Digitale Verwaltung?",
+        "Wo liegt der Masterplan jetzt?",
+        "Was ist aus dem Memorandum geworden?",
+        "What happened to the master plan?",
     ],
 )
 def test_status_questions_are_recognised(question: str) -> None:
@@ -62,3 +66,23 @@ def test_staffing_question_gives_the_figure_then_its_quote(bot: Ratsbot) -> None
     assert ans.quotes[0].speaker == "Herr Vogeler (CDU-Fraktion)"
     cost = figures_answer("How much does it cost per year?", bot.knowledge_reads())
     assert cost is not None and cost.notice.startswith("3 Mio. Euro pro Jahr")
+
+
+@pytest.mark.parametrize(
+    ("question", "paper"),
+    [
+        ("Stand Masterplan Digitale Verwaltung?", "18828-20"),
+        ("Was ist der Stand beim Masterplan Digitale Verwaltung?", "18828-20"),
+        ("Stand Masterplan?", None),  # one word names no paper: the topic search answers
+        ("Wie ist der Stand der E-Akte?", None),
+        ("Wie ist der Stand der Digitalisierung der Verwaltung in Dortmund?", None),
+    ],
+)
+def test_a_paper_is_named_by_most_of_its_title(bot: Ratsbot, question: str, paper: str) -> None:
+    assert paper_named(question, bot.store) == paper
+
+
+def test_status_question_naming_a_title_gets_the_papers_path(bot: Ratsbot) -> None:
+    ans = bot.ask("Stand Masterplan Digitale Verwaltung?")
+    assert not ans.abstained and "18828-20" in (ans.notice or "")
+    assert ans.quotes[-1].text.startswith("Der Rat der Stadt überweist")
