@@ -133,7 +133,7 @@ def _quote_scores(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    groups = [g for g in result.term_groups if not g <= SAYING]
+    groups = _spelled_groups(result)
     # rare terms ("Planstellen") weigh more than the words every passage shares
     weights = [
         min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
@@ -166,6 +166,15 @@ def _quote_scores(
     )
     score = z + lex_w * lex + w["prior"] * prior + typed + voiced - asker
     return np.asarray(score + w["answers"] * answers)
+
+
+def _spelled_groups(result: SearchResult) -> list[frozenset[str]]:
+    """The question's terms as the corpus spells them, as coverage counts them: "downlods"
+    is "download", so the sentence with the downloads is the one that holds it."""
+    groups = [g for g in result.term_groups if not g <= SAYING]
+    if result.lexical is None:
+        return groups
+    return [result.lexical.spelled(g) for g in groups]
 
 
 def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | None]) -> list[int]:
