@@ -29,7 +29,14 @@ from bot.answer.cues import (
 )
 from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Citation, Quote, Source
-from bot.answer.units import Span, is_question, quote_unit, restates, unit_text
+from bot.answer.units import (
+    Span,
+    is_question,
+    quote_unit,
+    restates,
+    unit_text,
+    with_wanted_kind,
+)
 from index.facts import find_references
 from index.query import speaker_keys, tokenize
 from index.retrieval import SearchResult, held
@@ -95,8 +102,10 @@ def choose_quotes(
         return []
     cands = scored.cands
     answers = answers_after_echo(result.question, views, sources, cands)
+    wanted = answer_type(result.question)
     units = [
-        _unit(views[sources[c.source].chunk_id], c, a) for c, a in zip(cands, answers, strict=True)
+        _unit(views[sources[c.source].chunk_id], c, a, wanted)
+        for c, a in zip(cands, answers, strict=True)
     ]  # once per sentence
     weights = np.array([a[0] if a else 0.0 for a in answers])
     score = _quote_scores(result, views, sources, scored, weights)
@@ -108,11 +117,17 @@ def choose_quotes(
     ]
 
 
-def _unit(view: ChunkView, cand: Candidate, answers: tuple[float, int] | None) -> list[Span] | None:
+def _unit(
+    view: ChunkView, cand: Candidate, answers: tuple[float, int] | None, wanted: str | None
+) -> list[Span] | None:
     unit = quote_unit(view.text, view.sentences, cand.start, cand.end)
-    if answers is None or unit is None:
+    if unit is None:
+        return None
+    if answers is not None:
+        return complete_answer(view.text, view.sentences, unit, answers[1])
+    if wanted is None:
         return unit
-    return complete_answer(view.text, view.sentences, unit, answers[1])
+    return with_wanted_kind(view.text, view.sentences, unit, lambda t: has_type(t, wanted))
 
 
 def _quote_scores(

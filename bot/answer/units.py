@@ -12,7 +12,9 @@ unit:
 * a list item takes its lead-in, joined with " … " when other items stand
   between them;
 * a sentence opening with a back-reference takes the sentence before it, and a
-  following sentence opening with one ("Die Kosten hierfür …") joins it.
+  following sentence opening with one ("Die Kosten hierfür …") joins it;
+* a topic sentence without what the question asks for (a number, a date, a
+  state) takes the later sentence of its paragraph that has it.
 
 Every part stays verbatim; only " … " marks a gap.
 """
@@ -20,7 +22,7 @@ Every part stays verbatim; only " … " marks a gap.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from index.query import tokenize
 
@@ -101,6 +103,30 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
     if nxt < len(sentences) and _continues(text[slice(*sentences[nxt])]):
         spans[-1] = (spans[-1][0], sentences[nxt][1])
     return _merge_adjacent(text, spans)
+
+
+def with_wanted_kind(
+    text: str, sentences: Sequence[Span], unit: list[Span], has_kind: Callable[[str], bool]
+) -> list[Span]:
+    """A topic sentence with the sentence of its paragraph that holds what was asked.
+
+    "Wie ist der Stand der Urbanen Datenplattform?" is best matched by the sentence
+    that names it ("Der zentrale Sammelort … soll die künftige Urbane Datenplattform
+    sein."); where it stands comes two sentences later ("Hierfür wird aktuell ein
+    technisches Konzept erarbeitet …"). A unit without the asked-for kind (a number,
+    a date, a state) takes the first later sentence of the same paragraph that has
+    it, within ``UNIT_CHARS`` and before any question, joined with " … "."""
+    if any(has_kind(text[a:b]) for a, b in unit):
+        return unit
+    start, end = unit[0][0], unit[-1][1]
+    for a, b in sentences:
+        if a < end:
+            continue
+        if b - start > UNIT_CHARS or "\n\n" in text[end:a] or is_question(text[a:b]):
+            break
+        if has_kind(text[a:b]):
+            return _merge_adjacent(text, [*unit, (a, b)])
+    return unit
 
 
 def _continues(sentence: str) -> bool:

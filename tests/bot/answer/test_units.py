@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.answer.units import announces, is_list_item, quote_unit, unit_text
+from bot.answer.cues import has_type
+from bot.answer.units import announces, is_list_item, quote_unit, unit_text, with_wanted_kind
 from tests.bot.answer.passages import sentences as split_lines
 
 STATEMENT = (
@@ -107,3 +108,37 @@ def test_a_restated_question_is_never_a_quote() -> None:
     assert _restates(set(), "2. Wie viele Dienststellen nutzen die E-Akte bereits?")
     assert _restates(set(), "1. in welcher Form digitale Systeme eingeführt werden.")
     assert not _restates(set(), "1. Die E-Akte wird in 36 Dienststellen genutzt.")
+
+
+PLATFORM = (
+    "Urbane Datenplattform | Der zentrale Sammelort für Daten soll die künftige Urbane "
+    "Datenplattform sein. Sie ermöglicht es Datenlieferanten, ihre Daten zu teilen. "
+    "Hierfür wird aktuell ein technisches Konzept erarbeitet und verprobt. "
+    "Zusammen mit der Stadt Freiburg wird die Architektur entworfen.\n\n"
+    "Derzeit laufen weitere Projekte."
+)
+
+
+def _typed(text: str, needle: str, kind: str) -> str:
+    sentences = split_lines(text)
+    start, end = next((a, b) for a, b in sentences if needle in text[a:b])
+    unit = quote_unit(text, sentences, start, end)
+    assert unit is not None
+    return unit_text(text, with_wanted_kind(text, sentences, unit, lambda t: has_type(t, kind)))
+
+
+def test_a_topic_sentence_takes_the_sentence_of_its_paragraph_that_answers() -> None:
+    quote = _typed(PLATFORM, "zentrale Sammelort", "status")
+    assert quote.startswith("Urbane Datenplattform | Der zentrale Sammelort")
+    assert quote.endswith(
+        " … Hierfür wird aktuell ein technisches Konzept erarbeitet und verprobt."
+    )
+    assert "Datenlieferanten" not in quote  # the sentence between is left out
+
+
+def test_a_unit_that_holds_the_kind_or_whose_paragraph_lacks_it_stays() -> None:
+    assert _typed(PLATFORM, "Derzeit laufen", "status") == "Derzeit laufen weitere Projekte."
+    # the next paragraph is another matter: "Derzeit" there does not complete the platform
+    assert _typed(PLATFORM, "Zusammen mit", "status").startswith("Zusammen mit")
+    assert _typed(PLATFORM, "Zusammen mit", "status").endswith("entworfen.")
+    assert _typed(PLATFORM, "zentrale Sammelort", "number").endswith("Urbane Datenplattform sein.")
