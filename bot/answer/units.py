@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from index.query import tokenize
 
 UNIT_CHARS = 420  # an announced passage is quoted up to about this length
+KIND_LOOKAHEAD = 3  # sentences after a topic sentence that may say what was asked
 RESTATEMENT_SHARE = 0.6  # a question-like sentence holding this share of its terms restates it
 PART_SHARE = 0.8  # a question sentence whose own terms are this much the question's is part of it
 PART_MIN_TERMS = 3
@@ -114,18 +115,19 @@ def with_wanted_kind(
     that names it ("Der zentrale Sammelort … soll die künftige Urbane Datenplattform
     sein."); where it stands comes two sentences later ("Hierfür wird aktuell ein
     technisches Konzept erarbeitet …"). A unit without the asked-for kind (a number,
-    a date, a state) takes the first later sentence of the same paragraph that has
-    it, within ``UNIT_CHARS`` and before any question, joined with " … "."""
+    a date, a state) takes the first of the next ``KIND_LOOKAHEAD`` sentences of the
+    same paragraph that has it, before any question, if the quote stays within
+    ``UNIT_CHARS``; joined with " … "."""
     if any(has_kind(text[a:b]) for a, b in unit):
         return unit
-    start, end = unit[0][0], unit[-1][1]
-    for a, b in sentences:
-        if a < end:
-            continue
-        if b - start > UNIT_CHARS or "\n\n" in text[end:a] or is_question(text[a:b]):
+    end = unit[-1][1]
+    quoted = sum(b - a for a, b in unit)
+    following = [(a, b) for a, b in sentences if a >= end][:KIND_LOOKAHEAD]
+    for a, b in following:
+        if "\n\n" in text[end:a] or is_question(text[a:b]):
             break
         if has_kind(text[a:b]):
-            return _merge_adjacent(text, [*unit, (a, b)])
+            return _merge_adjacent(text, [*unit, (a, b)]) if quoted + b - a <= UNIT_CHARS else unit
     return unit
 
 
