@@ -153,8 +153,8 @@ def restates(asked: set[str], sentence: str) -> bool:
     if echoes(asked, sentence):
         return True
     shared = len(asked & said)
-    if len(said) >= COPY_MIN_TERMS and min(shared / len(asked), shared / len(said)) >= PART_SHARE:
-        return True  # the question copied ("Wir bitten um Mitteilung der Ergebnisse …")
+    if len(said) >= COPY_MIN_TERMS and shared / len(said) >= PART_SHARE:
+        return True  # the question, or one of its sentences, copied ("Wir bitten um …")
     covers = shared / len(asked) >= RESTATEMENT_SHARE
     return covers and is_list_item(sentence) and shared / len(said) >= RESTATEMENT_SHARE
 

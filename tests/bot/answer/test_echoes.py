@@ -181,3 +181,9 @@ def test_a_long_sentence_made_of_the_questions_words_copies_it() -> None:
     # a short answer in the question's words still answers it
     decided = set(tokenize("Wurde das Memorandum zur Digitalisierung im Rat beschlossen?"))
     assert not restates(decided, "Der Rat hat das Memorandum zur Digitalisierung beschlossen.")
+    # one sentence of a question asked in two is as much a copy as the whole
+    two = set(
+        tokenize(question + " Welche Schlussfolgerungen zieht die Verwaltung daraus für den Umbau?")
+    )
+    assert restates(two, copied + "an Fahrzeugen in den zu sanierenden Straßen.")
+    assert not restates(two, "Die Verwaltung zieht daraus den Schluss, 4.000 Fahrzeuge umzuleiten.")
