@@ -21,15 +21,7 @@ import re
 from collections.abc import Sequence
 
 from bot.answer.model import Source
-from bot.answer.units import (
-    PART_MIN_TERMS,
-    RESTATEMENT_SHARE,
-    Span,
-    copies,
-    echoes,
-    is_list_item,
-    is_question,
-)
+from bot.answer.units import Span, echoes, is_list_item, is_question
 from index.query import tokenize
 from index.store import ChunkView
 
@@ -50,27 +42,16 @@ def answer_positions(
     start of the answer it belongs to."""
     found: dict[int, tuple[float, int]] = {}
     for i, (a, b) in enumerate(sentences):
-        if not (echoes(asked, text[a:b]) or copies(asked, text[a:b])):
+        if not echoes(asked, text[a:b]) or i + 1 >= len(sentences):
             continue
-        j = i + 1  # a restatement may run on: "… nahelegt:" / "Das Denkmal … geduldet?"
-        while j < len(sentences) and _goes_on(asked, text[slice(*sentences[j])]):
-            j += 1
-        if j >= len(sentences):
-            continue
-        weight, opening = 1.0, sentences[j][0]
-        for c, d in sentences[j : j + ANSWER_SENTENCES]:
+        weight, opening = 1.0, sentences[i + 1][0]
+        for c, d in sentences[i + 1 : i + 1 + ANSWER_SENTENCES]:
             if is_question(text[c:d]):
                 break  # the next question begins: this one had no answer here
             if weight > found.get(c, (0.0, 0))[0]:
                 found[c] = (weight, opening)
             weight *= SECOND_SENTENCE_SHARE
     return found
-
-
-def _goes_on(asked: set[str], sentence: str) -> bool:
-    """Whether a sentence after a restatement is still the question: mostly its words."""
-    said = set(tokenize(sentence))
-    return len(said) >= PART_MIN_TERMS and len(asked & said) / len(said) >= RESTATEMENT_SHARE
 
 
 def is_heading(text: str, start: int, end: int, title: str | None) -> bool:

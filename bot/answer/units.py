@@ -150,21 +150,13 @@ def restates(asked: set[str], sentence: str) -> bool:
     said = set(tokenize(sentence))
     if not asked or not said:
         return False
-    if echoes(asked, sentence) or copies(asked, sentence):
+    if echoes(asked, sentence):
         return True
     shared = len(asked & said)
+    if len(said) >= COPY_MIN_TERMS and shared / len(said) >= PART_SHARE:
+        return True  # the question, or one of its sentences, copied ("Wir bitten um …")
     covers = shared / len(asked) >= RESTATEMENT_SHARE
     return covers and is_list_item(sentence) and shared / len(said) >= RESTATEMENT_SHARE
-
-
-def copies(asked: set[str], sentence: str) -> bool:
-    """Whether the sentence is the question, or one of its sentences, copied: a long
-    sentence made of the question's words ("Wir bitten um Mitteilung der Ergebnisse …",
-    "11. Schließt sich die Stadtverwaltung der Auffassung an, dass …")."""
-    said = set(tokenize(sentence))
-    if len(said) < COPY_MIN_TERMS or not asked:
-        return False
-    return len(asked & said) / len(said) >= PART_SHARE
 
 
 def echoes(asked: set[str], sentence: str) -> bool:

@@ -57,26 +57,6 @@ def test_the_answer_to_another_question_gets_no_credit() -> None:
     assert found[first] == (1.0, first) and found[second][0] < 1.0 and found[second][1] == first
 
 
-def test_an_answer_opens_after_a_restatement_copied_in_two_sentences() -> None:
-    text = (
-        "11. Schließt sich die Stadtverwaltung der Auffassung an, dass die Kenntnis der "
-        "Kriegsverbrechen der Division eine Konsequenz nahelegt:\n"
-        "Das Gefallenendenkmal der 1936 aufgestellten Division wird in einer öffentlichen "
-        "Grünanlage nicht länger geduldet.\n\n"
-        "Das Denkmal ist als Kulturdenkmal eingestuft. Eine Entfernung ist nicht möglich."
-    )
-    question = (  # as the pairs cut a long question
-        "Schließt sich die Stadtverwaltung der Auffassung an, dass die Kenntnis der "
-        "Kriegsverbrechen der Division eine Konsequenz nahelegt: Das Gefallenendenkmal der "
-        "1936 aufgestellten Division wird in einer öffentlichen Grünanlage nicht…"
-    )
-    spans = sentences(text)
-    found = answer_positions(set(tokenize(question)), text, spans)
-    opening = text.index("Das Denkmal ist")
-    assert found[opening] == (1.0, opening)
-    assert all(a >= opening for a in found)  # the restatement's own sentences answer nothing
-
-
 def test_a_short_answer_is_quoted_with_the_sentence_that_explains_it() -> None:
     text = (
         "3) Liegen Bodenbelastungen vor?\n\nEs liegen Bodenbelastungen vor. "
