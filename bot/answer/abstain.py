@@ -50,6 +50,7 @@ class Evidence:
     missing_subject: tuple[str, ...] = ()  # specific question words the corpus never uses
     top_covers_all: bool = False  # every content word of the question is in the top passage
     rare_absent: str | None = None  # the question's most specific word, in no top passage
+    rare_apart: str | None = None  # its two most specific words, in no top passage together
 
     def as_dict(self) -> dict[str, float | str | bool | list[str] | None]:
         return {
@@ -59,6 +60,7 @@ class Evidence:
             "missing_subject": list(self.missing_subject),
             "top_covers_all": self.top_covers_all,
             "rare_absent": self.rare_absent,
+            "rare_apart": self.rare_apart,
         }
 
 
@@ -87,7 +89,7 @@ class AbstainModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def abstain(self, ev: Evidence) -> bool:
-        if ev.missing_subject or ev.rare_absent:
+        if ev.missing_subject or ev.rare_absent or ev.rare_apart:
             return True
         if ev.top_covers_all:
             return False
@@ -145,6 +147,45 @@ def absent_rare_term(
     Entwicklung des kommunalen Wärmeplans in Grötzingen?" over papers that never
     name Grötzingen near a Wärmeplan is not answered from a Wärmeplan elsewhere.
     """
+    specific = _rarest_first(terms, lexicon, pieces)
+    if not specific:
+        return None
+    own, rarest = specific[0]
+    held = _held_stems(sources, lexicon.vocabulary)
+    return None if _holds(held, own, rarest) else rarest.word
+
+
+PAIR_MIN_TERMS = 3  # from this many specific words, the two rarest must meet in one passage
+
+
+def rare_pair_apart(
+    terms: Sequence[SubjectTerm],
+    lexicon: Lexicon,
+    sources: Sequence[Source],
+    pieces: Callable[[str], int | None],
+) -> str | None:
+    """The question's two most specific words when no top passage holds both.
+
+    A long question joins its subject from several specific words ("unbeschrankte
+    Bahnübergänge für Radfahrer in Durlach"); with many documents loaded each of
+    them stands somewhere, and a passage with one of them is about something else.
+    The passage that answers names its two rarest together."""
+    specific = _rarest_first(terms, lexicon, pieces)
+    if len(specific) < PAIR_MIN_TERMS:
+        return None
+    (own_a, a), (own_b, b) = specific[:2]
+    for src in sources[:RARE_SOURCES]:
+        held = set(tokenize(_context(src), lexicon.vocabulary))
+        if _holds(held, own_a, a) and _holds(held, own_b, b):
+            return None
+    return f"{a.word} + {b.word}"
+
+
+def _rarest_first(
+    terms: Sequence[SubjectTerm], lexicon: Lexicon, pieces: Callable[[str], int | None]
+) -> list[tuple[set[str], SubjectTerm]]:
+    """The specific words the corpus uses as written (or as a compound's head), that the
+    model's vocabulary cuts into pieces, rarest first, with their corpus stems."""
     vocabulary = lexicon.vocabulary
     specific = []
     for term in terms:
@@ -152,13 +193,16 @@ def absent_rare_term(
         count = pieces(term.word[:1].upper() + term.word[1:]) if own and term.specific else None
         if count is not None and count > GENERAL_PIECES:
             specific.append((max(lexicon.idf(t) for t in own), own, term))
-    if not specific:
-        return None
-    _idf, own, rarest = max(specific, key=lambda found: found[0])
-    held = {t for src in sources[:RARE_SOURCES] for t in tokenize(_context(src), vocabulary)}
-    if rarest.stems & held or any(t.startswith(s) for s in own for t in held):
-        return None
-    return rarest.word
+    specific.sort(key=lambda found: -found[0])
+    return [(own, term) for _idf, own, term in specific]
+
+
+def _held_stems(sources: Sequence[Source], vocabulary: frozenset[str]) -> set[str]:
+    return {t for src in sources[:RARE_SOURCES] for t in tokenize(_context(src), vocabulary)}
+
+
+def _holds(held: set[str], own: set[str], term: SubjectTerm) -> bool:
+    return bool(term.stems & held) or any(t.startswith(s) for s in own for t in held)
 
 
 def _context(src: Source) -> str:

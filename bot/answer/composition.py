@@ -21,6 +21,7 @@ from bot.answer.abstain import (
     AbstainModel,
     Evidence,
     absent_rare_term,
+    rare_pair_apart,
     sparse_cosine,
     subject_evidence,
 )
@@ -153,4 +154,5 @@ def evidence_for(
     terms = subject_terms(result.question, result.language, vocabulary)
     absent, covered = subject_evidence(terms, vocabulary, sources)
     rare = absent_rare_term(terms, result.lexical, sources, embedder.word_pieces)
-    return Evidence(result.language, sent_sparse, coverage, absent, covered, rare)
+    apart = rare_pair_apart(terms, result.lexical, sources, embedder.word_pieces)
+    return Evidence(result.language, sent_sparse, coverage, absent, covered, rare, apart)
