@@ -29,6 +29,7 @@ however low its similarity scores.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -159,26 +160,42 @@ PAIR_MIN_TERMS = 3  # from this many specific words, the two rarest must meet in
 
 
 def rare_pair_apart(
+    question: str,
     terms: Sequence[SubjectTerm],
     lexicon: Lexicon,
     sources: Sequence[Source],
     pieces: Callable[[str], int | None],
 ) -> str | None:
-    """The question's two most specific words when no top passage holds both.
+    """The question's two most specific words of one sentence when no top passage
+    holds both.
 
     A long question joins its subject from several specific words ("unbeschrankte
     Bahnübergänge für Radfahrer in Durlach"); with many documents loaded each of
     them stands somewhere, and a passage with one of them is about something else.
-    The passage that answers names its two rarest together."""
+    The passage that answers names the two rarest together, if one sentence of the
+    question asks them together (a question in two parts may be answered in two)."""
     specific = _rarest_first(terms, lexicon, pieces)
     if len(specific) < PAIR_MIN_TERMS:
         return None
-    (own_a, a), (own_b, b) = specific[:2]
+    own_a, a = specific[0]
+    together = [
+        (own, t) for own, t in specific[1:] if _one_sentence_names(question, a.word, t.word)
+    ]
+    if not together:
+        return None
+    own_b, b = together[0]
     for src in sources[:RARE_SOURCES]:
         held = set(tokenize(_context(src), lexicon.vocabulary))
         if _holds(held, own_a, a) and _holds(held, own_b, b):
             return None
     return f"{a.word} + {b.word}"
+
+
+def _one_sentence_names(question: str, first: str, second: str) -> bool:
+    return any(first in part and second in part for part in _QUESTION_PARTS.split(question))
+
+
+_QUESTION_PARTS = re.compile(r"(?<=[?.!])\s+")
 
 
 def _rarest_first(

@@ -154,5 +154,5 @@ def evidence_for(
     terms = subject_terms(result.question, result.language, vocabulary)
     absent, covered = subject_evidence(terms, vocabulary, sources)
     rare = absent_rare_term(terms, result.lexical, sources, embedder.word_pieces)
-    apart = rare_pair_apart(terms, result.lexical, sources, embedder.word_pieces)
+    apart = rare_pair_apart(result.question, terms, result.lexical, sources, embedder.word_pieces)
     return Evidence(result.language, sent_sparse, coverage, absent, covered, rare, apart)

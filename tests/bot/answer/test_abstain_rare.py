@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answer.abstain import AbstainModel, Evidence, absent_rare_term
+from bot.answer.abstain import AbstainModel, Evidence, absent_rare_term, rare_pair_apart
 from bot.answer.model import Citation, Source
 from index.query import SubjectTerm, subject_terms, tokenize
 from index.retrieval import Lexicon
@@ -75,3 +75,28 @@ def test_a_word_the_corpus_writes_only_inside_compounds_is_asked_for_too() -> No
     assert absent_rare_term(terms, corpus, elsewhere, pieces) == "Gewerbesteuer"
     held = [_source("Das Gewerbesteueraufkommen stieg in Dortmund.")]
     assert absent_rare_term(terms, corpus, held, pieces) is None
+
+
+def test_the_two_rarest_words_of_a_long_question_must_meet_in_one_passage() -> None:
+    texts = [
+        "Es gibt unbeschrankte Bahnübergänge an der Albtalbahn.",
+        "In Durlach werden Radwege gebaut.",
+        "Die Radwege in Karlsruhe werden saniert.",
+        "Der Bahnhof hat neue Gleise.",
+    ]
+    corpus = Corpus(texts)
+    pieces = {"Bahnübergänge": 3, "Durlach": 3, "Radwege": 2}.get
+
+    def apart(question: str, top: list[str]) -> str | None:
+        terms = subject_terms(question, "de", corpus.vocabulary)
+        return rare_pair_apart(question, terms, corpus, [_source(t) for t in top], pieces)
+
+    one = "Wie viele Bahnübergänge und Radwege gibt es in Durlach?"
+    # each word stands somewhere, but no passage speaks of Bahnübergänge in Durlach
+    assert apart(one, texts[:2]) == "Bahnübergänge + Durlach"
+    assert apart(one, ["In Durlach gibt es zwei Bahnübergänge.", texts[2]]) is None
+    # asked in two sentences, the words may be answered in two passages
+    two = "Wie viele Bahnübergänge gibt es? Welche Radwege werden in Durlach gebaut?"
+    assert apart(two, texts[:2]) is None
+    assert apart("Bahnübergänge in Durlach?", texts[:2]) is None  # two words: too few to ask
+    assert AbstainModel().abstain(Evidence("de", 0.9, 1.0, rare_apart="Bahnübergänge + Durlach"))
