@@ -31,7 +31,9 @@ from bot.answer.echoes import answers_after_echo, complete_answer, is_heading
 from bot.answer.model import Citation, Quote, Source
 from bot.answer.units import (
     Span,
+    announces,
     is_question,
+    merge_adjacent,
     quote_unit,
     restates,
     unit_text,
@@ -111,10 +113,41 @@ def choose_quotes(
     score = _quote_scores(result, views, sources, scored, weights)
     score[_unquotable(result.question, views, sources, scored, units)] = -np.inf
     chosen = _pick(score, scored, units)
+    groups = _spelled_groups(result)
+    for i in chosen:
+        units[i] = _with_announced_match(i, views, sources, scored, units, groups)
     return [
         _quote(views[sources[cands[i].source].chunk_id], cands[i], units[i] or [], sources)
         for i in chosen
     ]
+
+
+def _with_announced_match(
+    i: int,
+    views: dict[int, ChunkView],
+    sources: list[Source],
+    scored: ScoredSentences,
+    units: list[list[Span] | None],
+    groups: list[frozenset[str]],
+) -> list[Span] | None:
+    """An announcement whose announced text runs on past the quote ("Diese teilen sich
+    auf die Dienststellen wie folgt auf:" before a table of 40 rows) takes the later
+    line of its passage that holds the most of the question's terms the quote lacks
+    ("Sozial- und Jugendbehörde 32"), joined with " … "."""
+    unit, cand = units[i], scored.cands[i]
+    if not unit or not announces(scored.texts[i]):
+        return unit
+    text = views[sources[cand.source].chunk_id].text
+    quoted = set(tokenize(unit_text(text, unit)))
+    lacking = [g for g in groups if not held(g, quoted)]
+    best, best_found = None, 0
+    for j, other in enumerate(scored.cands):
+        if other.source != cand.source or other.start < unit[-1][1]:
+            continue
+        found = sum(1 for g in lacking if held(g, set(tokenize(scored.texts[j]))))
+        if found > best_found:
+            best, best_found = (other.start, other.end), found
+    return unit if best is None else merge_adjacent(text, [*unit, best])
 
 
 def _unit(

@@ -103,7 +103,7 @@ def quote_unit(text: str, sentences: Sequence[Span], start: int, end: int) -> li
     nxt = index + 1
     if nxt < len(sentences) and _continues(text[slice(*sentences[nxt])]):
         spans[-1] = (spans[-1][0], sentences[nxt][1])
-    return _merge_adjacent(text, spans)
+    return merge_adjacent(text, spans)
 
 
 def with_wanted_kind(
@@ -127,7 +127,7 @@ def with_wanted_kind(
         if "\n\n" in text[end:a] or is_question(text[a:b]):
             break
         if has_kind(text[a:b]):
-            return _merge_adjacent(text, [*unit, (a, b)]) if quoted + b - a <= UNIT_CHARS else unit
+            return merge_adjacent(text, [*unit, (a, b)]) if quoted + b - a <= UNIT_CHARS else unit
     return unit
 
 
@@ -214,7 +214,7 @@ def _lead_in(text: str, sentences: Sequence[Span], index: int) -> int | None:
     return None
 
 
-def _merge_adjacent(text: str, spans: list[Span]) -> list[Span]:
+def merge_adjacent(text: str, spans: list[Span]) -> list[Span]:
     """Join spans that only whitespace separates: one verbatim quote, no " … "."""
     merged = [spans[0]]
     for a, b in spans[1:]:

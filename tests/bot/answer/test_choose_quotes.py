@@ -134,3 +134,34 @@ def test_a_compound_holds_its_last_part_in_quote_choice_too() -> None:
     general = "Digitale Modelle der Stadt sind ein etabliertes Werkzeug der Privatwirtschaft."
     current = "Realisiert sind Planungszwillinge für größere Bauvorhaben in der Nordstadt."
     assert _choose("Welche Zwillinge gibt es?", [general, current]) == [current]
+
+
+def test_an_announced_table_is_quoted_with_the_row_asked_for() -> None:
+    lead = (
+        "Insgesamt sind 262 Faxnummern gelistet, die sich wie folgt auf die Dienststellen "
+        "verteilen:"
+    )
+    offices = ["Amt für Stadtentwicklung", "Bürgerdienste Nord", "Gartenbauamt", "Hauptamt"]
+    offices += ["Kämmerei und Steueramt", "Liegenschaftsamt", "Ordnungsamt", "Personalamt"]
+    offices += ["Stadtplanungsamt", "Tiefbauamt", "Umweltamt", "Vermessungsamt"]
+    rows = [f"{name} Dienststelle {i + 3}" for i, name in enumerate(offices)]
+    rows.append("Sozial- und Jugendbehörde 32")
+    sentences = [lead, *rows]
+    text = "\n".join(sentences)
+    spans, start = [], 0
+    for s in sentences:
+        spans.append([start, start + len(s)])
+        start += len(s) + 1
+    view = replace(
+        _view(), text=text, sentences=spans, spans=[VoiceSpan(0, len(text), 1, None, None)]
+    )
+    question = "Wie viele Faxnummern hat die Sozial- und Jugendbehörde?"
+    result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
+    sources = make_sources(result, {1: view}, 5)
+    dense = np.zeros(len(spans), np.float32)
+    dense[0] = 1.0  # the lead-in is the sentence most like the question
+    cands = [Candidate(0, a, b) for a, b in spans]
+    scored = ScoredSentences(cands, sentences, dense, [None] * len(spans))
+    quotes = [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+    assert quotes[0].startswith(lead) and quotes[0].endswith(" … Sozial- und Jugendbehörde 32")
+    assert "Vermessungsamt" not in quotes[0]  # the rows between are left out
