@@ -135,9 +135,11 @@ def _with_announced_match(
     line of its passage that holds the most of the question's terms the quote lacks
     ("Sozial- und Jugendbehörde 32"), joined with " … "."""
     unit, cand = units[i], scored.cands[i]
-    if not unit or not announces(scored.texts[i]):
+    if not unit:
         return unit
     text = views[sources[cand.source].chunk_id].text
+    if not announces(scored.texts[i]) and not announces(text[slice(*unit[-1])]):
+        return unit  # neither announces, nor ends in an announcement ("Diese teilen sich …:")
     quoted = set(tokenize(unit_text(text, unit)))
     lacking = [g for g in groups if not held(g, quoted)]
     best, best_found = None, 0

@@ -136,17 +136,20 @@ def test_a_compound_holds_its_last_part_in_quote_choice_too() -> None:
     assert _choose("Welche Zwillinge gibt es?", [general, current]) == [current]
 
 
-def test_an_announced_table_is_quoted_with_the_row_asked_for() -> None:
-    lead = (
-        "Insgesamt sind 262 Faxnummern gelistet, die sich wie folgt auf die Dienststellen "
-        "verteilen:"
-    )
+@pytest.mark.parametrize(
+    "leads",
+    [
+        ["Insgesamt sind 262 Faxnummern gelistet, die sich wie folgt auf die Ämter verteilen:"],
+        ["Insgesamt sind 262 Faxnummern gelistet.", "Diese teilen sich wie folgt auf:"],
+    ],
+)
+def test_an_announced_table_is_quoted_with_the_row_asked_for(leads: list[str]) -> None:
     offices = ["Amt für Stadtentwicklung", "Bürgerdienste Nord", "Gartenbauamt", "Hauptamt"]
     offices += ["Kämmerei und Steueramt", "Liegenschaftsamt", "Ordnungsamt", "Personalamt"]
     offices += ["Stadtplanungsamt", "Tiefbauamt", "Umweltamt", "Vermessungsamt"]
     rows = [f"{name} Dienststelle {i + 3}" for i, name in enumerate(offices)]
     rows.append("Sozial- und Jugendbehörde 32")
-    sentences = [lead, *rows]
+    sentences = [*leads, *rows]
     text = "\n".join(sentences)
     spans, start = [], 0
     for s in sentences:
@@ -163,5 +166,5 @@ def test_an_announced_table_is_quoted_with_the_row_asked_for() -> None:
     cands = [Candidate(0, a, b) for a, b in spans]
     scored = ScoredSentences(cands, sentences, dense, [None] * len(spans))
     quotes = [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
-    assert quotes[0].startswith(lead) and quotes[0].endswith(" … Sozial- und Jugendbehörde 32")
+    assert quotes[0].startswith(leads[0]) and quotes[0].endswith(" … Sozial- und Jugendbehörde 32")
     assert "Vermessungsamt" not in quotes[0]  # the rows between are left out
