@@ -33,6 +33,7 @@ from bot.answer.units import (
     Span,
     announces,
     is_question,
+    is_request,
     merge_adjacent,
     quote_unit,
     restates,
@@ -260,15 +261,15 @@ def _unquotable(
 ) -> list[int]:
     """Sentences that are never a quote: an announcement of something the passage
     does not hold, a restatement of the question (a Stellungnahme repeats the
-    numbered question before it answers), a heading, and any question unless
-    the question is about what was asked."""
+    numbered question before it answers), a heading, and any question or request
+    ("Bitte … auflisten") unless the question is about what was asked."""
     asked = set(tokenize(question))
     questions_answer = about_asking(question)
     never = []
     for i, (cand, t, unit) in enumerate(zip(scored.cands, scored.texts, units, strict=True)):
         v = views[sources[cand.source].chunk_id]
         heading = is_heading(v.text, cand.start, cand.end, v.title)
-        asking = is_question(t) and not questions_answer
+        asking = (is_question(t) or is_request(t)) and not questions_answer
         if unit is None or restates(asked, t) or heading or asking:
             never.append(i)
     return never

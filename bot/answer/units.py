@@ -174,6 +174,16 @@ def echoes(asked: set[str], sentence: str) -> bool:
     )
 
 
+_REQUEST = re.compile(r"^[\W\d]*(?:bitte|wir\s+bitten|ich\s+bitte|please)\b", re.I)
+
+
+def is_request(sentence: str) -> bool:
+    """Whether the sentence asks for something to be done or listed ("Bitte je nach
+    Gesellschaft einzeln aufschlüsseln", "Wir bitten um Mitteilung …"): an Anfrage's
+    instruction, restated or not, never its answer."""
+    return bool(_REQUEST.match(sentence))
+
+
 def is_question(sentence: str) -> bool:
     """Whether the sentence ends in a question mark (behind closing quotes or marks)."""
     return sentence.rstrip(' "“”»«)*').endswith("?")

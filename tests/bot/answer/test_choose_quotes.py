@@ -168,3 +168,10 @@ def test_an_announced_table_is_quoted_with_the_row_asked_for(leads: list[str]) -
     quotes = [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
     assert quotes[0].startswith(leads[0]) and quotes[0].endswith(" … Sozial- und Jugendbehörde 32")
     assert "Vermessungsamt" not in quotes[0]  # the rows between are left out
+
+
+def test_a_request_is_never_the_answer_unless_the_asking_is_asked_for() -> None:
+    request = "(Bitte je nach Gesellschaft die Quote einzeln aufschlüsseln)"
+    answer = "Die Quote liegt in den Gesellschaften bei 5 Prozent."
+    assert _choose("Wie hoch ist die Quote in den Gesellschaften?", [request, answer]) == [answer]
+    assert request in _choose("Was wollte die Fraktion zur Quote wissen?", [request, answer])
