@@ -16,15 +16,14 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from bot.answer import Answer, Quote, compose
+from bot.answer import Answer, compose
 from bot.audience import Audience
 from bot.knowledge import (
     KnowledgeReads,
     decision_answer,
-    figure_line,
+    figure_first,
     is_decision_question,
-    is_status_question,
-    paper_named,
+    papers_named,
     status_answer,
     status_for,
 )
@@ -41,7 +40,7 @@ from index.ingest import (
     ingest_paths,
     open_store,
 )
-from index.query import QuestionAnalysis, analyse
+from index.query import analyse
 from index.retrieval import (
     CheckReport,
     Filters,
@@ -187,7 +186,7 @@ class Ratsbot:
         narrowed = filters is not None and any(
             (filters.gremium, filters.date_from, filters.date_to, filters.drucksache)
         )
-        named = self._paper_named(question, narrowed, analysis)
+        named = None if narrowed else papers_named(question, analysis, self.store)
         if named is not None:
             # "Was ist der Stand der Drucksache 18828-20?": the paper's path, each step cited
             # (built from public documents only, whoever asks)
@@ -206,41 +205,12 @@ class Ratsbot:
             answer = decision_answer(analysis, reads, hits, filters.gremium) or answer
         answer.notice = "\n".join(n for n in (notice, answer.notice) if n) or None
         if not answer.abstained and analysis.figure_question:
-            self._figure_first(answer, analysis)
+            chunk_ids = {src.chunk_id for src in answer.sources}
+            found = self.figures(None, analysis.figure_kind or None, chunk_ids=chunk_ids)
+            figure_first(answer, found.figures)
         if audience.public_only:
             self._drop_non_public(answer)
         return answer
-
-    def _paper_named(
-        self, question: str, narrowed: bool, analysis: QuestionAnalysis
-    ) -> list[str] | None:
-        """The papers a status question names, by number or by title; None for other questions."""
-        if narrowed or not is_status_question(question):
-            return None
-        if analysis.references:
-            return []
-        by_title = paper_named(question, self.store)
-        return [by_title] if by_title else None
-
-    def _figure_first(self, answer: Answer, question: QuestionAnalysis) -> None:
-        """ "Wie viele Stellen …?": the figure of the quoted sentence, named first.
-
-        Only figures extracted from the very sentences quoted are shown, so the
-        figure line can never say more than the quotes below it.
-        """
-        chunk_ids = {src.chunk_id for src in answer.sources}
-        figures = self.figures(None, question.figure_kind or None, chunk_ids=chunk_ids).figures
-        lines: list[str] = []
-        lead: list[Quote] = []
-        for q in answer.quotes:
-            mine = [f for f in figures if f.citation.text and f.citation.text in q.text]
-            if mine:
-                lines += [figure_line(f) for f in mine[:2]]
-                lead.append(q)
-        if not lines:
-            return
-        answer.quotes = lead + [q for q in answer.quotes if q not in lead]
-        answer.notice = "\n".join(n for n in (answer.notice, *dict.fromkeys(lines)) if n)
 
     def _drop_non_public(self, answer: Answer) -> None:
         """Last line of defence behind the retrieval filter: never show a non-public source."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 from bot.knowledge.answers import (
     KnowledgeReads,
     SearchPassages,
+    figure_first,
     figures_answer,
     is_status_question,
     paper_named,
+    papers_named,
     status_answer,
     status_for,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "SearchPassages",
     "current_state",
     "decision_answer",
+    "figure_first",
     "figure_line",
     "figure_value",
     "figures_answer",
@@ -40,6 +43,7 @@ __all__ = [
     "is_status_question",
     "outcome_text",
     "paper_named",
+    "papers_named",
     "render_figures",
     "render_status",
     "status_answer",

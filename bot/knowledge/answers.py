@@ -159,6 +159,38 @@ def _topic_words(question: str) -> list[str]:
     return tokenize(_QUESTION_WORDS.sub(" ", question))
 
 
+def papers_named(question: str, analysis: QuestionAnalysis, store: Store) -> list[str] | None:
+    """The papers a status question names: ``[]`` when it names them by number (the
+    analysis holds them), the one its title names, or None (not a status question, or
+    no paper named: the passages answer)."""
+    if not is_status_question(question):
+        return None
+    if analysis.references:
+        return []
+    by_title = paper_named(question, store)
+    return [by_title] if by_title else None
+
+
+def figure_first(answer: Answer, found: Sequence[FigureItem]) -> None:
+    """ "Wie viele Stellen …?": the figure of the quoted sentence, named first.
+
+    ``found`` are the figures of the answer's sources; only those extracted from the
+    very sentences quoted are shown, so the figure line can never say more than the
+    quotes below it.
+    """
+    lines: list[str] = []
+    lead: list[Quote] = []
+    for q in answer.quotes:
+        mine = [f for f in found if f.citation.text and f.citation.text in q.text]
+        if mine:
+            lines += [figure_line(f) for f in mine[:2]]
+            lead.append(q)
+    if not lines:
+        return
+    answer.quotes = lead + [q for q in answer.quotes if q not in lead]
+    answer.notice = "\n".join(n for n in (answer.notice, *dict.fromkeys(lines)) if n)
+
+
 NAMED_TITLE_SHARE = 0.5  # a question naming a paper holds at least this share of its title
 
 
