@@ -19,11 +19,12 @@ The weights are fitted by logistic regression on ``bench/calibration.jsonl``
 questions) with ``python -m bench.calibrate_abstention``, which prints the
 constants below. Embedders without a sparse head fall back to lexical coverage.
 
-Three word rules come before the model (index/query/subject.py says why): a
-question whose specific subject the corpus never mentions is refused, and so is
-one whose most specific word (``absent_rare_term``) stands in none of the top
-passages; one whose every content word stands in the top passage is answered,
-however low its similarity scores.
+Word rules come before the model (index/query/subject.py says why): a question
+whose specific subject the corpus never mentions is refused, and so is one whose
+most specific word (``absent_rare_term``) stands in none of the top passages, or
+whose two most specific words of one sentence stand in no top passage together
+(``rare_pair_apart``); one whose every content word stands in the top passage is
+answered, however low its similarity scores.
 """
 
 from __future__ import annotations
