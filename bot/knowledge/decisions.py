@@ -44,8 +44,14 @@ MAX_PAPERS = 2
 MAX_STEPS = 3
 
 
+# "Was passierte mit dem Antrag …?", "Was wurde aus der Vorlage …?": a paper's outcome
+_PAPER = r"\w*(?:antr[aä]g|vorlage|drucksache|anfrage|motion|proposal|paper)\w*"
+_BEFELL = r"(?:passiert\w*|geschah\w*|geworden|was\s+wurde\s+aus|happened)"
+_OUTCOME_OF_PAPER = re.compile(rf"\b{_BEFELL}\b.*\b{_PAPER}|\b{_PAPER}\b.*\b{_BEFELL}\b", re.I)
+
+
 def is_decision_question(question: str) -> bool:
-    return bool(_DECISION_CUE.search(question))
+    return bool(_DECISION_CUE.search(question) or _OUTCOME_OF_PAPER.search(question))
 
 
 def decision_answer(

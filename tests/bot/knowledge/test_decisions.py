@@ -51,3 +51,24 @@ def test_votes_and_recommendations_are_decisions() -> None:
 def test_other_questions_are_not_decision_questions() -> None:
     assert not is_decision_question("Wer ist Vorsitzender des Personalrats?")
     assert not is_decision_question("Wie viele Planstellen gibt es?")
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("Was passierte mit dem Antrag zum Memorandum im Ausschuss?", True),
+        ("Was wurde aus den Haushaltsanträgen zur Digitalisierung?", True),
+        ("Was ist aus der Vorlage geworden?", True),
+        ("What happened to the motion?", True),
+        ("Was passiert mit den Daten?", False),  # no paper: what the passages say
+        ("Wie viele Anfragen gab es?", False),
+    ],
+)
+def test_a_papers_outcome_asked_for_is_a_decision_question(question: str, decision: bool) -> None:
+    assert is_decision_question(question) is decision
+
+
+def test_what_became_of_a_motion_in_the_committee_is_its_committee_decision(bot: Ratsbot) -> None:
+    ans = bot.ask("Was passierte mit dem Antrag zum Memorandum im Ausschuss?")
+    assert not ans.abstained
+    assert any("überweist der Ausschuss" in q.text for q in ans.quotes)
