@@ -32,7 +32,7 @@ from index.store import (
     load_chunks,
     oparl_numbers,
     paper_status,
-    paper_titles,
+    paper_title_words,
     papers_by_title,
     papers_for_documents,
     publicly_known_numbers,
@@ -206,8 +206,7 @@ def paper_named(question: str, store: Store) -> str | None:
     if len(topic) < 2:
         return None
     named = []
-    for number, title in paper_titles(store).items():
-        words = set(tokenize(title))
+    for number, words in paper_title_words(store).items():
         wordy = sum(1 for w in words if not w.isdigit())  # "Arbeiten 4.0": one word, not three
         if topic <= words and len(topic) >= NAMED_TITLE_SHARE * wordy:
             named.append(number)

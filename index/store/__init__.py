@@ -83,7 +83,7 @@ from index.store.paper_timeline import (
     Step,
     oparl_numbers,
     paper_status,
-    paper_titles,
+    paper_title_words,
     papers_by_title,
     papers_for_documents,
 )
@@ -210,7 +210,7 @@ __all__ = [
     "oparl_source_hashes",
     "paper_context",
     "paper_status",
-    "paper_titles",
+    "paper_title_words",
     "papers_by_title",
     "papers_for_documents",
     "pending_documents",
