@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -77,6 +78,11 @@ class ScoredSentences:
     sparse: list[SparseVec | None]
     topic: np.ndarray | None = None  # cosine with the question without the speaker it names
 
+    @cached_property
+    def words(self) -> list[set[str]]:
+        """Each sentence's search terms (word overlap reads them more than once)."""
+        return [set(tokenize(t)) for t in self.texts]
+
 
 def citation_for(view: ChunkView, rel_start: int, rel_end: int) -> tuple[Citation, str | None]:
     """The citation and speaker of the text at ``view.text[rel_start:rel_end]``."""
@@ -111,10 +117,10 @@ def choose_quotes(
         for c, a in zip(cands, answers, strict=True)
     ]  # once per sentence
     weights = np.array([a[0] if a else 0.0 for a in answers])
-    score = _quote_scores(result, views, sources, scored, weights)
+    groups = _spelled_groups(result)
+    score = _quote_scores(result, views, sources, scored, weights, groups, wanted)
     score[_unquotable(result.question, views, sources, scored, units)] = -np.inf
     chosen = _pick(score, scored, units)
-    groups = _spelled_groups(result)
     for i in chosen:
         units[i] = _with_announced_match(i, views, sources, scored, units, groups)
     return [
@@ -147,7 +153,7 @@ def _with_announced_match(
     for j, other in enumerate(scored.cands):
         if other.source != cand.source or other.start < unit[-1][1]:
             continue
-        found = sum(1 for g in lacking if held(g, set(tokenize(scored.texts[j]))))
+        found = sum(1 for g in lacking if held(g, scored.words[j]))
         if found > best_found:
             best, best_found = (other.start, other.end), found
     return unit if best is None else merge_adjacent(text, [*unit, best])
@@ -172,9 +178,12 @@ def _quote_scores(
     sources: list[Source],
     scored: ScoredSentences,
     answers: np.ndarray,
+    groups: list[frozenset[str]],
+    wanted: str | None,
 ) -> np.ndarray:
     """Each candidate sentence's quote score (weights in QUOTE_WEIGHTS); ``answers``
-    marks the sentences after the document's own restatement of the question."""
+    marks the sentences after the document's own restatement of the question,
+    ``groups`` are its terms as the corpus spells them, ``wanted`` its answer type."""
     cands, texts = scored.cands, scored.texts
     dense = scored.dense if scored.topic is None else scored.topic
     w = QUOTE_WEIGHTS
@@ -184,21 +193,17 @@ def _quote_scores(
         z = z + w["sparse"] * _standardise(
             np.array([sparse_cosine(q, sv) if sv is not None else 0.0 for sv in scored.sparse])
         )
-    groups = _spelled_groups(result)
     # rare terms ("Planstellen") weigh more than the words every passage shares
     weights = [
         min(result.lexical.idf(t) for t in g) if result.lexical is not None else 1.0 for g in groups
     ]
     lex = np.array(
         [
-            _overlap(
-                groups, weights, set(tokenize(t)) | _speaker_tokens(views[sources[si].chunk_id], a)
-            )
-            for (si, a, _b), t in zip(cands, texts, strict=True)
+            _overlap(groups, weights, said | _speaker_tokens(views[sources[si].chunk_id], a))
+            for (si, a, _b), said in zip(cands, scored.words, strict=True)
         ]
     )
     prior = np.array([1.0 / (1 + si) for si, _a, _b in cands])
-    wanted = answer_type(result.question)
     typed = np.array([w["typed"] if wanted and has_type(t, wanted) else 0.0 for t in texts])
     lex_w = w["lex_de"] if result.language == "de" else w["lex_en"]
     named = result.analysis.named

@@ -55,22 +55,25 @@ def test_the_named_factions_speaker_label_counts_for_an_english_question() -> No
     assert quotes[0] == "Er schlägt vor, den Antrag zu überweisen."
 
 
-def _choose(question: str, sentences: list[str]) -> list[str]:
-    """Quotes among ``sentences`` of one passage, every sentence vector tied."""
-    text = " ".join(sentences)
+def _choose(
+    question: str, sentences: list[str], sep: str = " ", first_likest: bool = False
+) -> list[str]:
+    """Quotes among ``sentences`` of one passage (joined by ``sep``), every sentence
+    vector tied, or the first one the likest to the question."""
+    text = sep.join(sentences)
     spans, start = [], 0
     for s in sentences:
         spans.append([start, start + len(s)])
-        start += len(s) + 1
+        start += len(s) + len(sep)
     view = replace(
         _view(), text=text, sentences=spans, spans=[VoiceSpan(0, len(text), 1, None, None)]
     )
     result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
     sources = make_sources(result, {1: view}, 5)
     cands = [Candidate(0, a, b) for a, b in spans]
-    scored = ScoredSentences(
-        cands, sentences, np.zeros(len(spans), np.float32), [None] * len(spans)
-    )
+    dense = np.zeros(len(spans), np.float32)
+    dense[0] = 1.0 if first_likest else 0.0
+    scored = ScoredSentences(cands, sentences, dense, [None] * len(spans))
     return [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
 
 
@@ -149,23 +152,9 @@ def test_an_announced_table_is_quoted_with_the_row_asked_for(leads: list[str]) -
     offices += ["Stadtplanungsamt", "Tiefbauamt", "Umweltamt", "Vermessungsamt"]
     rows = [f"{name} Dienststelle {i + 3}" for i, name in enumerate(offices)]
     rows.append("Sozial- und Jugendbehörde 32")
-    sentences = [*leads, *rows]
-    text = "\n".join(sentences)
-    spans, start = [], 0
-    for s in sentences:
-        spans.append([start, start + len(s)])
-        start += len(s) + 1
-    view = replace(
-        _view(), text=text, sentences=spans, spans=[VoiceSpan(0, len(text), 1, None, None)]
-    )
     question = "Wie viele Faxnummern hat die Sozial- und Jugendbehörde?"
-    result = SearchResult(analyse(question, "de"), [Hit(1, 1.0)], [], {})
-    sources = make_sources(result, {1: view}, 5)
-    dense = np.zeros(len(spans), np.float32)
-    dense[0] = 1.0  # the lead-in is the sentence most like the question
-    cands = [Candidate(0, a, b) for a, b in spans]
-    scored = ScoredSentences(cands, sentences, dense, [None] * len(spans))
-    quotes = [q.text for q in choose_quotes(result, {1: view}, sources, scored)]
+    # the lead-in is the sentence most like the question
+    quotes = _choose(question, [*leads, *rows], sep="\n", first_likest=True)
     assert quotes[0].startswith(leads[0]) and quotes[0].endswith(" … Sozial- und Jugendbehörde 32")
     assert "Vermessungsamt" not in quotes[0]  # the rows between are left out
 
