@@ -53,13 +53,21 @@ def _server(url: str | None, work: Path):  # type: ignore[no-untyped-def]
     return "postgresql+psycopg://" + srv.get_uri().split("://", 1)[1], srv
 
 
-def _database(admin: str, name: str) -> str:
+def build_memory_mb(n_chunks: int) -> int:
+    return max(1024, n_chunks * 3 // 1000)
+
+
+def _database(admin: str, name: str, n_chunks: int) -> str:
+    """A new database, sized as an operator would set it for ``n_chunks`` passages:
+    index builds get room for the whole HNSW graph (~2.5 KB a passage)."""
     import sqlalchemy as sa
 
+    build_mb = build_memory_mb(n_chunks)
     eng = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
     with eng.connect() as c:
         c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        c.execute(sa.text(f"ALTER DATABASE \"{name}\" SET maintenance_work_mem = '{build_mb}MB'"))
     eng.dispose()
     head, sep, query = admin.partition("?")
     url = head.rsplit("/", 1)[0] + "/" + name + sep + query
@@ -109,10 +117,11 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="ratsbot-pgvector-bench-"))
     admin, srv = _server(url, work)
     try:
-        db = _database(admin, "ratsbot_bench")
+        db = _database(admin, "ratsbot_bench", n_chunks)
         store = Store(db)
         emb = get_embedder(EMBEDDER)
         res: dict = {"chunks": n_chunks, "machine": machine(), "code": code_version()}
+        res["build_mb"] = build_memory_mb(n_chunks)
         t = time.perf_counter()
         vectors, _ids, _gremien = write_corpus(store, n_chunks, emb.info.key)
         res["generate_s"] = round(time.perf_counter() - t, 1)

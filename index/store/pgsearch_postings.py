@@ -56,6 +56,24 @@ def write_postings(s: Session, chunk_ids: list[int]) -> None:
     s.execute(WRITE_POSTINGS, {"ids": chunk_ids})
 
 
+BUILD_MEMORY = "1GB"
+
+
+def raise_build_memory(s: Session) -> None:
+    """At least ``BUILD_MEMORY`` for this transaction's index builds, never less than
+    the server or database is set to: an HNSW graph that outgrows it is built on disk,
+    many times slower (about 2.5 KB a 384-d passage, so 1M passages want ~3 GB, which
+    an operator sets with ``ALTER DATABASE … SET maintenance_work_mem``)."""
+    s.execute(
+        text(
+            "SELECT set_config('maintenance_work_mem', CASE WHEN "
+            "pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(:m) "
+            "THEN :m ELSE current_setting('maintenance_work_mem') END, true)"
+        ),
+        {"m": BUILD_MEMORY},
+    )
+
+
 def ensure_postings(s: Session) -> bool:
     """Tables made before the postings get them: filled from every passage, then
     indexed (one build), and the removal trigger that keeps them. True when made."""
@@ -63,7 +81,7 @@ def ensure_postings(s: Session) -> bool:
         return False
     s.execute(text(POSTINGS_TABLE))
     s.execute(text(_FROM_PASSAGES))
-    s.execute(text("SELECT set_config('maintenance_work_mem', '1GB', true)"))
+    raise_build_memory(s)
     s.execute(text(POSTINGS_INDEX))
     s.execute(text(REMOVED_FUNCTION))
     s.execute(text("ANALYZE pg_postings"))

@@ -150,7 +150,7 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
         # the rows of an existing corpus first, then the HNSW graphs: one index build
         # is many times faster than inserting row by row into the graph
         sync_search(s, full=True)
-        s.execute(text("SELECT set_config('maintenance_work_mem', '1GB', true)"))
+        postings.raise_build_memory(s)
         for stmt in [*_hnsw(), *FILTER_INDEXES.values(), postings.POSTINGS_INDEX]:
             s.execute(text(stmt))
         s.execute(text(f"ANALYZE {TABLES}"))  # estimates of filtered rows
