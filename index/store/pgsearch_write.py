@@ -33,13 +33,21 @@ from index.errors import IndexStoreError
 from index.query import memo_tokenizer
 from index.store import pgsearch_postings as postings
 from index.store.hashing import text_hash
+from index.store.pgsearch_indexes import (
+    COUNT_DF,
+    FILTER_INDEXES,
+    INLINE_VECTOR,
+    PASSAGE_INDEXES,
+    filter_indexes,
+    hnsw_indexes,
+)
 
 PG_SEARCH_STATE = "pg_search"  # state row: {"dim": .., "sparse_dim": ..}
 BM25_DIMS = 1_000_000_000  # sparsevec width of the BM25 rows: term ids stay below it
 BM25_K1, BM25_B = 1.2, 0.75  # bm25s's defaults, as the embedded index
 SYNC_BATCH = 2_000
-HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64  # pgvector's defaults
 _LOCK = 7_303_241_001  # advisory lock: one process creates the tables
+BULK_FILL = "ratsbot.bulk_fill"  # set in a first fill's transaction: df counted at its end
 
 
 def _ddl(dim: int) -> list[str]:
@@ -64,16 +72,16 @@ def _ddl(dim: int) -> list[str]:
             chunk_id integer NOT NULL REFERENCES pg_passages(chunk_id) ON DELETE CASCADE,
             document_id integer NOT NULL, public boolean NOT NULL,
             gremium text, meeting_date date, embedding vector({dim}) NOT NULL)""",
-        "CREATE INDEX IF NOT EXISTS pg_passages_document ON pg_passages (document_id)",
-        "CREATE INDEX IF NOT EXISTS pg_passages_lexemes ON pg_passages USING gin (lexemes)",
-        """CREATE INDEX IF NOT EXISTS pg_passages_todo ON pg_passages (chunk_id)
-            WHERE NOT vectors_done""",
-        "CREATE INDEX IF NOT EXISTS pg_sentences_chunk ON pg_sentences (chunk_id)",
-        # document frequencies and corpus length follow every insert and delete
-        """CREATE OR REPLACE FUNCTION pg_search_added() RETURNS trigger LANGUAGE plpgsql AS $$
+        # document frequencies and corpus length follow every insert and delete; a
+        # first fill counts the frequencies once at its end (BULK_FILL): updating the
+        # same pg_terms rows once per batch in one transaction grows their version
+        # chains, and the fill with them, quadratically
+        f"""CREATE OR REPLACE FUNCTION pg_search_added() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          UPDATE pg_terms t SET df = t.df + n.c FROM (SELECT unnest(term_ids) AS id,
-            count(*) AS c FROM added GROUP BY 1 ORDER BY 1) n WHERE t.id = n.id;
+          IF coalesce(current_setting('{BULK_FILL}', true), '') <> 'on' THEN
+            UPDATE pg_terms t SET df = t.df + n.c FROM (SELECT unnest(term_ids) AS id,
+              count(*) AS c FROM added GROUP BY 1 ORDER BY 1) n WHERE t.id = n.id;
+          END IF;
           UPDATE pg_search_totals SET passages = passages + (SELECT count(*) FROM added),
             length = length + (SELECT coalesce(sum(length), 0) FROM added);
           RETURN NULL;
@@ -89,34 +97,6 @@ def _ddl(dim: int) -> list[str]:
     ]
 
 
-# B-trees: the exact scan of a selective filter, and the planner's estimate of its rows
-FILTER_INDEXES = {
-    f"{t}_{name}": f"CREATE INDEX IF NOT EXISTS {t}_{name} ON {t} ({cols})"
-    for t in ("pg_passages", "pg_sentences")
-    for name, cols in (("gremium", "gremium, meeting_date"), ("date", "meeting_date"))
-}
-# MAIN keeps the vector in the (> 2 kB) row: an exact scan 1.5 µs a row, not 7.9 (TOAST)
-INLINE_VECTOR = "ALTER TABLE pg_passages ALTER COLUMN embedding SET STORAGE MAIN"
-
-
-def _filter_indexes(s: Session) -> None:
-    """What older tables lack, checked first (a replica's start takes no lock)."""
-    for name, stmt in FILTER_INDEXES.items():
-        if s.execute(text("SELECT to_regclass(:n) IS NULL"), {"n": name}).scalar():
-            s.execute(text(stmt))
-    column = "attrelid = 'pg_passages'::regclass AND attname = 'embedding'"
-    if s.execute(text(f"SELECT attstorage FROM pg_attribute WHERE {column}")).scalar() != "m":
-        s.execute(text(INLINE_VECTOR))
-
-
-def _hnsw() -> list[str]:
-    return [
-        f"""CREATE INDEX IF NOT EXISTS {t}_embedding ON {t} USING hnsw (embedding
-            vector_ip_ops) WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"""
-        for t in ("pg_passages", "pg_sentences")
-    ]
-
-
 TABLES = "pg_sentences, pg_postings, pg_passages, pg_terms, pg_search_totals"
 DROP = f"DROP TABLE IF EXISTS {TABLES} CASCADE"
 
@@ -128,31 +108,28 @@ def search_tables_exist(s: Session) -> bool:
     return s.execute(text("SELECT to_regclass('pg_passages') IS NOT NULL")).scalar() is True
 
 
-def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
+def create_search_tables(s: Session, dim: int, sparse_dim: int, *, bulk: bool = True) -> bool:
     """Create the tables (and the ``vector`` extension) for vectors of ``dim``.
 
     Tables made for another dimension or sparse width are dropped first (another
     embedder: its passages are all rewritten). New tables are filled from the store
-    before their HNSW indexes are built. Returns True when tables were made.
+    before their indexes are built. ``bulk=False`` fills them as later ingests write,
+    indexes first and frequencies counted batch by batch (bench/pgfill.py compares
+    the two). Returns True when tables were made.
     """
     if s.get_bind().dialect.name != "postgresql":
         raise IndexStoreError("RATSBOT_SEARCH=postgres needs a PostgreSQL DATABASE_URL")
     s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
     want = {"dim": dim, "sparse_dim": sparse_dim}
     if search_tables_exist(s) and _config(s) == want:
-        _filter_indexes(s)
+        filter_indexes(s)
         postings.ensure_postings(s)
         return False
     try:
         s.execute(text(DROP))
         for stmt in [*_ddl(dim), INLINE_VECTOR]:
             s.execute(text(stmt))
-        # the rows of an existing corpus first, then the HNSW graphs: one index build
-        # is many times faster than inserting row by row into the graph
-        sync_search(s, full=True)
-        postings.raise_build_memory(s)
-        for stmt in [*_hnsw(), *FILTER_INDEXES.values(), postings.POSTINGS_INDEX]:
-            s.execute(text(stmt))
+        _fill_new_tables(s, bulk)
         s.execute(text(f"ANALYZE {TABLES}"))  # estimates of filtered rows
     except Exception as e:
         raise IndexStoreError(
@@ -161,6 +138,24 @@ def create_search_tables(s: Session, dim: int, sparse_dim: int) -> bool:
         ) from e
     _set_config(s, want)
     return True
+
+
+def _fill_new_tables(s: Session, bulk: bool) -> None:
+    """The rows of an existing corpus first, then the indexes and HNSW graphs: one
+    index build is many times faster than inserting row by row into the graph."""
+    if bulk:
+        s.execute(text("SELECT set_config(:k, 'on', true)"), {"k": BULK_FILL})
+    else:
+        for stmt in PASSAGE_INDEXES:
+            s.execute(text(stmt))
+    sync_search(s, full=True)
+    if bulk:
+        s.execute(text("SELECT set_config(:k, 'off', true)"), {"k": BULK_FILL})
+        s.execute(text(COUNT_DF))
+    postings.raise_build_memory(s)
+    indexes = [*PASSAGE_INDEXES, *hnsw_indexes(), *FILTER_INDEXES.values()]
+    for stmt in [*indexes, postings.POSTINGS_INDEX]:
+        s.execute(text(stmt))
 
 
 def _config(s: Session) -> dict | None:
