@@ -38,6 +38,7 @@ from index.store.pgsearch_indexes import (
     FILTER_INDEXES,
     INLINE_VECTOR,
     PASSAGE_INDEXES,
+    SPARSE_INDEX,
     filter_indexes,
     hnsw_indexes,
 )
@@ -154,7 +155,7 @@ def _fill_new_tables(s: Session, bulk: bool) -> None:
         s.execute(text(COUNT_DF))
     postings.raise_build_memory(s)
     indexes = [*PASSAGE_INDEXES, *hnsw_indexes(), *FILTER_INDEXES.values()]
-    for stmt in [*indexes, postings.POSTINGS_INDEX]:
+    for stmt in [*indexes, *SPARSE_INDEX.values(), postings.POSTINGS_INDEX]:
         s.execute(text(stmt))
 
 

