@@ -1,8 +1,9 @@
 """The indexes of the PostgreSQL search tables, and when each is built.
 
 A first fill writes every passage row before any index exists, then builds each
-index once (HNSW graphs, B-trees, GIN): growing them batch by batch during the
-fill costs many times more. Later ingests write into the indexed tables.
+index once (HNSW graphs, B-trees, GIN): an HNSW graph grown row by row costs many
+times its one build, and the B-trees and GIN cost more too (bench/pgfill.py).
+Later ingests write into the indexed tables.
 """
 
 from __future__ import annotations
