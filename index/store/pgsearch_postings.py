@@ -22,6 +22,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from index.store.pgsearch_indexes import raise_build_memory
+
 POSTINGS_TABLE = """CREATE TABLE IF NOT EXISTS pg_postings (
     term_id integer NOT NULL, chunk_id integer NOT NULL, weight real NOT NULL,
     document_id integer NOT NULL, public boolean NOT NULL, gremium text, meeting_date date)"""
@@ -54,24 +56,6 @@ WRITE_POSTINGS = text(_FROM_PASSAGES + " WHERE p.chunk_id = ANY(CAST(:ids AS int
 def write_postings(s: Session, chunk_ids: list[int]) -> None:
     """Postings of these just-written passages, from their BM25 rows (same transaction)."""
     s.execute(WRITE_POSTINGS, {"ids": chunk_ids})
-
-
-BUILD_MEMORY = "1GB"
-
-
-def raise_build_memory(s: Session) -> None:
-    """At least ``BUILD_MEMORY`` for this transaction's index builds, never less than
-    the server or database is set to: an HNSW graph that outgrows it is built on disk,
-    many times slower (about 2.5 KB a 384-d passage, so 1M passages want ~3 GB, which
-    an operator sets with ``ALTER DATABASE … SET maintenance_work_mem``)."""
-    s.execute(
-        text(
-            "SELECT set_config('maintenance_work_mem', CASE WHEN "
-            "pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(:m) "
-            "THEN :m ELSE current_setting('maintenance_work_mem') END, true)"
-        ),
-        {"m": BUILD_MEMORY},
-    )
 
 
 def ensure_postings(s: Session) -> bool:

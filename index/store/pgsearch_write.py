@@ -41,6 +41,7 @@ from index.store.pgsearch_indexes import (
     SPARSE_INDEX,
     filter_indexes,
     hnsw_indexes,
+    raise_build_memory,
 )
 
 PG_SEARCH_STATE = "pg_search"  # state row: {"dim": .., "sparse_dim": ..}
@@ -153,7 +154,7 @@ def _fill_new_tables(s: Session, bulk: bool) -> None:
     if bulk:
         s.execute(text("SELECT set_config(:k, 'off', true)"), {"k": BULK_FILL})
         s.execute(text(COUNT_DF))
-    postings.raise_build_memory(s)
+    raise_build_memory(s)
     indexes = [*PASSAGE_INDEXES, *hnsw_indexes(), *FILTER_INDEXES.values()]
     for stmt in [*indexes, *SPARSE_INDEX.values(), postings.POSTINGS_INDEX]:
         s.execute(text(stmt))

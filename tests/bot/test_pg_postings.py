@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from bot.settings import Settings
 from index.retrieval.lexical import lucene_idf
 from index.store import PassageFilter, Store, bump_generation, delete_documents, pg_reads
-from index.store import pgsearch_postings as postings
+from index.store.pgsearch_indexes import raise_build_memory
 from index.store.pgsearch_write import BM25_DIMS, create_search_tables, sparse_literal
 from tests.support.bots import MakeBot
 
@@ -138,11 +138,11 @@ def test_index_builds_get_at_least_the_build_memory_never_less_than_configured(
     try:
         with store.session() as s:
             s.execute(sa.text("SET LOCAL maintenance_work_mem = '64MB'"))
-            postings.raise_build_memory(s)
+            raise_build_memory(s)
             assert s.execute(sa.text(mem)).scalar() == 1024**3
         with store.session() as s:
             s.execute(sa.text("SET LOCAL maintenance_work_mem = '3GB'"))
-            postings.raise_build_memory(s)
+            raise_build_memory(s)
             assert s.execute(sa.text(mem)).scalar() == 3 * 1024**3
     finally:
         store.close()
