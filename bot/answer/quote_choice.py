@@ -39,6 +39,7 @@ from bot.answer.units import (
     quote_unit,
     restates,
     unit_text,
+    with_elaboration,
     with_wanted_kind,
 )
 from index.facts import find_references
@@ -47,7 +48,9 @@ from index.retrieval import SearchResult, held
 from index.store import ChunkView
 
 MAX_QUOTES = 3
-QUOTE_MARGIN = 1.0  # quotes scoring this much below the best are left out
+# quotes scoring this much below the best are left out; a wider margin quotes more
+# (bench/RESULTS.md, answers: 1.0 / 1.5 / 2.0 / 3.0 against length)
+QUOTE_MARGIN = 2.0
 # How a sentence's quote score is made (see choose_quotes); chosen on the eval questions
 QUOTE_WEIGHTS = {
     "sparse": 0.0,
@@ -167,9 +170,11 @@ def _unit(
         return None
     if answers is not None:
         return complete_answer(view.text, view.sentences, unit, answers[1])
-    if wanted is None:
-        return unit
-    return with_wanted_kind(view.text, view.sentences, unit, lambda t: has_type(t, wanted))
+    if wanted is not None:
+        unit = with_wanted_kind(view.text, view.sentences, unit, lambda t: has_type(t, wanted))
+    if len(unit) > 1 or unit[-1][1] > cand.end:
+        return unit  # it already runs on past the sentence
+    return with_elaboration(view.text, view.sentences, unit)
 
 
 def _quote_scores(
@@ -253,7 +258,8 @@ def _pick(score: np.ndarray, scored: ScoredSentences, units: list[list[Span] | N
         if same_source and score[i] - diversity * same_source < best - QUOTE_MARGIN:
             continue  # a second quote from the same passage must be clearly good
         chosen.append(int(i))
-    chosen.sort(key=lambda i: (cands[i].source, cands[i].start))
+    # the best first, the rest as they stand in the passages
+    chosen[1:] = sorted(chosen[1:], key=lambda i: (cands[i].source, cands[i].start))
     return chosen
 
 

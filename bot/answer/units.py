@@ -14,7 +14,9 @@ unit:
 * a sentence opening with a back-reference takes the sentence before it, and a
   following sentence opening with one ("Die Kosten hierfür …") joins it;
 * a topic sentence without what the question asks for (a number, a date, a
-  state) takes the later sentence of its paragraph that has it.
+  state) takes the later sentence of its paragraph that has it;
+* any other sentence takes the next one of its paragraph, which often says
+  what the first only names.
 
 Every part stays verbatim; only " … " marks a gap.
 """
@@ -28,6 +30,7 @@ from index.query import tokenize
 
 UNIT_CHARS = 420  # an announced passage is quoted up to about this length
 KIND_LOOKAHEAD = 3  # sentences after a topic sentence that may say what was asked
+ELABORATION_MIN_WORDS = 4  # a shorter next sentence is a heading or a fragment, not the point
 RESTATEMENT_SHARE = 0.6  # a question-like sentence holding this share of its terms restates it
 PART_SHARE = 0.8  # a question sentence whose own terms are this much the question's is part of it
 PART_MIN_TERMS = 3
@@ -59,10 +62,11 @@ _FORWARD_ANAPHOR = re.compile(
     r"|Insbesondere|Konkret|Unter anderem|(?:Hierzu|Dazu) (?:gehören|zählen)"
     r"|So (?:ist|sind|wird|werden|wurde|wurden|hat|haben|gibt|gab|bietet|konnte|konnten))\b"
 )
-# "Das" refers back only as a pronoun ("Das ist …"), not as an article ("Das Ministerium …")
+# "Das" refers back only as a pronoun ("Das ist …"), not as an article ("Das Ministerium …");
+# a demonstrative among the first words does too ("Ausschlaggebend für diese Entscheidung …")
 _BACK_ANAPHOR = re.compile(
     r"^[*_\s]*(Dies|Diese[rsm]?|Dazu|Hierzu|Daher|Deshalb|Das\s+(?:ist|war|wird|wurde|hat|gilt"
-    r"|bedeutet|heißt)\b)\b"
+    r"|bedeutet|heißt)\b)\b|^[*_\s]*(?:[A-Za-zÄÖÜäöüß]+\s+){1,3}diese[rsmn]?\s"
 )
 
 Span = tuple[int, int]
@@ -129,6 +133,31 @@ def with_wanted_kind(
         if has_kind(text[a:b]):
             return merge_adjacent(text, [*unit, (a, b)]) if quoted + b - a <= UNIT_CHARS else unit
     return unit
+
+
+def with_elaboration(text: str, sentences: Sequence[Span], unit: list[Span]) -> list[Span]:
+    """A sentence with the next one of its paragraph, which often says what it only names.
+
+    The sentence most like the question is often the one that names its subject,
+    and the next says what of it: "… das besondere elektronische Behördenpostfach
+    (beBPo) … eingeführt." before "Die Stadt Karlsruhe arbeitet derzeit mit 44
+    Postfächern …"; "Beim Serviceportal vermisse er den Mehrwert." before what he
+    misses. The next sentence joins unless a blank line, a question, an
+    announcement or a fragment of under ``ELABORATION_MIN_WORDS`` words comes
+    first, or the quote would pass ``UNIT_CHARS``."""
+    end = unit[-1][1]
+    following = next(((a, b) for a, b in sentences if a >= end), None)
+    if following is None:
+        return unit
+    a, b = following
+    sentence = text[a:b]
+    if "\n\n" in text[end:a] or is_question(sentence) or _ASKED_ITEM.match(sentence):
+        return unit
+    if announces(sentence) or len(sentence.split()) < ELABORATION_MIN_WORDS:
+        return unit
+    if sum(y - x for x, y in unit) + b - a > UNIT_CHARS:
+        return unit
+    return merge_adjacent(text, [*unit, (a, b)])
 
 
 def _continues(sentence: str) -> bool:

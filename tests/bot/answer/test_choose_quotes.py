@@ -101,7 +101,8 @@ def test_a_question_reported_in_the_minutes_gives_way_to_its_answer() -> None:
     asked = "Weiterhin wünsche er sich Erläuterungen zur erwähnten Databox."
     answer = "Bei der Databox handelt es sich um einen Clouddienst eines deutschen Anbieters."
     assert _choose("Databox", [asked, answer])[0] == answer
-    assert _choose("Wozu wünschte er Erläuterungen?", [asked, answer])[0] == asked
+    # asked what was asked, the asking is the quote (with the answer that follows it)
+    assert _choose("Wozu wünschte er Erläuterungen?", [asked, answer])[0].startswith(asked)
 
 
 @pytest.mark.parametrize(
@@ -163,4 +164,5 @@ def test_a_request_is_never_the_answer_unless_the_asking_is_asked_for() -> None:
     request = "(Bitte je nach Gesellschaft die Quote einzeln aufschlüsseln)"
     answer = "Die Quote liegt in den Gesellschaften bei 5 Prozent."
     assert _choose("Wie hoch ist die Quote in den Gesellschaften?", [request, answer]) == [answer]
-    assert request in _choose("Was wollte die Fraktion zur Quote wissen?", [request, answer])
+    asked = _choose("Was wollte die Fraktion zur Quote wissen?", [request, answer])
+    assert asked[0].startswith(request)

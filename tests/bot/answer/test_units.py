@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.answer.cues import has_type
-from bot.answer.units import announces, is_list_item, quote_unit, unit_text, with_wanted_kind
+from bot.answer.units import (
+    announces,
+    is_list_item,
+    quote_unit,
+    unit_text,
+    with_elaboration,
+    with_wanted_kind,
+)
 from tests.bot.answer.passages import sentences as split_lines
 
 STATEMENT = (
@@ -81,6 +88,48 @@ def test_a_sentence_is_quoted_with_what_the_next_one_says_of_it() -> None:
     )
     assert _unit(text, "Fehlende").endswith("Springerstellen.")
     assert _unit(text, "Dies erfolgt").startswith("Fehlende")
+
+
+def test_a_demonstrative_among_the_first_words_takes_the_sentence_it_refers_to() -> None:
+    text = (
+        "Im Jahr 2011 hat die Stadtverwaltung entschieden, auf enaio zu migrieren. "
+        "Ausschlaggebend für diese Entscheidung war die Marktführerschaft. "
+        "Die Dieselfahrzeuge der Stadt werden ersetzt."
+    )
+    assert _unit(text, "Ausschlaggebend").startswith("Im Jahr 2011")
+    assert _unit(text, "Im Jahr 2011").endswith("die Marktführerschaft.")
+    assert _unit(text, "Dieselfahrzeuge") == "Die Dieselfahrzeuge der Stadt werden ersetzt."
+
+
+BEBPO = (
+    "Für die Behörden wurde das besondere elektronische Behördenpostfach (beBPo) eingeführt. "
+    "Die Stadt arbeitet derzeit mit 44 Postfächern in verschiedenen Dienststellen. "
+    "Es ersetzt Faxe.\n\n"
+    "Die Verwendung von Faxgeräten geschieht aus unterschiedlichen Gründen. "
+    "Wie viele Faxgeräte gibt es noch?"
+)
+
+
+def _elaborated(text: str, needle: str) -> str:
+    sentences = split_lines(text)
+    start, end = next((a, b) for a, b in sentences if needle in text[a:b])
+    unit = quote_unit(text, sentences, start, end)
+    assert unit is not None
+    return unit_text(text, with_elaboration(text, sentences, unit))
+
+
+def test_a_sentence_takes_the_next_one_of_its_paragraph_that_says_what_of_it() -> None:
+    quote = _elaborated(BEBPO, "beBPo")
+    assert quote.endswith("mit 44 Postfächern in verschiedenen Dienststellen.")
+    # not a fragment of under four words, not past a blank line, never a question
+    assert _elaborated(BEBPO, "44 Postfächern").endswith("Dienststellen.")
+    assert _elaborated(BEBPO, "Es ersetzt") == "Es ersetzt Faxe."
+    assert _elaborated(BEBPO, "Verwendung").endswith("aus unterschiedlichen Gründen.")
+
+
+def test_an_elaboration_that_would_make_the_quote_too_long_is_left_out() -> None:
+    text = "Die Stadt hat ein Behördenpostfach. " + "Es dient " + "sehr " * 90 + "vielen Zwecken."
+    assert _elaborated(text, "Behördenpostfach") == "Die Stadt hat ein Behördenpostfach."
 
 
 def test_what_counts_as_announcing_and_as_list_item() -> None:
