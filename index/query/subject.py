@@ -131,15 +131,35 @@ def missing_subject(
     A compound the corpus lacks but whose tail it knows ("Videokonferenzlösung"
     where the minutes say "Webex Lösung", "Anwohnerparkausweis" where they speak
     of other passes) counts as present only when that tail, or its head, stands
-    in the top passage (``top_stems``): then the passage is about its kind of
-    thing, and the semantic evidence decides; else the question's subject is
-    not there.
+    in the top passage (``top_stems``) together with every other specific word
+    of the question: then the passage is about its kind of thing ("Welche
+    Videokonferenzlösung wird mit Microsoft Teams verglichen?"), and the
+    semantic evidence decides. A tail alone is any bench, pool or use: "Wie wird
+    die Bedeutung einer Muttermilchbank beurteilt?" is not answered from a park
+    bench, nor "Hallenbadnutzung" from some other use.
     """
+    terms = list(terms)
+    top = top_stems or set()
     missing = []
     for term in terms:
-        if term.specific and not _present(term, vocabulary, top_stems or set()):
+        if not term.specific:
+            continue
+        if not _present(term, vocabulary, top) or (
+            _by_tail_only(term, vocabulary) and not _rest_in(term, terms, top)
+        ):
             missing.append(term.word)
     return missing
+
+
+def _by_tail_only(term: SubjectTerm, vocabulary: frozenset[str]) -> bool:
+    """Whether the corpus knows the word only as the tail of a compound."""
+    parts = [p for p in term.word.lower().split("-") if len(p) >= 3]
+    return len(parts) <= 1 and not term.stems & vocabulary
+
+
+def _rest_in(term: SubjectTerm, terms: list[SubjectTerm], top_stems: set[str]) -> bool:
+    """Whether every other specific word of the question stands in the top passage."""
+    return all(t.stems & top_stems for t in terms if t.specific and t is not term)
 
 
 def _present(term: SubjectTerm, vocabulary: frozenset[str], top_stems: set[str]) -> bool:

@@ -45,6 +45,27 @@ def test_a_compound_with_a_known_tail_needs_that_tail_in_the_top_passage() -> No
     assert missing_subject(terms, VOCABULARY, top) == []
 
 
+def test_a_known_tail_counts_only_where_the_rest_of_the_subject_stands_with_it() -> None:
+    vocabulary = frozenset(
+        tokenize(
+            "Die Bank auf dem Marktplatz ist aus Holz. Microsoft Teams und die Webex Lösung. "
+            "Die Bedeutung der Digitalisierung."
+        )
+    )
+    bench = set(tokenize("Die Bank auf dem Marktplatz ist aus Holz.", vocabulary))
+    terms = subject_terms(
+        "Wie wird die Bedeutung einer Muttermilchbank beurteilt?", "de", vocabulary
+    )
+    assert missing_subject(terms, vocabulary, bench) == ["Muttermilchbank"]
+    with_rest = bench | set(tokenize("Bedeutung", vocabulary))
+    assert missing_subject(terms, vocabulary, with_rest) == []  # the tail meets the rest
+    terms = subject_terms(
+        "Welche Videokonferenzlösung wird mit Microsoft Teams verglichen?", "de", vocabulary
+    )
+    webex = set(tokenize("Microsoft Teams und die Webex Lösung.", vocabulary))
+    assert missing_subject(terms, vocabulary, webex) == []
+
+
 def test_misspellings_and_compound_heads_find_the_corpus_word() -> None:
     vocabulary = frozenset(tokenize("Die Auswirkungen und der Bitcomverband, Open Source."))
     terms = subject_terms("Bitcom Auswirkungn Sorce", "de", vocabulary)
