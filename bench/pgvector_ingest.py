@@ -58,9 +58,14 @@ def ingest_to_answerable(backend: str, db: str, work: Path, timeout: float = 600
     out: dict = {}
     t0 = time.perf_counter()
 
+    asks: list[tuple[float, float]] = []  # (start, seconds) of B's questions meanwhile
+
     def poll() -> None:  # replica B asks while A ingests
         while time.perf_counter() - t0 < timeout:
-            if any(WORD in q.text for q in b.ask(question).quotes):
+            start = time.perf_counter()
+            quoted = any(WORD in q.text for q in b.ask(question).quotes)
+            asks.append((start - t0, time.perf_counter() - start))
+            if quoted:
                 out["answerable_b_s"] = round(time.perf_counter() - t0, 2)
                 return
             time.sleep(0.1)
@@ -71,6 +76,10 @@ def ingest_to_answerable(backend: str, db: str, work: Path, timeout: float = 600
     out.update(ingest_s=round(time.perf_counter() - t0, 2), chunks=report.chunks_added)
     out["committed_s"] = round(report.seconds_searchable, 2)
     watcher.join()
+    # where the wait went: B's questions, and the slowest of them (start, seconds)
+    out["b_asks"] = len(asks)
+    slowest = max(asks, key=lambda x: x[1], default=(0.0, 0.0))
+    out["b_slowest_ask"] = [round(slowest[0], 2), round(slowest[1], 2)]
     a.close()
     b.close()
     return out

@@ -1,6 +1,7 @@
 """The postgres half of bench/pgvector.py on a corpus an earlier run built and left.
 
     python -m bench.pgvector_reuse WORK [--questions 100] [--probe-questions 40] [--bm25]
+    python -m bench.pgvector_reuse WORK --build 1000000   # only the postgres side's corpus
 
 At 1M passages the generation and the first fill take most of an hour, and the
 embedded replicas each rebuild their index for about as long again. ``WORK`` is the
@@ -23,9 +24,9 @@ import numpy as np
 from sqlalchemy import text
 
 from bench import pgvector_probe
-from bench.pgserver import database_url, kept_server
+from bench.pgserver import build_memory_mb, database_url, kept_server, new_database
 from bench.pgvector import _replicas, _throughput
-from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE
+from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE, make_questions, write_corpus
 from bench.scale_report import code_version, machine
 
 
@@ -36,6 +37,28 @@ def _sample_vectors(store, n: int) -> np.ndarray:  # type: ignore[no-untyped-def
             {"n": n},
         ).all()
     return np.array([json.loads(r[0]) for r in rows], dtype=np.float32)
+
+
+def build(work: Path, n_chunks: int, questions: int) -> dict:
+    """The corpus of ``bench.pgvector`` in ``WORK`` for the postgres side alone: the
+    generated passages and the search tables, no embedded index (``--bm25`` needs one)."""
+    from index.embed import get_embedder
+    from index.retrieval import PgSearcher
+    from index.store import Store
+
+    work.mkdir(parents=True, exist_ok=True)
+    store = Store(new_database(kept_server(work), "ratsbot_bench", n_chunks))
+    emb = get_embedder(EMBEDDER)
+    out: dict = {"chunks": n_chunks, "build_mb": build_memory_mb(n_chunks)}
+    t = time.perf_counter()
+    write_corpus(store, n_chunks, emb.info.key)
+    out["generate_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    PgSearcher(store, emb).prepare()
+    out["pg_fill_s"] = round(time.perf_counter() - t, 1)
+    make_questions(store, work / QUESTIONS_FILE, questions)
+    store.close()
+    return out
 
 
 def run(work: Path, questions: int, probe_questions: int, bm25: bool) -> dict:
@@ -76,7 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--probe-questions", type=int, default=40)
     ap.add_argument("--bm25", action="store_true")
+    ap.add_argument("--build", type=int, metavar="N", help="first write N passages in WORK")
     args = ap.parse_args(argv)
+    if args.build:
+        print(json.dumps(build(args.work, args.build, max(args.questions, 200))), flush=True)
     print(json.dumps(run(args.work, args.questions, args.probe_questions, args.bm25), indent=1))
 
 
