@@ -20,7 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.query import closest_stem, memo_tokenizer, query_terms, tokenize
+from index.query import closest_stem, memo_tokenizer, query_terms, search_tokens, tokenize
 from index.retrieval.postings import TermPostings
 
 
@@ -172,7 +172,7 @@ class LexicalView(Lexicon):
         self.n = sum(p.size for p in self.parts)
 
     def query_tokens(self, query: str) -> list[str]:
-        return tokenize(query, self.vocabulary)
+        return search_tokens(query, self.vocabulary)
 
     def idfs(self, terms: Iterable[str]) -> dict[str, float]:
         return {t: lucene_idf(sum(p.doc_freq(t) for p in self.parts), self.n) for t in set(terms)}

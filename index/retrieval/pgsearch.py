@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import Embedder
-from index.query import NamedDate, QuestionAnalysis, as_analysis, tokenize
+from index.query import NamedDate, QuestionAnalysis, as_analysis, search_tokens
 from index.retrieval.channels import POOL, SENTENCE_HITS, Ranked, _pool
 from index.retrieval.filters import Filters
 from index.retrieval.fusion import evidence_of, fuse_pool, weights_for
@@ -201,7 +201,7 @@ class PgSearcher:
             lists["sentence"] = _first_per_chunk(r.nearest("pg_sentences", qv, SENTENCE_HITS))
         timings["sentence"] = time.perf_counter() - t
         t = time.perf_counter()
-        tokens = tokenize(a.search_text, vocabulary)
+        tokens = search_tokens(a.search_text, vocabulary)
         groups = a.term_groups(vocabulary)
         known = r.terms(sorted(set(tokens) | {x for g in groups for x in g}))
         weights = bm25_weights(tokens, known, n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.query import missing_subject, subject_terms, tokenize, uncovered_terms
-from index.query.subject import closest_stem
+from index.query.subject import closest_stem, search_tokens
 
 CORPUS = (
     "Der Rat beschließt 38,5 weitere Planstellen für die Digitalisierung. "
@@ -18,6 +18,15 @@ VOCABULARY = frozenset(tokenize(CORPUS))
 
 def _missing(question: str, language: str = "de") -> list[str]:
     return missing_subject(subject_terms(question, language, VOCABULARY), VOCABULARY)
+
+
+def test_a_misspelled_search_term_brings_its_corpus_spelling() -> None:
+    tokens = search_tokens("Planstelen digitalisirung wieviel Akte", VOCABULARY)
+    assert tokens[: len(tokenize("Planstelen digitalisirung wieviel Akte", VOCABULARY))] == (
+        tokenize("Planstelen digitalisirung wieviel Akte", VOCABULARY)
+    )  # the words as asked come first, and stay
+    assert {"planstell", "digitalisier"} <= set(tokens)
+    assert search_tokens("Akte", VOCABULARY) == ["akt"]  # known: nothing added
 
 
 def test_misspelled_terms_find_their_corpus_spelling() -> None:
