@@ -41,13 +41,22 @@ def speaker_keys(name: str, faction: str) -> set[str]:
     words = [w for w in _tokens(name) if w not in _TITLES and len(w) >= 3]
     if words:
         keys.add(words[-1])
-    keys.update(w for w in _tokens(faction) if w not in _GENERIC and len(w) >= 3)
+    party = [w for w in _tokens(faction) if w not in _GENERIC and len(w) >= 3]
+    keys.update(party)
+    keys.update(_uninflected(w) for w in party)
     return keys
 
 
 def named_keys(question: str) -> set[str]:
     """The question's words as speaker keys (English party names mapped to German)."""
-    return {ALIASES.get(w, w) for w in _tokens(question)}
+    words = {ALIASES.get(w, w) for w in _tokens(question)}
+    return words | {_uninflected(w) for w in words}
+
+
+def _uninflected(word: str) -> str:
+    """A party word without its weak ending: minutes label a speaker "(GRÜNE)" or
+    "(B'90/Die Grünen)", a question asks what "die Grünen" or "der Linken" said."""
+    return word[:-1] if word.endswith("en") and len(word) > 4 else word
 
 
 def without_speakers(question: str, keys: set[str]) -> str | None:
