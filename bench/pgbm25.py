@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
-from bench.pgserver import database_url, kept_server, new_database
-from bench.pgvector_corpus import EMBEDDER, QUESTIONS_FILE, make_questions, write_corpus
+from bench import pgvector_reuse as reuse
+from bench.pgserver import database_url, kept_server
 
 Q = 200
 
@@ -26,26 +25,7 @@ def _db(work: Path) -> str:
 
 
 def build(work: Path, n: int) -> dict:
-    from index.embed import get_embedder
-    from index.retrieval import PgSearcher, Searcher
-    from index.store import Store
-
-    db = new_database(kept_server(work), "ratsbot_bm25", n)
-    store = Store(db)
-    emb = get_embedder(EMBEDDER)
-    out: dict = {"chunks": n}
-    t = time.perf_counter()
-    write_corpus(store, n, emb.info.key)
-    out["generate_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    Searcher(store, emb, work / "index").refresh()
-    out["embedded_build_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    PgSearcher(store, emb).prepare()
-    out["pg_fill_s"] = round(time.perf_counter() - t, 1)
-    make_questions(store, work / QUESTIONS_FILE, Q)
-    store.close()
-    return out
+    return reuse.build(work, n, Q, db="ratsbot_bm25", embedded=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,23 +39,28 @@ def _sample_vectors(store, n: int) -> np.ndarray:  # type: ignore[no-untyped-def
     return np.array([json.loads(r[0]) for r in rows], dtype=np.float32)
 
 
-def build(work: Path, n_chunks: int, questions: int) -> dict:
-    """The corpus of ``bench.pgvector`` in ``WORK`` for the postgres side alone: the
-    generated passages and the search tables, no embedded index (``--bm25`` needs one)."""
+def build(
+    work: Path, n_chunks: int, questions: int, db: str = "ratsbot_bench", embedded: bool = False
+) -> dict:
+    """The corpus of ``bench.pgvector`` in ``WORK`` for the postgres side: the generated
+    passages and the search tables; with ``embedded`` also the embedded index in
+    ``WORK/index`` (bench/pgbm25.py ranks against its bm25s)."""
     from index.embed import get_embedder
-    from index.retrieval import PgSearcher
+    from index.retrieval import PgSearcher, Searcher
     from index.store import Store
 
     work.mkdir(parents=True, exist_ok=True)
-    store = Store(new_database(kept_server(work), "ratsbot_bench", n_chunks))
+    store = Store(new_database(kept_server(work), db, n_chunks))
     emb = get_embedder(EMBEDDER)
     out: dict = {"chunks": n_chunks, "build_mb": build_memory_mb(n_chunks)}
-    t = time.perf_counter()
-    write_corpus(store, n_chunks, emb.info.key)
-    out["generate_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    PgSearcher(store, emb).prepare()
-    out["pg_fill_s"] = round(time.perf_counter() - t, 1)
+    steps = [("generate_s", lambda: write_corpus(store, n_chunks, emb.info.key))]
+    if embedded:
+        steps.append(("embedded_build_s", Searcher(store, emb, work / "index").refresh))
+    steps.append(("pg_fill_s", PgSearcher(store, emb).prepare))
+    for key, step in steps:
+        t = time.perf_counter()
+        step()
+        out[key] = round(time.perf_counter() - t, 1)
     make_questions(store, work / QUESTIONS_FILE, questions)
     store.close()
     return out

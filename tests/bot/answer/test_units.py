@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.answer.cues import has_type
 from bot.answer.units import (
     announces,
@@ -80,24 +82,36 @@ def test_a_topic_sentence_is_quoted_with_the_example_that_follows() -> None:
     )
 
 
-def test_a_sentence_is_quoted_with_what_the_next_one_says_of_it() -> None:
-    text = (
-        "Fehlende Kolleginnen werden soweit wie möglich ersetzt. "
-        "Dies erfolgt zunächst über die vorhandenen Springerstellen. "
-        "Diese Frage stellt sich nicht?"
-    )
-    assert _unit(text, "Fehlende").endswith("Springerstellen.")
-    assert _unit(text, "Dies erfolgt").startswith("Fehlende")
+@pytest.mark.parametrize(
+    ("text", "first", "referring", "first_ends"),
+    [
+        (  # the next sentence opens with a back-reference
+            "Fehlende Kolleginnen werden soweit wie möglich ersetzt. "
+            "Dies erfolgt zunächst über die vorhandenen Springerstellen. "
+            "Diese Frage stellt sich nicht?",
+            "Fehlende",
+            "Dies erfolgt",
+            "Springerstellen.",
+        ),
+        (  # a demonstrative among its first words
+            "Im Jahr 2011 hat die Stadtverwaltung entschieden, auf enaio zu migrieren. "
+            "Ausschlaggebend für diese Entscheidung war die Marktführerschaft. "
+            "Die Dieselfahrzeuge der Stadt werden ersetzt.",
+            "Im Jahr 2011",
+            "Ausschlaggebend",
+            "die Marktführerschaft.",
+        ),
+    ],
+)
+def test_a_sentence_that_refers_back_is_quoted_with_what_it_refers_to(
+    text: str, first: str, referring: str, first_ends: str
+) -> None:
+    assert _unit(text, first).endswith(first_ends)
+    assert _unit(text, referring).startswith(first)
 
 
-def test_a_demonstrative_among_the_first_words_takes_the_sentence_it_refers_to() -> None:
-    text = (
-        "Im Jahr 2011 hat die Stadtverwaltung entschieden, auf enaio zu migrieren. "
-        "Ausschlaggebend für diese Entscheidung war die Marktführerschaft. "
-        "Die Dieselfahrzeuge der Stadt werden ersetzt."
-    )
-    assert _unit(text, "Ausschlaggebend").startswith("Im Jahr 2011")
-    assert _unit(text, "Im Jahr 2011").endswith("die Marktführerschaft.")
+def test_a_demonstrative_word_inside_a_longer_word_is_no_back_reference() -> None:
+    text = "Die Stadt spart. Die Dieselfahrzeuge der Stadt werden ersetzt."
     assert _unit(text, "Dieselfahrzeuge") == "Die Dieselfahrzeuge der Stadt werden ersetzt."
 
 
