@@ -21,8 +21,9 @@ from index.retrieval.filters import Masks, is_allowed
 from index.retrieval.snapshot import Snapshot
 
 RRF_K = 20
-# metadata votes: a named speaker, a named meeting, a figure about what "how many" asks
-_VOTES = {"speaker": 1.0, "meeting": 1.0, "figure": 1.0}
+# metadata votes: a named speaker, a named council's city, a named meeting, a figure about
+# what "how many" asks
+_VOTES = {"speaker": 1.0, "city": 1.0, "meeting": 1.0, "figure": 1.0}
 WEIGHTS = {  # of standardised scores; chosen on the dev and extra questions, small and 100k
     "de": {"dense": 0.5, "sentence": 1.0, "sparse": 0.5, "bm25": 1.5, **_VOTES},
     "en": {"dense": 0.5, "sentence": 1.0, "sparse": 0.5, "bm25": 0.8, **_VOTES},
@@ -140,8 +141,10 @@ def evidence_of(lists: dict[str, Ranked], hits: list[Hit]) -> dict[str, float]:
             ev[f"{name}_gap"] = float(scores[0] - np.mean(scores[:50]))
     if hits:
         top = hits[0]
-        # the figure vote says only that a passage states some figure of the kind
-        # asked for: not evidence that the documents cover the question
-        ev["agree"] = float(sum(1 for n, r in top.ranks.items() if r < 5 and n != "figure"))
+        # the figure and city votes say only that a passage states some figure of the
+        # kind asked for, or is of the city named: not evidence that it covers the question
+        ev["agree"] = float(
+            sum(1 for n, r in top.ranks.items() if r < 5 and n not in ("figure", "city"))
+        )
         ev["fused_top"] = top.score
     return ev

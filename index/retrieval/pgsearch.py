@@ -29,7 +29,7 @@ from index.retrieval.filters import Filters
 from index.retrieval.fusion import evidence_of, fuse_pool, weights_for
 from index.retrieval.lexical import Lexicon, lucene_idf
 from index.retrieval.search import Searcher, SearchResult, WriteGuard
-from index.retrieval.votes import VOTE_DEPTH, SpeakerLookup, cast_votes
+from index.retrieval.votes import VOTE_DEPTH, NameLookup, cast_votes
 from index.store import (
     PassageFilter,
     PgReads,
@@ -107,7 +107,7 @@ class PgSearcher:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self.speakers = SpeakerLookup(store)
+        self.speakers = NameLookup(store)
         self._vocabulary = _Vocabulary(store)
         self.prepared = False
 

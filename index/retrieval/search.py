@@ -40,7 +40,7 @@ from index.retrieval.snapshot import (
     save_snapshot,
     update_snapshot,
 )
-from index.retrieval.votes import VOTE_DEPTH, SpeakerLookup, cast_votes, dated_chunks
+from index.retrieval.votes import VOTE_DEPTH, NameLookup, cast_votes, dated_chunks
 from index.store import Store
 
 
@@ -99,7 +99,7 @@ class Searcher:
         self.may_write: WriteGuard = may_write or (lambda: nullcontext(True))
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
-        self.speakers = SpeakerLookup(store)
+        self.speakers = NameLookup(store)
 
     @property
     def loaded(self) -> bool:

@@ -5,6 +5,10 @@ SPD vor?", "What did Herr Gebel say about accessibility?"). The speaker label
 is metadata of the passage, often not in its words. Passages whose speaker's
 surname or faction the question names get an extra reciprocal-rank vote.
 
+Where: in a store that holds the papers of several councils, a question naming
+one of their cities ("Stand der E-Akte in Karlsruhe?") favours that council's
+papers, which rarely say their own city's name in the passage that answers.
+
 When: a question naming a meeting day or month ("am 17.12.2020") favours the
 passages of a meeting then; the date is in the minutes' header, not in the
 passage.
@@ -23,6 +27,7 @@ candidates the retrievers already found.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -32,18 +37,28 @@ import numpy as np
 from index.query import NamedDate, QuestionAnalysis, speaker_keys, tokenize
 from index.retrieval.fusion import Hit, vote
 from index.retrieval.snapshot import Snapshot
-from index.store import Store, figure_rows, speakers, spoken_by
+from index.store import (
+    Store,
+    document_cities,
+    figure_rows,
+    in_documents,
+    speakers,
+    spoken_by,
+)
 
-VOTE_DEPTH = 100  # fused hits the speaker, meeting and figure votes look at
+VOTE_DEPTH = 100  # fused hits the speaker, city, meeting and figure votes look at
+_WORD = re.compile(r"[^\W\d_]+")
 
 
-class SpeakerLookup:
-    """Question words → speaker ids, reloaded when the store's generation moves."""
+class NameLookup:
+    """Question words → the speakers and the councils' cities they name, reloaded when
+    the store's generation moves."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._generation = -1
         self._by_key: dict[str, set[int]] = {}
+        self._cities: dict[str, set[int]] = {}
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -55,6 +70,9 @@ class SpeakerLookup:
             for sp in speakers(self.store):
                 for key in speaker_keys(sp.name, sp.faction):
                     by_key.setdefault(key, set()).add(sp.id)
+            cities = document_cities(self.store)
+            # one council's papers: naming its city tells no passage from another
+            self._cities = cities if len(cities) > 1 else {}
             self._by_key, self._generation = by_key, gen
 
     def chunks_for(self, named: frozenset[str], candidates: list[int]) -> set[int]:
@@ -68,23 +86,33 @@ class SpeakerLookup:
             return set()
         return spoken_by(self.store, candidates, voices)
 
+    def city_chunks(self, question: str, candidates: list[int]) -> set[int]:
+        """Which of ``candidates`` come from the papers of a city the question names."""
+        self._load()
+        words = {w.lower() for w in _WORD.findall(question)}
+        docs = set().union(*(self._cities.get(w, set()) for w in words))
+        if not docs or not candidates:
+            return set()
+        return in_documents(self.store, candidates, docs)
+
 
 def cast_votes(
     hits: list[Hit],
     a: QuestionAnalysis,
     dated: Callable[[list[NamedDate], list[int]], set[int]],
     store: Store,
-    lookup: SpeakerLookup,
+    lookup: NameLookup,
     tokens: Sequence[str],
     w: dict[str, float],
 ) -> None:
-    """The speaker, meeting and figure votes, each among the hits ranked so far.
+    """The speaker, city, meeting and figure votes, each among the hits ranked so far.
 
     ``dated(named, candidates)``: the candidates from a meeting the question names
     (``dated_chunks`` over a snapshot, or the search tables' dates).
     """
     voiced = lookup.chunks_for(a.named, _ids(hits[:VOTE_DEPTH]))
     vote(hits, voiced, "speaker", w)
+    vote(hits, lookup.city_chunks(a.text, _ids(hits[:VOTE_DEPTH])), "city", w)
     named = list(a.dates)
     chosen = dated(named, _ids(hits[:VOTE_DEPTH])) if named else set()
     vote(hits, chosen, "meeting", w)

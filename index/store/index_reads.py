@@ -200,6 +200,26 @@ def spoken_by(store: Store, chunk_ids: Sequence[int], speaker_ids: set[int]) -> 
         return set(rows)
 
 
+def document_cities(store: Store) -> dict[str, set[int]]:
+    """Each city the documents name as their council's (lower case), with its documents."""
+    by_city: dict[str, set[int]] = {}
+    with store.session() as s:
+        rows = s.execute(select(Document.id, Document.city).where(Document.city.is_not(None)))
+        for doc_id, city in rows:
+            if city:
+                by_city.setdefault(city.lower(), set()).add(doc_id)
+    return by_city
+
+
+def in_documents(store: Store, chunk_ids: Sequence[int], document_ids: set[int]) -> set[int]:
+    """Which of ``chunk_ids`` belong to one of ``document_ids``."""
+    with store.session() as s:
+        rows = s.scalars(
+            select(Chunk.id).where(Chunk.id.in_(chunk_ids), Chunk.document_id.in_(document_ids))
+        )
+        return set(rows)
+
+
 def chunk_count(store: Store) -> int:
     with store.session() as s:
         return s.scalar(select(func.count()).select_from(Chunk)) or 0

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bench.corpus_gen import SeedChunk, generate, write_generated
 from index.query import analyse
-from index.retrieval.votes import SpeakerLookup
+from index.retrieval.votes import NameLookup
 from index.store.database import Store
 from index.store.knowledge_tables import Figure
 from index.store.tables import Chunk, Speaker
@@ -61,7 +61,7 @@ def test_a_generated_speech_gets_the_faction_vote(tmp_path: Path) -> None:
     spd = {r.id for r in speeches if "(SPD-Fraktion)" in r.text}
     assert spd
     named = analyse("Was schlägt die SPD vor?").named
-    voted = SpeakerLookup(store).chunks_for(named, [r.id for r in rows])
+    voted = NameLookup(store).chunks_for(named, [r.id for r in rows])
     assert voted == spd
     store.close()
 
