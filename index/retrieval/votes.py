@@ -70,9 +70,7 @@ class NameLookup:
             for sp in speakers(self.store):
                 for key in speaker_keys(sp.name, sp.faction):
                     by_key.setdefault(key, set()).add(sp.id)
-            cities = document_cities(self.store)
-            # one council's papers: naming its city tells no passage from another
-            self._cities = cities if len(cities) > 1 else {}
+            self._cities = councils(document_cities(self.store))
             self._by_key, self._generation = by_key, gen
 
     def chunks_for(self, named: frozenset[str], candidates: list[int]) -> set[int]:
@@ -94,6 +92,26 @@ class NameLookup:
         if not docs or not candidates:
             return set()
         return in_documents(self.store, candidates, docs)
+
+
+CITY_MIN_DOCUMENTS = 2  # a city named by fewer papers is a misread header, not a council
+CITY_MIN_SHARE = 0.01  # ... or by fewer than this share of the papers that name one
+
+
+def councils(cities: dict[str, set[int]]) -> dict[str, set[int]]:
+    """The cities whose councils' papers the store holds, when it holds several.
+
+    The city of a paper is read from its header, and a few headers are misread
+    ("Abstimmung", "Kontakt"): those name one or two papers among hundreds, and a
+    vote for them would lift papers of no council. One council's papers alone get
+    no vote at all: naming its city tells none of its passages from another."""
+    total = sum(len(docs) for docs in cities.values())
+    kept = {
+        city: docs
+        for city, docs in cities.items()
+        if len(docs) >= CITY_MIN_DOCUMENTS and len(docs) >= CITY_MIN_SHARE * total
+    }
+    return kept if len(kept) > 1 else {}
 
 
 def cast_votes(

@@ -21,10 +21,12 @@ folgen im kommenden Jahr nach einem Stufenplan.
 def _corpus(folder: Path) -> Path:
     folder.mkdir()
     for name, header, count in (
-        ("do.txt", "Stadt Dortmund\nDer Oberbürgermeister", "zwölf"),
-        ("ka.txt", "STADT KARLSRUHE\nDer Oberbürgermeister", "36"),
+        ("do", "Stadt Dortmund\nDer Oberbürgermeister", "zwölf"),
+        ("ka", "STADT KARLSRUHE\nDer Oberbürgermeister", "36"),
     ):
-        (folder / name).write_text(PAPER.format(header=header, count=count), encoding="utf-8")
+        for n in (1, 2):  # a council's papers: more than one (a misread header names one)
+            text = PAPER.format(header=header, count=count) + f"\nAnlage {n}.\n"
+            (folder / f"{name}{n}.txt").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -52,3 +54,13 @@ def test_chunks_of_documents_are_found_by_document(make_bot: MakeBot, tmp_path: 
     views = load_chunks(bot.store, ids)
     assert found and all(views[c].document_id in karlsruhe for c in found)
     assert in_documents(bot.store, ids, set()) == set()
+
+
+def test_misread_cities_and_a_single_council_get_no_vote() -> None:
+    from index.retrieval.votes import councils
+
+    karlsruhe, dortmund = set(range(300)), {300, 301, 302, 303}
+    assert councils({"karlsruhe": karlsruhe}) == {}
+    assert councils({"karlsruhe": karlsruhe, "abstimmung": {400}, "kontakt": {401, 402}}) == {}
+    both = councils({"karlsruhe": karlsruhe, "dortmund": dortmund, "kontakt": {401}})
+    assert set(both) == {"karlsruhe", "dortmund"}
