@@ -40,6 +40,7 @@ from index.store import (
     sparse_literal,
     sync_search,
     term_rows,
+    vacuum_filled_tables,
 )
 
 
@@ -119,8 +120,10 @@ class PgSearcher:
         info = self.embedder.info
         sparse_dim = info.sparse_dim if self.embedder.has_sparse else 0
         with self.store.session() as s:
-            create_search_tables(s, info.dim, sparse_dim)
+            made = create_search_tables(s, info.dim, sparse_dim)
             report = sync_search(s, full=True)
+        if made:
+            vacuum_filled_tables(self.store.engine)
         self.prepared = True
         return report
 

@@ -98,6 +98,7 @@ from index.store.pending import (
     pending_texts,
     without_chunk_vectors,
 )
+from index.store.pgsearch_indexes import vacuum_filled_tables
 from index.store.pgsearch_reads import PassageFilter, PgReads, pg_reads, term_rows
 from index.store.pgsearch_write import (
     SyncReport,
@@ -245,6 +246,7 @@ __all__ = [
     "try_advisory_lock",
     "upgrade_database",
     "utcnow",
+    "vacuum_filled_tables",
     "visible_stats",
     "without_chunk_vectors",
     "write_document",

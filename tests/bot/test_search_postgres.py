@@ -202,6 +202,9 @@ def test_a_store_searched_embedded_until_now_gets_its_rows_on_first_start(
     names = "'pg_passages_document', 'pg_passages_lexemes', 'pg_passages_todo'"
     names += ", 'pg_passages_sparse'"  # "any sparse rows?" without reading every row
     assert _count(vector_db, built.replace(":names", names)) == 4
+    # and vacuums them: BM25 reads its postings index-only only from all-visible pages
+    vacuumed = "SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL"
+    assert _count(vector_db, vacuumed + " AND relname IN ('pg_postings', 'pg_passages')") == 2
     eng = sa.create_engine(vector_db)
     with eng.begin() as c:  # rows lost below the highest chunk id
         c.execute(sa.text("DELETE FROM pg_passages WHERE chunk_id IN (SELECT min(id) FROM chunks)"))
