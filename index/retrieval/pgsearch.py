@@ -108,7 +108,7 @@ class PgSearcher:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self.speakers = NameLookup(store)
+        self.names = NameLookup(store)
         self._vocabulary = _Vocabulary(store)
         self.prepared = False
 
@@ -221,7 +221,7 @@ class PgSearcher:
             dates = r.meeting_dates(candidates)
             return {c for c, d in dates.items() if any(x.matches(d) for x in named)}
 
-        cast_votes(hits, a, dated, self.store, self.speakers, tokens, w)
+        cast_votes(hits, a, dated, self.store, self.names, tokens, w)
         evidence = evidence_of(lists, hits)
         timings["fusion"] = time.perf_counter() - t
         lexicon = PgLexicon(vocabulary, {term: df for term, (_i, df) in known.items()}, n)

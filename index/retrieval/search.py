@@ -99,7 +99,7 @@ class Searcher:
         self.may_write: WriteGuard = may_write or (lambda: nullcontext(True))
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
-        self.speakers = NameLookup(store)
+        self.names = NameLookup(store)
 
     @property
     def loaded(self) -> bool:
@@ -197,7 +197,7 @@ class Searcher:
             a,
             lambda n, c: dated_chunks(snap, n, c),
             self.store,
-            self.speakers,
+            self.names,
             found.tokens,
             w,
         )
