@@ -39,11 +39,13 @@ def _exact(store: Store, flt: PassageFilter, q: np.ndarray, k: int) -> list[int]
         return [int(c) for (c,) in s.execute(text(sql), {**p, "q": vector_literal(q), "k": k})]
 
 
-def dense_recall(store: Store, vectors: np.ndarray, rng: np.random.Generator) -> dict:
+def dense_recall(
+    store: Store, vectors: np.ndarray, rng: np.random.Generator, questions: int = Q
+) -> dict:
     """Per filter kind: the rows it allows, the scan the backend picks, recall@10 against
     exact search and k=10 / k=300 latency of that pick, and of HNSW alone and exact
     alone (how the pick was made)."""
-    picks = rng.integers(len(vectors), size=Q // 2)
+    picks = rng.integers(len(vectors), size=questions // 2)
     noise = rng.standard_normal((len(picks), DIM)).astype(np.float32) / np.sqrt(DIM)
     queries = vectors[picks] + noise
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
@@ -82,13 +84,13 @@ def _scan_run(
     return {"recall@10": round(float(np.mean(hits)), 4), "k10_ms": _pct(t10), "k300_ms": _pct(t300)}
 
 
-def bm25_variants(store: Store, index_dir: Path, emb: object, questions: Path) -> dict:
+def bm25_variants(store: Store, index_dir: Path, emb: object, questions: Path, n: int = Q) -> dict:
     """The ways BM25 can run in PostgreSQL, against the embedded bm25s top 10."""
     from index.retrieval.snapshot import load_snapshot
 
     snap = load_snapshot(index_dir, None, emb.info.key, store)  # type: ignore[attr-defined]
     assert snap is not None
-    qs = json.loads(questions.read_text(encoding="utf-8"))[:Q]
+    qs = json.loads(questions.read_text(encoding="utf-8"))[:n]
     variants: dict[str, list[float]] = {
         "postings (chosen)": [],
         "gin+sparsevec": [],

@@ -84,13 +84,13 @@ def run(work: Path, questions: int, probe_questions: int, bm25: bool) -> dict:
         "throughput_1": round(_throughput(one), 1),
         "throughput_2": round(_throughput(two), 1),
     }
-    pgvector_probe.Q = probe_questions  # the exact scans of 1M rows take seconds each
     rng = np.random.default_rng(3)
-    res["recall"] = pgvector_probe.dense_recall(store, _sample_vectors(store, 2000), rng)
+    vectors = _sample_vectors(store, 2000)  # the exact scans of 1M rows take a second each
+    res["recall"] = pgvector_probe.dense_recall(store, vectors, rng, probe_questions)
     if bm25:
         emb = get_embedder(EMBEDDER)
-        index = work / "data-build" / "index"
-        res["bm25"] = pgvector_probe.bm25_variants(store, index, emb, work / QUESTIONS_FILE)
+        index, qfile = work / "data-build" / "index", work / QUESTIONS_FILE
+        res["bm25"] = pgvector_probe.bm25_variants(store, index, emb, qfile, probe_questions)
     res["sizes"] = pgvector_probe.table_sizes(store, work / "data-build" / "index")
     res["postgres"]["ingest"] = ingest_to_answerable("postgres", db, work)
     store.close()

@@ -27,7 +27,6 @@ candidates the retrievers already found.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -47,7 +46,6 @@ from index.store import (
 )
 
 VOTE_DEPTH = 100  # fused hits the speaker, city, meeting and figure votes look at
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 class NameLookup:
@@ -84,11 +82,11 @@ class NameLookup:
             return set()
         return spoken_by(self.store, candidates, voices)
 
-    def city_chunks(self, question: str, candidates: list[int]) -> set[int]:
-        """Which of ``candidates`` come from the papers of a city the question names."""
+    def city_chunks(self, named: frozenset[str], candidates: list[int]) -> set[int]:
+        """Which of ``candidates`` come from the papers of a city the question names
+        (``named``: its words, lower case, as ``QuestionAnalysis.named`` holds them)."""
         self._load()
-        words = {w.lower() for w in _WORD.findall(question)}
-        docs = set().union(*(self._cities.get(w, set()) for w in words))
+        docs = set().union(*(self._cities.get(w, set()) for w in named))
         if not docs or not candidates:
             return set()
         return in_documents(self.store, candidates, docs)
@@ -130,7 +128,7 @@ def cast_votes(
     """
     voiced = lookup.chunks_for(a.named, _ids(hits[:VOTE_DEPTH]))
     vote(hits, voiced, "speaker", w)
-    vote(hits, lookup.city_chunks(a.text, _ids(hits[:VOTE_DEPTH])), "city", w)
+    vote(hits, lookup.city_chunks(a.named, _ids(hits[:VOTE_DEPTH])), "city", w)
     named = list(a.dates)
     chosen = dated(named, _ids(hits[:VOTE_DEPTH])) if named else set()
     vote(hits, chosen, "meeting", w)

@@ -56,12 +56,3 @@ def test_the_figures_lookup_uses_an_index_also_in_an_older_store(tmp_path) -> No
         ).all()
     assert "ix_figure_chunk" in " ".join(str(r) for r in plan)
     store.close()
-
-
-def test_a_misspelled_word_searches_its_corpus_spelling(bot: Ratsbot) -> None:
-    from index.store import load_chunks
-
-    res = bot.searcher.search("Planstelen", k=5)
-    first = [h.chunk_id for h in res.hits if h.ranks.get("bm25") == 0]
-    assert first
-    assert "Planstellen" in load_chunks(bot.store, first)[first[0]].text
